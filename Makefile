@@ -1,0 +1,78 @@
+# Two commands: `make run` sets everything up and serves the site on SQLite;
+# `make test` sets everything up and runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The development server runs with DEBUG on unless the environment says otherwise.
+export DEBUG ?= True
+
+# Django 6.1 needs Python 3.12 or newer: look on PATH, then in pyenv's versions folder.
+PYTHON_FOR_VENV := $(shell for v in 3.13 3.12; do \
+	command -v python$$v 2>/dev/null && break; \
+	ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v*/bin/python$$v 2>/dev/null | sort -V | tail -n 1 | grep . && break; \
+	done | head -n 1)
+
+.PHONY: help venv setup run test test-fast lint format migrations-check messages benchmark clean chromium
+
+help:
+	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/"
+	@echo "make test       set up and run the whole test suite (browser tests included)"
+	@echo "make lint       ruff check, ruff format --check, missing-migrations check"
+	@echo "make benchmark  run benchmarks/import_usage.py on the database DATABASE_URL names"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "error: Python 3.12 or 3.13 is needed (Django 6.1 requires it) and neither was found."; \
+		echo "Install one, e.g. 'pyenv install 3.13' or 'apt-get install python3.13 python3.13-venv', and run make again."; \
+		exit 1; fi
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then rm -rf $(VENV); fi
+	@[ -x $(PY) ] || "$(PYTHON_FOR_VENV)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+
+setup: venv messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) seed_demo
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: setup
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: venv messages chromium
+	$(PY) -m pytest
+
+test-fast: venv messages
+	$(PY) -m pytest -m "not e2e"
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+benchmark: venv
+	$(PY) benchmarks/import_usage.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3
+	find locale -name '*.mo' -delete

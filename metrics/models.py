@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from omaolo_portal.translation import TranslatedNameMixin, translated_value
+from processes.models import ContentModule
+from regions.models import ServiceArea, WellbeingCounty
+
+
+class Metric(TranslatedNameMixin, models.Model):
+    """A usage measure, such as assessments started. Statistics files name it by code."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=60,
+        unique=True,
+        help_text=_("Identifier used in the metric column of statistics files, e.g. “assessments_started”."),
+    )
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    description_fi = models.TextField(_("description in Finnish"), blank=True)
+    description_sv = models.TextField(_("description in Swedish"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+
+    class Meta:
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        ordering = ["code"]
+
+    @property
+    def description(self) -> str:
+        return translated_value(self, "description")
+
+
+class PeriodType(models.TextChoices):
+    WEEK = "week", _("week")
+    MONTH = "month", _("month")
+
+
+class ImportOutcome(models.TextChoices):
+    APPLIED = "applied", _("applied")
+    DRY_RUN = "dry_run", _("checked only (dry run)")
+    REJECTED = "rejected", _("rejected")
+
+
+class ImportBatch(models.Model):
+    """One import of a usage statistics file: who, when, what it held and what it changed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="usage_import_batches",
+    )
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ImportOutcome)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class UsageStatisticQuerySet(models.QuerySet):
+    def for_county(self, county):
+        """Statistics of one county, its service areas included."""
+        return self.filter(county=county)
+
+
+class UsageStatistic(models.Model):
+    """One value of one metric for one content in one county (or service area) and period."""
+
+    county = models.ForeignKey(
+        WellbeingCounty, verbose_name=_("county"), on_delete=models.PROTECT, related_name="usage_statistics"
+    )
+    service_area = models.ForeignKey(
+        ServiceArea,
+        verbose_name=_("service area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="usage_statistics",
+        help_text=_("Empty for figures of the whole county."),
+    )
+    module = models.ForeignKey(
+        ContentModule, verbose_name=_("content module"), on_delete=models.PROTECT, related_name="usage_statistics"
+    )
+    metric = models.ForeignKey(Metric, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="statistics")
+    period_type = models.CharField(_("period type"), max_length=5, choices=PeriodType)
+    period_start = models.DateField(
+        _("period start"), help_text=_("The Monday of the ISO week, or the first day of the month.")
+    )
+    value = models.BigIntegerField(_("value"))
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("import batch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statistics",
+        help_text=_("The import that last wrote this value."),
+    )
+
+    objects = UsageStatisticQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("usage statistic")
+        verbose_name_plural = _("usage statistics")
+        ordering = ["-period_start", "county__code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="usage_value_non_negative"),
+            # NULLs are distinct in unique constraints, so the whole-county figures
+            # (no service area) need a constraint of their own; both partial indexes
+            # work on SQLite and PostgreSQL, unlike nulls_distinct=False.
+            models.UniqueConstraint(
+                fields=["county", "service_area", "module", "metric", "period_type", "period_start"],
+                condition=Q(service_area__isnull=False),
+                name="usage_unique_per_service_area",
+            ),
+            models.UniqueConstraint(
+                fields=["county", "module", "metric", "period_type", "period_start"],
+                condition=Q(service_area__isnull=True),
+                name="usage_unique_per_county",
+            ),
+        ]
+        indexes = [models.Index(fields=["period_type", "period_start"], name="usage_period_idx")]
+
+    def __str__(self):
+        return f"{self.county_id}/{self.module_id}/{self.metric_id} {self.period_start}: {self.value}"

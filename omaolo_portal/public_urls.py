@@ -1,0 +1,12 @@
+"""The public rollout guide, served under a language prefix (/fi/, /sv/, /en/)."""
+
+from django.urls import include, path
+
+from omaolo_portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("regions.urls")),
+    path("", include("processes.urls")),
+    path("", include("metrics.urls")),
+]

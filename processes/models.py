@@ -1,0 +1,379 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from omaolo_portal.translation import TranslatedNameMixin, translated_value
+from regions.models import ServiceArea, WellbeingCounty
+
+
+class ContentKind(models.TextChoices):
+    SYMPTOM_ASSESSMENT = "symptom_assessment", _("symptom assessment")
+    SERVICE_ASSESSMENT = "service_assessment", _("service-need assessment")
+    HEALTH_CHECK = "health_check", _("health check")
+    COACHING = "coaching", _("coaching")
+    E_SERVICE = "e_service", _("e-service topic")
+    PROFESSIONAL_TOOL = "professional_tool", _("professional tool")
+
+
+class ContentModuleQuerySet(models.QuerySet):
+    def active(self):
+        """Contents that counties can still deploy."""
+        return self.filter(is_active=True)
+
+
+class ContentModule(TranslatedNameMixin, models.Model):
+    """One Omaolo content (sisältö): an assessment, a health check, a coaching or an e-service topic."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=80,
+        unique=True,
+        help_text=_("Identifier used in statistics files and addresses, e.g. “virtsatietulehdus”."),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ContentKind)
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    description_fi = models.TextField(_("description in Finnish"), blank=True)
+    description_sv = models.TextField(_("description in Swedish"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick when Omaolo no longer offers this content.")
+    )
+
+    history = HistoricalRecords()
+    objects = ContentModuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("content module")
+        verbose_name_plural = _("content modules")
+        ordering = ["kind", "name_fi"]
+
+    @property
+    def description(self) -> str:
+        return translated_value(self, "description")
+
+    def get_absolute_url(self):
+        return reverse("processes:module_detail", kwargs={"code": self.code})
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+class DevelopmentStage(models.TextChoices):
+    IN_DEVELOPMENT = "in_development", _("in development")
+    READY = "ready", _("ready")
+    ESTABLISHED = "established", _("established")
+
+
+class Funder(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry of Social Affairs and Health")
+    EU = "eu", _("other EU funding")
+    OTHER = "other", _("other funder")
+    NONE = "none", _("no separate funding")
+
+
+class ProcessDescriptionQuerySet(models.QuerySet):
+    def published(self):
+        """Descriptions the public may read: published, and not scheduled for later."""
+        return self.filter(status=PublicationStatus.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_county(self, county):
+        """Descriptions owned by one county."""
+        return self.filter(county=county)
+
+
+class ProcessDescription(models.Model):
+    """An operating model (toimintamalli): the rollout guide a county follows and publishes."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    county = models.ForeignKey(
+        WellbeingCounty, verbose_name=_("county"), on_delete=models.PROTECT, related_name="process_descriptions"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        default="fi",
+        help_text=_("The language this description is written in."),
+    )
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences shown in lists and search results."))
+    operating_environment = models.TextField(_("operating environment"), blank=True)
+    starting_point = models.TextField(_("starting point and strategic links"), blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    needs_resident = models.TextField(_("needs of residents"), blank=True)
+    needs_professional = models.TextField(_("needs of professionals"), blank=True)
+    needs_organisation = models.TextField(_("needs of the organisation"), blank=True)
+    needs_society = models.TextField(_("needs of society"), blank=True)
+    target_group = models.TextField(_("target group and customer insight"), blank=True)
+    solution = models.TextField(_("basic idea of the solution"), blank=True)
+    conditions = models.TextField(_("conditions for working and deployment"), blank=True)
+    tips = models.TextField(_("tips for adopters"), blank=True)
+    measuring_change = models.TextField(_("how change is measured"), blank=True)
+    evaluation_results = models.TextField(_("evaluation results"), blank=True)
+
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    funder = models.CharField(_("funder"), max_length=20, choices=Funder, blank=True)
+    place_of_implementation = models.CharField(_("place of implementation"), max_length=200, blank=True)
+    development_stage = models.CharField(
+        _("development stage"), max_length=20, choices=DevelopmentStage, default=DevelopmentStage.IN_DEVELOPMENT
+    )
+    status = models.CharField(
+        _("publication status"),
+        max_length=20,
+        choices=PublicationStatus,
+        default=PublicationStatus.DRAFT,
+        help_text=_("Only published descriptions are shown to the public."),
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("When the description becomes public. Filled in on publishing; a future time schedules it."),
+    )
+    modules = models.ManyToManyField(
+        ContentModule, verbose_name=_("content modules"), blank=True, related_name="process_descriptions"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    modified_at = models.DateTimeField(_("last modified"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(m2m_fields=[modules])
+    objects = ProcessDescriptionQuerySet.as_manager()
+
+    SECTION_FIELDS = (
+        "operating_environment",
+        "starting_point",
+        "goals",
+        "needs_resident",
+        "needs_professional",
+        "needs_organisation",
+        "needs_society",
+        "target_group",
+        "solution",
+        "conditions",
+        "tips",
+        "measuring_change",
+        "evaluation_results",
+    )
+
+    class Meta:
+        verbose_name = _("process description")
+        verbose_name_plural = _("process descriptions")
+        ordering = ["-modified_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=PublicationStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="published_process_has_publication_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("processes:process_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == PublicationStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def save(self, *args, **kwargs):
+        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class ProcessLink(models.Model):
+    """An attachment or a link that belongs to a process description."""
+
+    class Kind(models.TextChoices):
+        LINK = "link", _("link")
+        ATTACHMENT = "attachment", _("attachment")
+
+    process = models.ForeignKey(
+        ProcessDescription, verbose_name=_("process description"), on_delete=models.CASCADE, related_name="links"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.LINK)
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("address"), max_length=500)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("attachment or link")
+        verbose_name_plural = _("attachments and links")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Phase(models.Model):
+    """One phase of a rollout process, such as planning or the pilot."""
+
+    process = models.ForeignKey(
+        ProcessDescription, verbose_name=_("process description"), on_delete=models.CASCADE, related_name="phases"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Phases are shown in this order."))
+    title = models.CharField(_("title"), max_length=200)
+    goal = models.TextField(_("goal"), blank=True, help_text=_("What the phase achieves. Markdown is allowed."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["process", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.order}. {self.title}"
+
+
+class ResponsibleRole(models.TextChoices):
+    MAIN_USER = "main_user", _("main user")
+    MANAGER = "manager", _("manager")
+    PROFESSIONAL = "professional", _("professional")
+    COMMUNICATIONS = "communications", _("communications")
+    STEERING_GROUP = "steering_group", _("steering group")
+    IT_SUPPORT = "it_support", _("ICT support")
+    TRAINER = "trainer", _("trainer or change coach")
+
+
+class Step(models.Model):
+    """A step inside a phase: who does it, how long it takes, what it produces."""
+
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown is allowed."))
+    responsible_role = models.CharField(_("responsible role"), max_length=30, choices=ResponsibleRole)
+    estimated_days = models.PositiveSmallIntegerField(
+        _("estimated duration (days)"), null=True, blank=True, help_text=_("Working days the step usually takes.")
+    )
+    output = models.CharField(
+        _("produces"), max_length=300, blank=True, help_text=_("What exists when the step is done.")
+    )
+    checklist = models.TextField(_("checklist"), blank=True, help_text=_("One item a line."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["phase", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def checklist_items(self) -> list[str]:
+        return [line.strip(" -*•\t") for line in self.checklist.splitlines() if line.strip(" -*•\t")]
+
+
+class RolloutStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    PILOTING = "piloting", _("piloting")
+    IN_USE = "in_use", _("in use")
+    ENDED = "ended", _("ended")
+
+
+class RolloutQuerySet(models.QuerySet):
+    def for_county(self, county):
+        """Rollouts of one county."""
+        return self.filter(county=county)
+
+    def current(self):
+        """Rollouts that have not ended."""
+        return self.exclude(status=RolloutStatus.ENDED)
+
+
+class Rollout(models.Model):
+    """One county deploying one content, optionally in one service area, following a process."""
+
+    county = models.ForeignKey(
+        WellbeingCounty, verbose_name=_("county"), on_delete=models.PROTECT, related_name="rollouts"
+    )
+    module = models.ForeignKey(
+        ContentModule, verbose_name=_("content module"), on_delete=models.PROTECT, related_name="rollouts"
+    )
+    service_area = models.ForeignKey(
+        ServiceArea,
+        verbose_name=_("service area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rollouts",
+        help_text=_("Leave empty when the content is deployed in the whole county."),
+    )
+    process = models.ForeignKey(
+        ProcessDescription,
+        verbose_name=_("process description"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rollouts",
+        help_text=_("The operating model this rollout follows."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RolloutStatus, default=RolloutStatus.PLANNED)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    pilot_start = models.DateField(_("pilot start"), null=True, blank=True)
+    go_live = models.DateField(_("go-live"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    current_phase = models.ForeignKey(
+        Phase,
+        verbose_name=_("current phase"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    completed_steps = models.ManyToManyField(
+        Step, verbose_name=_("completed steps"), blank=True, related_name="completed_in_rollouts"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[completed_steps])
+    objects = RolloutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rollout")
+        verbose_name_plural = _("rollouts")
+        ordering = ["county__code", "module__name_fi"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pilot_start__isnull=True) | Q(go_live__isnull=True) | Q(pilot_start__lte=models.F("go_live")),
+                name="rollout_pilot_start_before_go_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(go_live__isnull=True) | Q(ended_on__isnull=True) | Q(go_live__lte=models.F("ended_on")),
+                name="rollout_go_live_before_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RolloutStatus.ENDED) | Q(ended_on__isnull=False),
+                name="rollout_ended_has_end_date",
+            ),
+        ]
+
+    def __str__(self):
+        where = f" – {self.service_area.name}" if self.service_area_id else ""
+        return f"{self.county.name}: {self.module.name}{where}"

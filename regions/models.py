@@ -1,0 +1,119 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from omaolo_portal.translation import TranslatedNameMixin
+
+
+class WellbeingCountyQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """Counties whose data the user may change: all for a superuser, else the user's own."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(editors=user)
+
+
+class WellbeingCounty(TranslatedNameMixin, models.Model):
+    """A wellbeing services county (hyvinvointialue), or the City of Helsinki."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        unique=True,
+        help_text=_("Statistics Finland's two-digit code of the county, e.g. 12 for North Karelia, 90 for Helsinki."),
+    )
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    brand = models.CharField(
+        _("brand name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name the county uses of itself, such as “Siun sote”. Leave empty if it has none."),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("population year"),
+        null=True,
+        blank=True,
+        help_text=_("The year whose 31 December the population figure describes."),
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("editors"),
+        blank=True,
+        related_name="editable_counties",
+        help_text=_("Main users who may edit this county's service areas, rollouts, processes and statistics."),
+    )
+
+    history = HistoricalRecords(excluded_fields=["editors"])
+    objects = WellbeingCountyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wellbeing services county")
+        verbose_name_plural = _("wellbeing services counties")
+        ordering = ["code"]
+
+    @property
+    def display_name(self) -> str:
+        """The official name, followed by the brand name where the county has one."""
+        return f"{self.name} ({self.brand})" if self.brand else self.name
+
+    def get_absolute_url(self):
+        return reverse("regions:county_detail", kwargs={"code": self.code})
+
+
+class Municipality(TranslatedNameMixin, models.Model):
+    """A municipality (kunta) and the county that organises its health and social services."""
+
+    code = models.CharField(_("code"), max_length=3, unique=True, help_text=_("Statistics Finland's municipality code."))
+    name_fi = models.CharField(_("name in Finnish"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    county = models.ForeignKey(
+        WellbeingCounty, verbose_name=_("county"), on_delete=models.PROTECT, related_name="municipalities"
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name_fi"]
+
+
+class ServiceAreaQuerySet(models.QuerySet):
+    def for_county(self, county):
+        """Service areas of one county."""
+        return self.filter(county=county)
+
+
+class ServiceArea(TranslatedNameMixin, models.Model):
+    """A county's own service unit, such as oral health or reception services."""
+
+    county = models.ForeignKey(
+        WellbeingCounty, verbose_name=_("county"), on_delete=models.CASCADE, related_name="service_areas"
+    )
+    code = models.SlugField(
+        _("code"),
+        max_length=60,
+        help_text=_("Short identifier used in statistics files, unique within the county, e.g. “suun-terveys”."),
+    )
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+    objects = ServiceAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+        ordering = ["county__code", "name_fi"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "code"], name="service_area_code_unique_in_county"),
+        ]
