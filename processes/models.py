@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -306,6 +307,13 @@ class RolloutQuerySet(models.QuerySet):
         return self.exclude(status=RolloutStatus.ENDED)
 
 
+SERVICE_AREA_OF_OTHER_COUNTY = _("This service area belongs to another county.")
+PHASE_OF_OTHER_PROCESS = _("The current phase must be a phase of the chosen process description.")
+GO_LIVE_BEFORE_PILOT = _("Go-live cannot be before the pilot starts.")
+END_BEFORE_GO_LIVE = _("A rollout cannot end before it went live.")
+ENDED_WITHOUT_DATE = _("An ended rollout needs the date it ended.")
+
+
 class Rollout(models.Model):
     """One county deploying one content, optionally in one service area, following a process."""
 
@@ -373,6 +381,21 @@ class Rollout(models.Model):
                 name="rollout_ended_has_end_date",
             ),
         ]
+
+    def clean(self):
+        errors = {}
+        if self.service_area_id and self.county_id and self.service_area.county_id != self.county_id:
+            errors["service_area"] = SERVICE_AREA_OF_OTHER_COUNTY
+        if self.current_phase_id and self.current_phase.process_id != self.process_id:
+            errors["current_phase"] = PHASE_OF_OTHER_PROCESS
+        if self.pilot_start and self.go_live and self.pilot_start > self.go_live:
+            errors["go_live"] = GO_LIVE_BEFORE_PILOT
+        if self.go_live and self.ended_on and self.go_live > self.ended_on:
+            errors["ended_on"] = END_BEFORE_GO_LIVE
+        if self.status == RolloutStatus.ENDED and not self.ended_on:
+            errors["ended_on"] = ENDED_WITHOUT_DATE
+        if errors:
+            raise ValidationError(errors)
 
     def __str__(self):
         where = f" – {self.service_area.name}" if self.service_area_id else ""

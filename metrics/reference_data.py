@@ -1,0 +1,19 @@
+"""Load the usage metrics from the project's data file."""
+
+from metrics.models import Metric
+from omaolo_portal.csv_rows import REFERENCE_DATA_DIR, read_rows, upsert_by_code
+
+
+def metrics_load(*, path=REFERENCE_DATA_DIR / "metrics.csv") -> tuple[int, int]:
+    """Create or update the metrics; returns (created, updated)."""
+    rows = [
+        {
+            "code": row["code"],
+            "name_fi": row["name_fi"],
+            "name_sv": row["name_sv"],
+            "name_en": row["name_en"],
+            "description_en": row["description_en"],
+        }
+        for row in read_rows(path)
+    ]
+    return upsert_by_code(Metric, rows)

@@ -1,0 +1,14 @@
+"""Load the Omaolo content catalogue from the project's data file."""
+
+from omaolo_portal.csv_rows import REFERENCE_DATA_DIR, read_rows, upsert_by_code
+from processes.models import ContentKind, ContentModule
+
+
+def content_modules_load(*, path=REFERENCE_DATA_DIR / "omaolo_modules.csv") -> tuple[int, int]:
+    """Create or update the contents named in public sources; returns (created, updated)."""
+    rows = []
+    for row in read_rows(path):
+        if row["kind"] not in ContentKind.values:
+            raise ValueError(f"{path.name}: unknown kind {row['kind']!r} for {row['code']}")
+        rows.append({"code": row["code"], "kind": row["kind"], "name_fi": row["name_fi"], "name_en": row["name_en"]})
+    return upsert_by_code(ContentModule, rows)

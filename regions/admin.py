@@ -1,0 +1,72 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from regions.models import Municipality, ServiceArea, WellbeingCounty
+from regions.resources import WellbeingCountyResource
+from regions.scoping import CountyScopedAdminMixin, editable_county_ids
+
+
+class ServiceAreaInline(admin.TabularInline):
+    model = ServiceArea
+    fields = ["code", "name_fi", "name_sv", "name_en"]
+    extra = 0
+
+
+@admin.register(WellbeingCounty)
+class WellbeingCountyAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [WellbeingCountyResource]
+    list_display = ["code", "name_fi", "brand", "population", "population_year", "service_area_count"]
+    list_display_links = ["code", "name_fi"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en", "brand"]
+    list_filter = ["population_year"]
+    ordering = ["code"]
+    prepopulated_fields = {"slug": ["name_fi"]}
+    filter_horizontal = ["editors"]
+    inlines = [ServiceAreaInline]
+    fieldsets = [
+        (None, {"fields": ["code", "slug", "brand"]}),
+        (_("Names"), {"fields": ["name_fi", "name_sv", "name_en"]}),
+        (_("Population"), {"fields": ["population", "population_year"]}),
+        (_("Editors"), {"fields": ["editors"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(service_area_total=Count("service_areas"))
+
+    @admin.display(description=_("service areas"), ordering="service_area_total")
+    def service_area_count(self, obj):
+        return obj.service_area_total
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or request.user.is_superuser or obj.pk in editable_county_ids(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only superusers decide who edits a county and what its official identity is.
+        if request.user.is_superuser:
+            return []
+        return ["code", "slug", "name_fi", "name_sv", "name_en", "population", "population_year", "editors"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fi", "name_sv", "county"]
+    list_filter = ["county"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en"]
+    autocomplete_fields = ["county"]
+    ordering = ["name_fi"]
+    list_select_related = ["county"]
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name_fi", "code", "county"]
+    list_filter = ["county"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en", "county__name_fi"]
+    autocomplete_fields = ["county"]
+    prepopulated_fields = {"code": ["name_fi"]}
+    list_select_related = ["county"]
+    ordering = ["county__code", "name_fi"]

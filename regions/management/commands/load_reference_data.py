@@ -1,0 +1,31 @@
+"""Load the reference data the project ships in data/.
+
+Usage: python manage.py load_reference_data
+
+Creates or updates the wellbeing services counties (counties.csv), the Omaolo
+content catalogue (omaolo_modules.csv) and the usage metrics (metrics.csv).
+Running it again updates changed rows and never duplicates anything.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from metrics.reference_data import metrics_load
+from processes.reference_data import content_modules_load
+from regions.reference_data import counties_load
+
+
+class Command(BaseCommand):
+    help = "Load counties, Omaolo contents and metrics from the project's data files (idempotent)."
+
+    def handle(self, *args, **options):
+        loaders = [
+            ("counties", counties_load),
+            ("content modules", content_modules_load),
+            ("metrics", metrics_load),
+        ]
+        with transaction.atomic():
+            for label, load in loaders:
+                created, updated = load()
+                if options["verbosity"] >= 1:
+                    self.stdout.write(f"{label}: {created} created, {updated} updated")

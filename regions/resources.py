@@ -1,0 +1,14 @@
+from import_export import resources
+
+from regions.models import WellbeingCounty
+
+
+class WellbeingCountyResource(resources.ModelResource):
+    """Counties for export and for importing corrected reference data, keyed on the official code."""
+
+    class Meta:
+        model = WellbeingCounty
+        import_id_fields = ["code"]
+        fields = ["code", "name_fi", "name_sv", "name_en", "brand", "population", "population_year", "slug"]
+        skip_unchanged = True
+        report_skipped = True
