@@ -6,6 +6,7 @@ from omaolo_portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("", include("regions.urls")),
     path("", include("processes.urls")),
     path("", include("metrics.urls")),

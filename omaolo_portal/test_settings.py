@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DEBUG", "True")
 
-from omaolo_portal.settings import *  # noqa: E402,F403
-from omaolo_portal.settings import STORAGES  # noqa: E402
+from omaolo_portal.settings import *  # noqa: F403
+from omaolo_portal.settings import STORAGES
 
 # A fast hasher: password hashing is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,24 @@
 from django.shortcuts import render
 
+from processes.models import ProcessDescription, RolloutStatus
+from regions.models import WellbeingCounty
+
+LATEST_PROCESS_COUNT = 5
+
 
 def home(request):
-    return render(request, "home.html")
+    """What the portal is, every county's rollouts at a glance, the latest guides and a search box."""
+    counties = WellbeingCounty.objects.with_rollout_counts().order_by("code")
+    latest = (
+        ProcessDescription.objects.published().select_related("county").order_by("-modified_at")[:LATEST_PROCESS_COUNT]
+    )
+    return render(
+        request,
+        "home.html",
+        {"counties": counties, "latest_processes": latest, "statuses": RolloutStatus},
+    )
+
+
+def accessibility_statement(request):
+    """The accessibility statement that Finland's Act on the Provision of Digital Services requires."""
+    return render(request, "accessibility.html")

@@ -191,7 +191,9 @@ class RolloutAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "completed_steps":
-            kwargs["queryset"] = Step.objects.select_related("phase").order_by("phase__process", "phase__order", "order")
+            kwargs["queryset"] = Step.objects.select_related("phase").order_by(
+                "phase__process", "phase__order", "order"
+            )
             if not request.user.is_superuser:
                 kwargs["queryset"] = kwargs["queryset"].filter(phase__process__county__editors=request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)

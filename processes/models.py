@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,14 @@ class ContentModuleQuerySet(models.QuerySet):
     def active(self):
         """Contents that counties can still deploy."""
         return self.filter(is_active=True)
+
+    def with_county_counts(self):
+        """Annotate each content with the number of counties whose rollout of it has not ended."""
+        return self.annotate(
+            county_count=models.Count(
+                "rollouts__county", distinct=True, filter=~Q(rollouts__status=RolloutStatus.ENDED)
+            )
+        )
 
 
 class ContentModule(TranslatedNameMixin, models.Model):
@@ -89,6 +98,17 @@ class ProcessDescriptionQuerySet(models.QuerySet):
     def for_county(self, county):
         """Descriptions owned by one county."""
         return self.filter(county=county)
+
+    def search(self, query):
+        """Descriptions whose title, summary or section texts contain every word of the query."""
+        fields = ("title", "summary", *ProcessDescription.SECTION_FIELDS)
+        queryset = self
+        for word in query.split():
+            any_field = Q()
+            for field in fields:
+                any_field |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(any_field)
+        return queryset
 
 
 class ProcessDescription(models.Model):
@@ -306,6 +326,20 @@ class RolloutQuerySet(models.QuerySet):
         """Rollouts that have not ended."""
         return self.exclude(status=RolloutStatus.ENDED)
 
+    def with_step_progress(self):
+        """Annotate each rollout with its completed steps and the number of steps its process has."""
+        total_steps = (
+            Step.objects.filter(phase__process=OuterRef("process"))
+            .order_by()
+            .values("phase__process")
+            .annotate(total=models.Count("pk"))
+            .values("total")
+        )
+        return self.annotate(
+            completed_step_count=models.Count("completed_steps"),
+            total_step_count=Coalesce(Subquery(total_steps), 0),
+        )
+
 
 SERVICE_AREA_OF_OTHER_COUNTY = _("This service area belongs to another county.")
 PHASE_OF_OTHER_PROCESS = _("The current phase must be a phase of the chosen process description.")
@@ -369,7 +403,9 @@ class Rollout(models.Model):
         ordering = ["county__code", "module__name_fi"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(pilot_start__isnull=True) | Q(go_live__isnull=True) | Q(pilot_start__lte=models.F("go_live")),
+                condition=Q(pilot_start__isnull=True)
+                | Q(go_live__isnull=True)
+                | Q(pilot_start__lte=models.F("go_live")),
                 name="rollout_pilot_start_before_go_live",
             ),
             models.CheckConstraint(

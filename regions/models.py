@@ -16,6 +16,17 @@ class WellbeingCountyQuerySet(models.QuerySet):
             return self
         return self.filter(editors=user)
 
+    def with_rollout_counts(self):
+        """Annotate each county with how many of its rollouts are in use, piloting, planned and ended."""
+        from processes.models import RolloutStatus
+
+        return self.annotate(
+            **{
+                f"rollouts_{status}": models.Count("rollouts", filter=models.Q(rollouts__status=status))
+                for status in RolloutStatus.values
+            }
+        )
+
 
 class WellbeingCounty(TranslatedNameMixin, models.Model):
     """A wellbeing services county (hyvinvointialue), or the City of Helsinki."""
@@ -71,7 +82,9 @@ class WellbeingCounty(TranslatedNameMixin, models.Model):
 class Municipality(TranslatedNameMixin, models.Model):
     """A municipality (kunta) and the county that organises its health and social services."""
 
-    code = models.CharField(_("code"), max_length=3, unique=True, help_text=_("Statistics Finland's municipality code."))
+    code = models.CharField(
+        _("code"), max_length=3, unique=True, help_text=_("Statistics Finland's municipality code.")
+    )
     name_fi = models.CharField(_("name in Finnish"), max_length=100)
     name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)

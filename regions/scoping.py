@@ -67,4 +67,3 @@ class CountyScopedAdminMixin:
         if not can_edit_county(request.user, self._county_id_of(obj)):
             raise PermissionDenied(FOREIGN_COUNTY_ERROR)
         super().save_model(request, obj, form, change)
-

@@ -1,0 +1,96 @@
+"""A year of made-up weekly and monthly usage figures for the demo rollouts."""
+
+import datetime
+import random
+
+from metrics.models import Metric, PeriodType, UsageStatistic
+from processes.models import Rollout, RolloutStatus
+
+DEMO_WINDOW_END = datetime.date(2026, 10, 31)
+
+# Share of the previous metric's value: started → completed → sent → booked; users ≈ started.
+METRIC_FUNNEL = {
+    "assessments_started": 1.0,
+    "assessments_completed": 0.8,
+    "sent_to_professional": 0.55,
+    "self_booked": 0.2,
+    "users": 0.95,
+}
+
+
+def _mondays(first: datetime.date, last: datetime.date):
+    day = first - datetime.timedelta(days=first.weekday())
+    while day <= last:
+        yield day
+        day += datetime.timedelta(weeks=1)
+
+
+def _month_starts(first: datetime.date, last: datetime.date):
+    day = first.replace(day=1)
+    while day <= last:
+        yield day
+        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _window(rollout: Rollout) -> tuple[datetime.date, datetime.date] | None:
+    if rollout.status == RolloutStatus.ENDED and rollout.ended_on:
+        end = rollout.ended_on
+    elif rollout.status == RolloutStatus.IN_USE:
+        end = DEMO_WINDOW_END
+    else:
+        return None
+    start = max(end - datetime.timedelta(days=364), rollout.go_live or end)
+    return start, end
+
+
+def demo_statistics_seed() -> int:
+    """Create the missing demo figures for rollouts in use or ended; returns how many were created."""
+    metrics = {metric.code: metric for metric in Metric.objects.filter(code__in=METRIC_FUNNEL)}
+    existing = set(
+        UsageStatistic.objects.values_list(
+            "county_id", "service_area_id", "module_id", "metric_id", "period_type", "period_start"
+        )
+    )
+    new_rows = []
+    rollouts = Rollout.objects.exclude(go_live=None).order_by("pk")
+    for rollout in rollouts:
+        window = _window(rollout)
+        if window is None:
+            continue
+        rng = random.Random(f"{rollout.county_id}-{rollout.module_id}-{rollout.service_area_id}")
+        base = rng.randint(40, 400)
+        # Some contents decline towards the end of the window, as real ones do.
+        slope = rng.choice([0.004, 0.002, -0.006])
+        periods = [(PeriodType.WEEK, day, 1) for day in _mondays(*window)]
+        periods += [(PeriodType.MONTH, day, 4.3) for day in _month_starts(*window)]
+        for period_type, period_start, scale in periods:
+            weeks_in = (period_start - window[0]).days / 7
+            started = max(0, round(base * scale * (1 + slope * weeks_in) * rng.uniform(0.85, 1.15)))
+            for code, share in METRIC_FUNNEL.items():
+                metric = metrics.get(code)
+                if metric is None:
+                    continue
+                key = (
+                    rollout.county_id,
+                    rollout.service_area_id,
+                    rollout.module_id,
+                    metric.pk,
+                    period_type,
+                    period_start,
+                )
+                if key in existing:
+                    continue
+                existing.add(key)
+                new_rows.append(
+                    UsageStatistic(
+                        county_id=rollout.county_id,
+                        service_area_id=rollout.service_area_id,
+                        module_id=rollout.module_id,
+                        metric=metric,
+                        period_type=period_type,
+                        period_start=period_start,
+                        value=round(started * share),
+                    )
+                )
+    UsageStatistic.objects.bulk_create(new_rows, batch_size=2000)
+    return len(new_rows)

@@ -1,0 +1,364 @@
+"""Demo process descriptions, written for this portal from the facts in data/SOURCES.md.
+
+The texts are the portal's own summaries; they do not quote the operating-model
+pages they were inspired by.
+"""
+
+import datetime
+
+PHASE_TEMPLATE = [
+    {
+        "title": "Nykytila ja sitoutuminen",
+        "goal": "Organisaatio ja esihenkilöt sitoutuvat käyttöönottoon, ja käyttöön valitaan sisällöt, "
+        "joille on todellinen tarve.",
+        "steps": [
+            {
+                "title": "Kartoita nykyiset asiointikanavat",
+                "role": "main_user",
+                "days": 5,
+                "output": "Kuvaus nykyisistä yhteydenottoreiteistä ja niiden kuormituksesta",
+                "checklist": "Puhelin- ja chat-jonot\nVastaanottojen ajanvaraus\nNykyiset sähköiset palvelut",
+            },
+            {
+                "title": "Valitse sisällöt tarpeen mukaan",
+                "role": "manager",
+                "days": 3,
+                "output": "Päätös käyttöön otettavista Omaolo-sisällöistä",
+                "checklist": "Palvelualueen tarve\nResurssit vastata yhteydenottoihin\nMittarit onnistumiselle",
+            },
+        ],
+    },
+    {
+        "title": "Suunnittelu",
+        "goal": "Roolit, prosessimuutokset ja asiakasohjaus on sovittu ennen koulutusta.",
+        "steps": [
+            {
+                "title": "Nimeä pääkäyttäjät, esihenkilöt ja ammattilaiset",
+                "role": "manager",
+                "days": 2,
+                "output": "Roolikartta yhteystietoineen",
+                "checklist": "Pääkäyttäjä ja varahenkilö\nVastaava esihenkilö\nVastaavat ammattilaiset",
+            },
+            {
+                "title": "Kuvaa muuttuva palveluprosessi",
+                "role": "main_user",
+                "days": 10,
+                "output": "Prosessikuvaus: kuka vastaa, missä ajassa ja millä kanavalla",
+                "checklist": "Vastausaika asiakkaalle\nKiireellisten ohjaus\nKirjaaminen potilastietojärjestelmään",
+            },
+            {
+                "title": "Suunnittele asiakasohjaus",
+                "role": "professional",
+                "days": 3,
+                "output": "Ohjausviestit puhelinpalveluun, verkkosivuille ja vastaanotoille",
+                "checklist": "",
+            },
+        ],
+    },
+    {
+        "title": "Koulutus ja muutosvalmennus",
+        "goal": "Ammattilaiset osaavat käsitellä Omaolon kautta tulevat asiat ja tietävät miksi muutos tehdään.",
+        "steps": [
+            {
+                "title": "Pidä muutosvalmennukset",
+                "role": "trainer",
+                "days": 15,
+                "output": "Kolme valmennuskertaa pidetty, osallistujat kirjattu",
+                "checklist": "Ensimmäinen valmennus ennen pilottia\nToinen pilotin aikana\nKolmas käyttöönoton jälkeen",
+            },
+            {
+                "title": "Kouluta käsittelijät ammattilaisen näkymään",
+                "role": "main_user",
+                "days": 5,
+                "output": "Käsittelyoikeudet ja koulutus jokaiselle vastaajalle",
+                "checklist": "Käyttöoikeudet haettu\nHarjoitusympäristö käyty läpi",
+            },
+        ],
+    },
+    {
+        "title": "Viestintä",
+        "goal": "Asukkaat ja henkilöstö tietävät, mitä palvelu tarjoaa ja milloin.",
+        "steps": [
+            {
+                "title": "Laadi viestintäsuunnitelma",
+                "role": "communications",
+                "days": 5,
+                "output": "Viestintäsuunnitelma kanavineen ja aikatauluineen",
+                "checklist": "Sisäinen viestintä\nVerkkosivut\nPaikallismedia ja sosiaalinen media",
+            },
+        ],
+    },
+    {
+        "title": "Testaus ja pilotti",
+        "goal": "Palvelu kokeillaan rajatusti ja havaitut ongelmat korjataan ennen laajentamista.",
+        "steps": [
+            {
+                "title": "Testaa asiakaspolku päästä päähän",
+                "role": "main_user",
+                "days": 3,
+                "output": "Testiraportti korjattavine asioineen",
+                "checklist": "Arvion täyttö\nLähetys ammattilaiselle\nVastaus asiakkaalle",
+            },
+            {
+                "title": "Käynnistä pilotti yhdessä toimipisteessä",
+                "role": "professional",
+                "days": 20,
+                "output": "Pilotin käyttömäärät ja palaute",
+                "checklist": "",
+            },
+        ],
+    },
+    {
+        "title": "Käyttöönottopäätös ja laajennus",
+        "goal": "Pilotin tulosten perusteella päätetään laajentamisesta koko alueelle.",
+        "steps": [
+            {
+                "title": "Tee käyttöönottopäätös",
+                "role": "steering_group",
+                "days": 1,
+                "output": "Kirjattu päätös ja aikataulu",
+                "checklist": "Pilotin tulokset\nResurssit\nRiskit",
+            },
+            {
+                "title": "Avaa palvelu asukkaille",
+                "role": "main_user",
+                "days": 2,
+                "output": "Sisältö näkyy asukkaille",
+                "checklist": "",
+            },
+        ],
+    },
+    {
+        "title": "Seuranta ja vakiinnuttaminen",
+        "goal": "Käyttöä seurataan säännöllisesti ja palvelualueeseen otetaan yhteyttä, jos käyttö laskee.",
+        "steps": [
+            {
+                "title": "Seuraa käyttömääriä viikoittain ja kuukausittain",
+                "role": "main_user",
+                "days": None,
+                "output": "Käyttöraportti palvelualueille",
+                "checklist": "Aloitetut ja valmiit arviot\nAmmattilaiselle lähetetyt\nAsiakaspalaute",
+            },
+            {
+                "title": "Ota yhteyttä, kun käyttö laskee",
+                "role": "main_user",
+                "days": 1,
+                "output": "Sovitut korjaavat toimet",
+                "checklist": "",
+            },
+        ],
+    },
+]
+
+PROCESSES = [
+    {
+        "slug": "omaolo-pohjois-karjala",
+        "county": "14",
+        "title": "Omaolo-palvelun kokonaisuus Pohjois-Karjalassa",
+        "summary": "Siun soten kuvaus siitä, miten Omaolon sisällöt otettiin käyttöön ja miten käyttöä "
+        "seurattiin vuosina 2018–2024.",
+        "status": "published",
+        "published_at": datetime.datetime(2024, 3, 1, 9, 0, tzinfo=datetime.UTC),
+        "development_stage": "ready",
+        "funder": "ministry",
+        "author": "Siun soten Omaolo-pääkäyttäjät",
+        "place_of_implementation": "Pohjois-Karjalan hyvinvointialue",
+        "created_at": datetime.datetime(2023, 9, 1, 9, 0, tzinfo=datetime.UTC),
+        "modules": ["virtsatietulehdus", "hengitystietulehdus", "asiointiaiheet", "sahkoinen-terveystarkastus"],
+        "sections": {
+            "operating_environment": (
+                "Pohjois-Karjalan 13 kunnan sosiaali- ja terveyspalvelut järjesti vuodesta 2017 kuntayhtymä, "
+                "josta tuli hyvinvointialue 1.1.2023. Alueella asui vuoden 2022 lopussa 162 540 ihmistä, "
+                "ja henkilöstöä oli lähes 8 000.\n\n"
+                "Omaolo otettiin käyttöön 2018. Aluksi sitä ylläpidettiin hankkeissa; vuonna 2022 siitä tuli "
+                "organisaation omaa toimintaa. Keväällä 2024 hankittiin uusi digitaalinen palvelualusta, ja "
+                "Omaolon käyttö päättyi kesäkuussa 2024."
+            ),
+            "starting_point": (
+                "Digitaalisia asiointikanavia oli useita, ja niiden käyttö vaihteli toimipisteittäin. "
+                "Omaoloa laajennettiin vähitellen muutamasta kunnasta ja sisällöstä koko alueelle."
+            ),
+            "goals": (
+                "- yhdenvertainen digitaalinen kanava kaikille asukkaille\n"
+                "- oikea-aikainen palvelu ja mahdollisuus omahoitoon\n"
+                "- moniammatillinen yhteistyö yhteydenottojen käsittelyssä\n"
+                "- sisällöt koko hyvinvointialueen käyttöön"
+            ),
+            "needs_resident": "Asukas saa palvelun oikeaan aikaan ja voi hoitaa asiansa ajasta ja paikasta "
+            "riippumatta.",
+            "needs_professional": "Ammattilainen saa esitiedot valmiiksi jäsenneltyinä ja voi ohjata asiakkaan "
+            "suoraan oikealle vastaanotolle.",
+            "needs_organisation": "Puhelinpalvelun kuormitus kevenee, ja yhteydenotot ohjautuvat yhden kanavan kautta.",
+            "target_group": "Kaikki alueen täysi-ikäiset asukkaat; erityisesti ne, jotka asioivat mieluiten verkossa.",
+            "solution": "Jokaiselle palvelualueelle kuvattiin, miten Omaolon kautta tuleva yhteydenotto käsitellään, "
+            "kuka siihen vastaa ja missä ajassa.",
+            "conditions": "Nimetyt pääkäyttäjät, esihenkilöiden tuki ja selkeä ohjaus asiakkaille.",
+            "tips": "Seuraa käyttöä viikoittain ja ota yhteyttä palvelualueeseen heti, kun käyttö alkaa laskea.",
+            "measuring_change": "Muutosta seurattiin käyttömäärillä sekä asiakkailta ja ammattilaisilta kerätyllä "
+            "palautteella.",
+            "evaluation_results": "Käyttö kasvoi sitä mukaa kuin sisältöjä ja toimipisteitä lisättiin.",
+        },
+        "links": [("Omaolo", "https://www.omaolo.fi/")],
+    },
+    {
+        "slug": "omaolo-kayttoonoton-vaiheet-paijat-hame",
+        "county": "09",
+        "title": "Omaolo-sisältöjen vaiheittainen käyttöönotto",
+        "summary": "Päijät-Sotessa kuvattu uudelleenkäytettävä prosessi, jota noudatetaan jokaisessa "
+        "tulevassa Omaolo-käyttöönotossa.",
+        "status": "published",
+        "published_at": datetime.datetime(2023, 11, 17, 9, 0, tzinfo=datetime.UTC),
+        "development_stage": "in_development",
+        "funder": "ministry",
+        "author": "Minna Tuuri",
+        "place_of_implementation": "Päijät-Hämeen hyvinvointialue",
+        "created_at": datetime.datetime(2023, 5, 16, 9, 0, tzinfo=datetime.UTC),
+        "modules": ["hyvinvointitarkastus", "hyvinvointivalmennus", "omaishoidon-tuki", "kurkkukipu"],
+        "sections": {
+            "operating_environment": "Hyvinvointialueen Omaolo-minitiimi koordinoi käyttöönottoja yhdessä "
+            "palvelualueiden kanssa.",
+            "starting_point": "Aiemmat käyttöönotot tehtiin kukin omalla tavallaan. Yhteinen prosessi "
+            "tekee käyttöönotoista ennustettavia ja säästää työtä.",
+            "goals": "Jokainen uusi Omaolo-sisältö otetaan käyttöön saman, tarkistettavan prosessin mukaan.",
+            "solution": "Prosessi jakautuu vaiheisiin nykytilasta seurantaan. Jokaisella askeleella on vastuurooli, "
+            "arvioitu kesto ja tuotos.",
+            "tips": "Nimeä pääkäyttäjä ja esihenkilö ennen ensimmäistä koulutusta, ja sovi mittarit jo "
+            "suunnitteluvaiheessa.",
+            "measuring_change": "Aloitetut ja valmiit arviot, ammattilaiselle lähetetyt arviot ja asiakaspalaute.",
+        },
+        "links": [],
+    },
+    {
+        "slug": "omaolo-lappi-syklit",
+        "county": "21",
+        "title": "Omaolon käyttöönotto neljässä syklissä",
+        "summary": "Lapin malli, jossa uusia kuntia otettiin mukaan sykleittäin ja jokaista sykliä tahditti "
+        "kolme muutosvalmennusta.",
+        "status": "draft",
+        "published_at": None,
+        "development_stage": "in_development",
+        "funder": "other",
+        "author": "Lapin hyvinvointialueen Omaolo-tiimi",
+        "place_of_implementation": "Lapin hyvinvointialue",
+        "created_at": datetime.datetime(2022, 11, 1, 9, 0, tzinfo=datetime.UTC),
+        "modules": ["yska", "korvakipu"],
+        "sections": {
+            "starting_point": "Käyttöönotto tehtiin vuosina 2021–2022 neljässä syklissä.",
+            "solution": "Ensin sitoutetaan organisaatiot ja esihenkilöt, sitten valitaan sisällöt tarpeen "
+            "mukaan. Pääkäyttäjät, ammattilaiset ja esihenkilöt nimetään ennen ensimmäistä valmennusta.",
+        },
+        "links": [],
+    },
+]
+
+SERVICE_AREAS = {
+    "09": [
+        ("vastaanottopalvelut", "Vastaanottopalvelut", "Mottagningstjänster", "Reception services"),
+        ("suun-terveys", "Suun terveydenhuolto", "Munhälsovård", "Oral health care"),
+    ],
+    "14": [
+        ("vastaanottopalvelut", "Vastaanottopalvelut", "Mottagningstjänster", "Reception services"),
+        (
+            "mielenterveys-ja-paihde",
+            "Mielenterveys- ja päihdepalvelut",
+            "Mentalvårds- och missbrukartjänster",
+            "Mental health and substance abuse services",
+        ),
+    ],
+    "21": [("vastaanottopalvelut", "Vastaanottopalvelut", "Mottagningstjänster", "Reception services")],
+}
+
+# (county, module, service area code or None, process slug or None, status, pilot, go-live, ended, phase number)
+ROLLOUTS = [
+    (
+        "14",
+        "virtsatietulehdus",
+        None,
+        "omaolo-pohjois-karjala",
+        "ended",
+        datetime.date(2018, 3, 5),
+        datetime.date(2018, 5, 7),
+        datetime.date(2024, 6, 30),
+        7,
+    ),
+    (
+        "14",
+        "hengitystietulehdus",
+        "vastaanottopalvelut",
+        "omaolo-pohjois-karjala",
+        "ended",
+        datetime.date(2019, 1, 7),
+        datetime.date(2019, 2, 4),
+        datetime.date(2024, 6, 30),
+        7,
+    ),
+    (
+        "14",
+        "asiointiaiheet",
+        "mielenterveys-ja-paihde",
+        "omaolo-pohjois-karjala",
+        "ended",
+        datetime.date(2022, 2, 7),
+        datetime.date(2022, 4, 4),
+        datetime.date(2024, 6, 30),
+        7,
+    ),
+    (
+        "09",
+        "hyvinvointitarkastus",
+        None,
+        "omaolo-kayttoonoton-vaiheet-paijat-hame",
+        "in_use",
+        datetime.date(2023, 9, 4),
+        datetime.date(2023, 11, 6),
+        None,
+        7,
+    ),
+    (
+        "09",
+        "kurkkukipu",
+        "vastaanottopalvelut",
+        "omaolo-kayttoonoton-vaiheet-paijat-hame",
+        "piloting",
+        datetime.date(2026, 9, 7),
+        None,
+        None,
+        5,
+    ),
+    ("09", "omaishoidon-tuki", None, "omaolo-kayttoonoton-vaiheet-paijat-hame", "planned", None, None, None, 2),
+    (
+        "21",
+        "yska",
+        "vastaanottopalvelut",
+        None,
+        "in_use",
+        datetime.date(2021, 3, 1),
+        datetime.date(2021, 4, 12),
+        None,
+        None,
+    ),
+    ("21", "korvakipu", None, None, "in_use", datetime.date(2022, 1, 10), datetime.date(2022, 2, 14), None, None),
+    (
+        "08",
+        "virtsatietulehdus",
+        None,
+        "omaolo-kayttoonoton-vaiheet-paijat-hame",
+        "in_use",
+        datetime.date(2024, 1, 8),
+        datetime.date(2024, 3, 4),
+        None,
+        7,
+    ),
+    ("05", "hengitystietulehdus", None, None, "planned", None, None, None, None),
+    (
+        "90",
+        "sahkoinen-terveystarkastus",
+        None,
+        None,
+        "in_use",
+        datetime.date(2022, 8, 1),
+        datetime.date(2022, 9, 5),
+        None,
+        None,
+    ),
+]
