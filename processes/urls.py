@@ -1,3 +1,12 @@
+from django.urls import path
+
+from processes import views
+
 app_name = "processes"
 
-urlpatterns = []
+urlpatterns = [
+    path("processes/", views.process_list, name="process_list"),
+    path("processes/<slug:slug>/", views.process_detail, name="process_detail"),
+    path("modules/", views.module_list, name="module_list"),
+    path("modules/<slug:code>/", views.module_detail, name="module_detail"),
+]

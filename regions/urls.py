@@ -1,3 +1,9 @@
+from django.urls import path
+
+from regions import views
+
 app_name = "regions"
 
-urlpatterns = []
+urlpatterns = [
+    path("counties/<str:code>/", views.county_detail, name="county_detail"),
+]

@@ -1,0 +1,81 @@
+"""Template helpers of the public pages: Markdown, translated names, safe links, language links."""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
+
+from omaolo_portal.translation import FALLBACK_LANGUAGE, active_language, is_translated, translated_value
+from processes.rendering import URL_SCHEMES, render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text, heading_level=3):
+    """Editor-written Markdown as sanitised HTML: the one place its output is marked safe."""
+    return mark_safe(render_markdown(text, heading_level=int(heading_level)))  # noqa: S308  (sanitised by nh3)
+
+
+@register.filter
+def safe_url(url):
+    """The address when it is http, https or mailto (or relative), else an empty string."""
+    url = (url or "").strip()
+    scheme = urlsplit(url).scheme.lower()
+    if scheme and scheme not in URL_SCHEMES:
+        return ""
+    if not scheme and url.startswith("//"):
+        return ""
+    return url
+
+
+@register.simple_tag
+def translated(obj, field="name"):
+    """The field in the active language; a Finnish fallback is marked lang="fi" for screen readers."""
+    value = translated_value(obj, field)
+    if active_language() != FALLBACK_LANGUAGE and not is_translated(obj, field):
+        return format_html('<span lang="{}">{}</span>', FALLBACK_LANGUAGE, value)
+    return value
+
+
+@register.filter
+def only_in_finnish(obj, field="name"):
+    """Whether the active language has no own text for the field and Finnish is shown instead."""
+    return active_language() != FALLBACK_LANGUAGE and not is_translated(obj, field)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in every language: code, name in that language, address, whether it is active."""
+    request = context["request"]
+    current = active_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": translate_url(request.get_full_path(), code),
+                "is_current": code == current,
+            }
+        )
+    return links
+
+
+@register.filter
+def finnish_date(value):
+    """A date or datetime in the Finnish short format (24.11.2026) of Django's localisation, in every language."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    with translation.override(FALLBACK_LANGUAGE):
+        return date_format(value, "SHORT_DATE_FORMAT")

@@ -1,0 +1,134 @@
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from processes.filters import ProcessDescriptionFilter
+from processes.models import ContentKind, ContentModule, Phase, ProcessDescription, ProcessLink, Rollout, Step
+from regions.scoping import can_edit_county
+
+PROCESSES_PER_PAGE = 20
+
+# Geometry of the phase diagram, in SVG user units.
+DIAGRAM_WIDTH = 320
+DIAGRAM_BOX_HEIGHT = 56
+DIAGRAM_GAP = 28
+DIAGRAM_TITLE_CHARS = 34
+
+
+def process_list(request):
+    """Published process descriptions, filtered by county, content and stage and searched by words."""
+    published = ProcessDescription.objects.published().select_related("county").prefetch_related("modules")
+    filterset = ProcessDescriptionFilter(request.GET or None, queryset=published)
+    page = Paginator(filterset.qs.distinct(), PROCESSES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "processes/process_list.html",
+        {"filter": filterset, "page": page, "query_without_page": query.urlencode()},
+    )
+
+
+def _may_preview(user, process) -> bool:
+    return user.has_perm("processes.change_processdescription") and can_edit_county(user, process.county_id)
+
+
+def _phase_diagram(phases):
+    """Boxes and arrows of the phases, one under the other, positioned for the SVG template."""
+    boxes = []
+    for index, phase in enumerate(phases):
+        top = 1 + index * (DIAGRAM_BOX_HEIGHT + DIAGRAM_GAP)
+        boxes.append(
+            {
+                "phase": phase,
+                "y": top,
+                "title_y": top + 24,
+                "detail_y": top + 44,
+                "arrow_from": top + DIAGRAM_BOX_HEIGHT,
+                "arrow_to": top + DIAGRAM_BOX_HEIGHT + DIAGRAM_GAP - 4,
+                "is_last": index == len(phases) - 1,
+            }
+        )
+    height = max(len(phases) * (DIAGRAM_BOX_HEIGHT + DIAGRAM_GAP) - DIAGRAM_GAP + 2, 0)
+    return {
+        "boxes": boxes,
+        "width": DIAGRAM_WIDTH,
+        "height": height,
+        "center": DIAGRAM_WIDTH // 2,
+        "box_width": DIAGRAM_WIDTH - 2,
+        "box_height": DIAGRAM_BOX_HEIGHT,
+        "title_chars": DIAGRAM_TITLE_CHARS,
+    }
+
+
+def process_detail(request, slug):
+    """One process description as a readable, printable guide; drafts only for the county's editors."""
+    process = get_object_or_404(
+        ProcessDescription.objects.select_related("county").prefetch_related(
+            "modules",
+            Prefetch("links", queryset=ProcessLink.objects.order_by("order", "pk")),
+            Prefetch(
+                "phases",
+                queryset=Phase.objects.order_by("order", "pk").prefetch_related(
+                    Prefetch("steps", queryset=Step.objects.order_by("order", "pk"))
+                ),
+            ),
+        ),
+        slug=slug,
+    )
+    is_preview = not process.is_public
+    if is_preview and not _may_preview(request.user, process):
+        raise Http404
+    phases = list(process.phases.all())
+    for phase in phases:
+        phase.step_list = list(phase.steps.all())
+        phase.total_days = sum(step.estimated_days or 0 for step in phase.step_list)
+    sections = [
+        {"id": f"section-{field}", "title": ProcessDescription._meta.get_field(field).verbose_name, "text": text}
+        for field in ProcessDescription.SECTION_FIELDS
+        if (text := getattr(process, field))
+    ]
+    links = list(process.links.all())
+    return render(
+        request,
+        "processes/process_detail.html",
+        {
+            "process": process,
+            "is_preview": is_preview,
+            "sections": sections,
+            "phases": phases,
+            "links": links,
+            "diagram": _phase_diagram(phases),
+        },
+    )
+
+
+def module_list(request):
+    """The Omaolo content catalogue grouped by kind, with how many counties use each content."""
+    modules = ContentModule.objects.with_county_counts().order_by("kind", "name_fi")
+    kind_labels = dict(ContentKind.choices)
+    groups = [
+        {"kind": kind, "label": kind_labels.get(kind, kind), "modules": list(items)}
+        for kind, items in groupby(modules, key=lambda module: module.kind)
+    ]
+    return render(request, "processes/module_list.html", {"groups": groups})
+
+
+def module_detail(request, code):
+    """One content: which counties use it, since when and in which phase, and the guides about it."""
+    module = get_object_or_404(ContentModule, code=code)
+    rollouts = (
+        Rollout.objects.filter(module=module)
+        .select_related("county", "service_area", "current_phase")
+        .with_step_progress()
+        .order_by("county__code", "service_area__name_fi")
+    )
+    processes = ProcessDescription.objects.published().filter(modules=module).select_related("county")
+    return render(
+        request,
+        "processes/module_detail.html",
+        {"module": module, "rollouts": rollouts, "processes": processes},
+    )

@@ -1,0 +1,38 @@
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+
+from processes.models import ProcessDescription, Rollout
+from regions.models import WellbeingCounty
+
+# The statistics page lives in the metrics app; the link appears once that page exists.
+STATISTICS_URL_NAME = "metrics:statistics"
+
+
+def _statistics_url(county):
+    try:
+        return f"{reverse(STATISTICS_URL_NAME)}?county={county.code}"
+    except NoReverseMatch:
+        return None
+
+
+def county_detail(request, code):
+    """A county: its service areas, every rollout with its progress, and the guides it owns."""
+    county = get_object_or_404(WellbeingCounty, code=code)
+    rollouts = (
+        Rollout.objects.for_county(county)
+        .select_related("module", "service_area", "current_phase")
+        .with_step_progress()
+        .order_by("module__name_fi", "service_area__name_fi")
+    )
+    processes = ProcessDescription.objects.published().for_county(county).order_by("-modified_at")
+    return render(
+        request,
+        "regions/county_detail.html",
+        {
+            "county": county,
+            "service_areas": county.service_areas.all(),
+            "rollouts": rollouts,
+            "processes": processes,
+            "statistics_url": _statistics_url(county),
+        },
+    )
