@@ -165,5 +165,6 @@ def demo_seed(*, with_users: bool) -> dict:
     processes = {spec["slug"]: _process_seed(spec) for spec in PROCESSES}
     _rollouts_seed(processes)
     statistics_created = demo_statistics_seed()
+    editor_group_ensure()
     users = demo_users_ensure() if with_users else []
     return {"processes": len(processes), "statistics_created": statistics_created, "users": users}

@@ -44,6 +44,9 @@ class WellbeingCountyAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or request.user.is_superuser or obj.pk in editable_county_ids(request.user))
 
+    def get_prepopulated_fields(self, request, obj=None):
+        return super().get_prepopulated_fields(request, obj) if request.user.is_superuser else {}
+
     def get_readonly_fields(self, request, obj=None):
         # Only superusers decide who edits a county and what its official identity is.
         if request.user.is_superuser:

@@ -1,0 +1,82 @@
+"""Every admin list, add form, change form and history page opens for a superuser."""
+
+from http import HTTPStatus
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from metrics.models import ImportBatch, ImportOutcome
+from regions.tests.factories import MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.fixture
+def every_model_has_a_row(demo_data, admin_user):
+    MunicipalityFactory()
+    ImportBatch.objects.create(user=admin_user, file_name="viikko.csv", sha256="0" * 64, outcome=ImportOutcome.APPLIED)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_changelist_add_change_and_history_pages_open(admin_client, every_model_has_a_row, model):
+    opts = model._meta
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"no {opts.label} row to open"
+
+    changelist = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    change = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+    history = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]))
+
+    assert changelist.status_code == HTTPStatus.OK
+    assert change.status_code == HTTPStatus.OK
+    assert history.status_code == HTTPStatus.OK
+    model_admin = admin.site._registry[model]
+    if model_admin.has_add_permission(changelist.wsgi_request):
+        add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        assert add.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_changelist_search_and_filters_work(admin_client, every_model_has_a_row, model):
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    model_admin = admin.site._registry[model]
+
+    response = admin_client.get(url, {"q": "hyvinvointi"} if model_admin.search_fields else {})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "cl" in response.context
+
+
+def test_changelist_search_finds_a_county_by_brand(admin_client, demo_data):
+    response = admin_client.get(reverse("admin:regions_wellbeingcounty_changelist"), {"q": "Siun sote"})
+
+    assert [county.code for county in response.context["cl"].result_list] == ["14"]
+
+
+def test_process_change_form_shows_phases_inline_in_order(admin_client, demo_data):
+    from processes.models import ProcessDescription
+
+    process = ProcessDescription.objects.get(slug="omaolo-kayttoonoton-vaiheet-paijat-hame")
+
+    response = admin_client.get(reverse("admin:processes_processdescription_change", args=[process.pk]))
+
+    content = response.content.decode()
+    assert content.index("Nykytila ja sitoutuminen") < content.index("Seuranta ja vakiinnuttaminen")
+
+
+def test_every_domain_model_is_in_the_admin():
+    from django.apps import apps
+
+    domain_models = [
+        model
+        for app in ("regions", "processes", "metrics")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+    ]
+
+    missing = [model._meta.label for model in domain_models if model not in admin.site._registry]
+    assert missing == []

@@ -1,0 +1,77 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from metrics.models import UsageStatistic
+from processes.models import Phase, ProcessDescription, Rollout, RolloutStatus, Step
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (ProcessDescription, Phase, Step, Rollout, UsageStatistic, get_user_model())
+    }
+
+
+def test_demo_has_the_two_operating_models_with_phases_and_steps(demo_data):
+    north_karelia = ProcessDescription.objects.get(county__code="14")
+    paijat_hame = ProcessDescription.objects.get(county__code="09")
+
+    assert north_karelia.phases.count() == 7
+    assert paijat_hame.author == "Minna Tuuri"
+    assert paijat_hame.created_at.date().isoformat() == "2023-05-16"
+    assert Step.objects.filter(phase__process=paijat_hame).count() >= 10
+    assert ProcessDescription.objects.published().count() == 2
+
+
+def test_demo_keeps_north_karelias_ended_rollouts(demo_data):
+    ended = Rollout.objects.filter(county__code="14")
+
+    assert ended.count() == 3
+    assert set(ended.values_list("status", flat=True)) == {RolloutStatus.ENDED}
+    assert {rollout.ended_on.isoformat() for rollout in ended} == {"2024-06-30"}
+
+
+def test_demo_has_a_year_of_weekly_and_monthly_figures(demo_data):
+    weekly = UsageStatistic.objects.filter(period_type="week", county__code="09").dates("period_start", "week")
+    monthly = UsageStatistic.objects.filter(period_type="month", county__code="09").dates("period_start", "month")
+
+    assert len(weekly) >= 52
+    assert len(monthly) >= 12
+    assert all(day.weekday() == 0 for day in weekly)
+
+
+def test_seed_demo_twice_changes_nothing(demo_data):
+    before = counts()
+
+    call_command("seed_demo", "--no-users", stdout=StringIO())
+
+    assert counts() == before
+
+
+@override_settings(DEBUG=True)
+def test_demo_accounts_only_with_debug_on(demo_data):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert get_user_model().objects.get(username="admin").is_superuser
+    assert "user admin  password admin" in out.getvalue()
+
+
+@override_settings(DEBUG=False)
+def test_no_demo_accounts_in_production(demo_data):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert not get_user_model().objects.filter(username="admin").exists()
+    assert "DEBUG is off: no demo accounts were created." in out.getvalue()
+
+
+def test_seed_demo_needs_reference_data_first():
+    with pytest.raises(CommandError, match=r"run `python manage\.py load_reference_data` first"):
+        call_command("seed_demo", stdout=StringIO())
