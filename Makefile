@@ -12,10 +12,12 @@ PORT ?= 8000
 export DEBUG ?= True
 
 # Django 6.1 needs Python 3.12 or newer: look on PATH, then in pyenv's versions folder.
-PYTHON_FOR_VENV := $(shell for v in 3.13 3.12; do \
-	command -v python$$v 2>/dev/null && break; \
-	ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v*/bin/python$$v 2>/dev/null | sort -V | tail -n 1 | grep . && break; \
-	done | head -n 1)
+# A pyenv shim on PATH may exist without working (version not selected), so each
+# candidate must actually run.
+PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 2>/dev/null) \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[3-9]*/bin/python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3 2>/dev/null | sort -rV); do \
+	"$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$candidate" && break; \
+	done)
 
 .PHONY: help venv setup run test test-fast lint format migrations-check messages benchmark clean chromium
 
