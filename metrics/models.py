@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -77,6 +79,33 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class PendingUsageImport(models.Model):
+    """An uploaded file between the admin's preview and the editor's confirm or cancel.
+
+    Kept in the database rather than a temporary file, so the confirm step works when
+    it reaches another app server than the preview did.
+    """
+
+    token = models.UUIDField(_("token"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    preview_batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("preview"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("import awaiting confirmation")
+        verbose_name_plural = _("imports awaiting confirmation")
+
+    def __str__(self):
+        return self.file_name
+
+
 class UsageStatisticQuerySet(models.QuerySet):
     def for_county(self, county):
         """Statistics of one county, its service areas included."""
@@ -122,6 +151,7 @@ class UsageStatistic(models.Model):
     class Meta:
         verbose_name = _("usage statistic")
         verbose_name_plural = _("usage statistics")
+        permissions = [("import_usagestatistic", _("Can import usage statistics files"))]
         ordering = ["-period_start", "county__code"]
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="usage_value_non_negative"),
