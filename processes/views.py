@@ -20,7 +20,7 @@ DIAGRAM_TITLE_CHARS = 34
 
 def process_list(request):
     """Published process descriptions, filtered by county, content and stage and searched by words."""
-    published = ProcessDescription.objects.published().select_related("county").prefetch_related("modules")
+    published = ProcessDescription.objects.published().select_related("county")
     filterset = ProcessDescriptionFilter(request.GET or None, queryset=published)
     page = Paginator(filterset.qs.distinct(), PROCESSES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

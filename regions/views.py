@@ -24,7 +24,9 @@ def county_detail(request, code):
         .with_step_progress()
         .order_by("module__name_fi", "service_area__name_fi")
     )
-    processes = ProcessDescription.objects.published().for_county(county).order_by("-modified_at")
+    processes = (
+        ProcessDescription.objects.published().for_county(county).select_related("county").order_by("-modified_at")
+    )
     return render(
         request,
         "regions/county_detail.html",

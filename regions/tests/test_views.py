@@ -1,0 +1,91 @@
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import override
+from pytest_django.asserts import assertContains, assertNotContains
+
+from processes.models import PublicationStatus, RolloutStatus
+from processes.tests.factories import ContentModuleFactory, ProcessDescriptionFactory, RolloutFactory
+from regions.tests.factories import ServiceAreaFactory, WellbeingCountyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def county_url(code, language="en"):
+    with override(language):
+        return reverse("regions:county_detail", kwargs={"code": code})
+
+
+@pytest.fixture
+def north_karelia():
+    county = WellbeingCountyFactory(
+        code="12",
+        name_fi="Pohjois-Karjalan hyvinvointialue",
+        name_sv="Norra Karelens välfärdsområde",
+        name_en="North Karelia wellbeing services county",
+        brand="Siun sote",
+        population=162540,
+        population_year=2022,
+    )
+    ServiceAreaFactory(county=county, name_en="Oral health care")
+    return county
+
+
+def test_county_page_shows_name_brand_population_and_service_areas(client, north_karelia):
+    response = client.get(county_url("12"))
+
+    assert response.status_code == HTTPStatus.OK
+    assertContains(response, "<h1>North Karelia wellbeing services county</h1>", html=True)
+    assertContains(response, '<dd lang="fi">Siun sote</dd>', html=True)
+    assertContains(response, "<dd>162,540 (31 December 2022)</dd>", html=True)
+    assertContains(response, "<li>Oral health care</li>", html=True)
+
+
+def test_every_rollout_is_listed_with_status_in_words_and_shape(client, north_karelia):
+    RolloutFactory(
+        county=north_karelia, module=ContentModuleFactory(name_en="Sore throat"), status=RolloutStatus.IN_USE
+    )
+    RolloutFactory(
+        county=north_karelia,
+        module=ContentModuleFactory(name_en="Back pain"),
+        status=RolloutStatus.ENDED,
+        ended_on=datetime.date(2024, 6, 30),
+    )
+
+    response = client.get(county_url("12"))
+
+    assertContains(response, "Sore throat</a>")
+    assertContains(response, "Back pain</a>")
+    assertContains(
+        response,
+        '<span class="status status-in_use"><span class="status-shape" aria-hidden="true"></span>In use</span>',
+    )
+    assertContains(
+        response, '<span class="status status-ended"><span class="status-shape" aria-hidden="true"></span>Ended</span>'
+    )
+    assertContains(response, '(<time datetime="2024-06-30">30.6.2024</time>)')
+    assertContains(response, "<td>whole county</td>", html=True)
+
+
+def test_only_the_countys_published_descriptions_are_listed(client, north_karelia):
+    ProcessDescriptionFactory(county=north_karelia, title="Siun soten malli")
+    ProcessDescriptionFactory(
+        county=north_karelia, title="Luonnosmalli", status=PublicationStatus.DRAFT, published_at=None
+    )
+    ProcessDescriptionFactory(county=WellbeingCountyFactory(code="07"), title="Päijät-Hämeen malli")
+
+    response = client.get(county_url("12"))
+
+    assertContains(response, "Siun soten malli")
+    assertNotContains(response, "Luonnosmalli")
+    assertNotContains(response, "Päijät-Hämeen malli")
+
+
+def test_county_without_rollouts_says_so(client, north_karelia):
+    assertContains(client.get(county_url("12")), "The county has no rollouts recorded.")
+
+
+def test_unknown_county_is_not_found(client):
+    assert client.get(county_url("99")).status_code == HTTPStatus.NOT_FOUND
