@@ -5,7 +5,9 @@ def test_markdown_becomes_html_with_headings_below_the_section_heading():
     html = render_markdown("# Tavoitteet\n\nAsukas saa **palvelun** ajoissa.\n\n- yksi\n- kaksi")
 
     assert html == (
-        "<h3>Tavoitteet</h3>\n<p>Asukas saa <strong>palvelun</strong> ajoissa.</p>\n<ul>\n<li>yksi</li>\n<li>kaksi</li>\n</ul>\n"
+        "<h3>Tavoitteet</h3>\n"
+        "<p>Asukas saa <strong>palvelun</strong> ajoissa.</p>\n"
+        "<ul>\n<li>yksi</li>\n<li>kaksi</li>\n</ul>\n"
     )
 
 
