@@ -7,6 +7,10 @@ from metrics.models import Metric, PeriodType, UsageStatistic
 from processes.models import Rollout, RolloutStatus
 
 DEMO_WINDOW_END = datetime.date(2026, 10, 31)
+# One rollout whose use falls off in its last six weeks, so that the statistics page
+# has a declining content to show: (county code, content code).
+DROPPING_ROLLOUT = ("21", "korvakipu")
+DROP_WEEKS = 6
 
 # Share of the previous metric's value: started → completed → sent → booked; users ≈ started.
 METRIC_FUNNEL = {
@@ -52,7 +56,7 @@ def demo_statistics_seed() -> int:
         )
     )
     new_rows = []
-    rollouts = Rollout.objects.exclude(go_live=None).order_by("pk")
+    rollouts = Rollout.objects.exclude(go_live=None).select_related("county", "module").order_by("pk")
     for rollout in rollouts:
         window = _window(rollout)
         if window is None:
@@ -61,11 +65,15 @@ def demo_statistics_seed() -> int:
         base = rng.randint(40, 400)
         # Some contents decline towards the end of the window, as real ones do.
         slope = rng.choice([0.004, 0.002, -0.006])
+        drops = (rollout.county.code, rollout.module.code) == DROPPING_ROLLOUT
+        drop_start = window[1] - datetime.timedelta(weeks=DROP_WEEKS)
         periods = [(PeriodType.WEEK, day, 1) for day in _mondays(*window)]
         periods += [(PeriodType.MONTH, day, 4.3) for day in _month_starts(*window)]
         for period_type, period_start, scale in periods:
             weeks_in = (period_start - window[0]).days / 7
             started = max(0, round(base * scale * (1 + slope * weeks_in) * rng.uniform(0.85, 1.15)))
+            if drops and period_start >= drop_start:
+                started = round(started * 0.5)
             for code, share in METRIC_FUNNEL.items():
                 metric = metrics.get(code)
                 if metric is None:

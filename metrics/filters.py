@@ -1,0 +1,72 @@
+"""The filters of the public statistics page."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from metrics.models import Metric, PeriodType, UsageStatistic
+from metrics.parsing import MONTH, WEEK, period_parse
+from processes.models import ContentModule
+from regions.models import WellbeingCounty
+
+DEFAULT_METRIC = "assessments_started"
+PERIOD_HELP = _("A week as 2024-W05, a month as 2024-05, or a date such as 27.5.2024.")
+START_AFTER_END = _("The start of the range is after its end.")
+
+
+class StatisticsForm(forms.Form):
+    """Reads the range bounds the way import files write periods."""
+
+    def clean(self):
+        cleaned = super().clean()
+        period_type = WEEK if cleaned.get("period_type") == PeriodType.WEEK else MONTH
+        for name in ("start", "end"):
+            if raw := cleaned.get(name):
+                parsed = period_parse(raw, period_type)
+                if isinstance(parsed, str):
+                    self.add_error(name, parsed)
+                else:
+                    cleaned[name] = parsed
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and not isinstance(start, str) and not isinstance(end, str) and start > end:
+            self.add_error("end", START_AFTER_END)
+        return cleaned
+
+
+class StatisticsFilter(django_filters.FilterSet):
+    county = django_filters.ModelChoiceFilter(
+        label=_("County"), queryset=WellbeingCounty.objects.all(), to_field_name="code", empty_label=_("All counties")
+    )
+    module = django_filters.ModelChoiceFilter(
+        label=_("Omaolo content"),
+        queryset=ContentModule.objects.all(),
+        to_field_name="code",
+        empty_label=_("All contents"),
+    )
+    metric = django_filters.ModelChoiceFilter(
+        label=_("Metric"), queryset=Metric.objects.all(), to_field_name="code", empty_label=None
+    )
+    period_type = django_filters.ChoiceFilter(label=_("Period"), choices=PeriodType.choices, empty_label=None)
+    start = django_filters.CharFilter(label=_("From"), method="filter_start", help_text=PERIOD_HELP)
+    end = django_filters.CharFilter(label=_("To"), method="filter_end", help_text=PERIOD_HELP)
+
+    class Meta:
+        model = UsageStatistic
+        fields = ["county", "module", "metric", "period_type"]
+        form = StatisticsForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("period_type"):
+            data["period_type"] = PeriodType.MONTH
+        if not data.get("metric"):
+            data["metric"] = DEFAULT_METRIC
+        super().__init__(data, *args, **kwargs)
+        for name in ("start", "end"):
+            self.form.fields[name].widget.attrs.update({"aria-describedby": f"id_{name}_help", "autocomplete": "off"})
+
+    def filter_start(self, queryset, name, value):
+        return queryset.filter(period_start__gte=value)
+
+    def filter_end(self, queryset, name, value):
+        return queryset.filter(period_start__lte=value)
