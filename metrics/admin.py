@@ -1,0 +1,245 @@
+"""Admin for metrics, usage statistics and import batches, and the file import with preview.
+
+The import is two requests: the upload runs the importer as a dry run and shows the
+preview; the confirm runs it for real. In between, the file waits in the database
+(`PendingUsageImport`), so the confirm may reach another app server than the upload.
+"""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from import_export.admin import ExportMixin, ImportExportModelAdmin
+
+from metrics.forms import UsageImportForm
+from metrics.importing import IMPORT_PERMISSION, usage_import
+from metrics.models import ImportBatch, Metric, PendingUsageImport, UsageStatistic
+from metrics.parsing import ImportIssue
+from metrics.resources import MetricResource, UsageStatisticResource
+from regions.scoping import CountyScopedAdminMixin
+
+PREVIEW_SAMPLE_SIZE = 20
+PENDING_IMPORT_LIFETIME = datetime.timedelta(days=1)
+
+IMPORT_APPLIED = _("Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+IMPORT_CANCELLED = _("The import of %(file)s was cancelled; nothing was written.")
+IMPORT_FAILED_ON_CONFIRM = _("The file could not be imported after all; nothing was written.")
+
+
+@admin.register(Metric)
+class MetricAdmin(ImportExportModelAdmin):
+    resource_classes = [MetricResource]
+    list_display = ["code", "name_fi", "name_sv", "name_en"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en"]
+    ordering = ["code"]
+    fieldsets = [
+        (None, {"fields": ["code"]}),
+        (_("Names"), {"fields": ["name_fi", "name_sv", "name_en"]}),
+        (_("Descriptions"), {"fields": ["description_fi", "description_sv", "description_en"]}),
+    ]
+
+
+@admin.register(UsageStatistic)
+class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [UsageStatisticResource]
+    import_export_change_list_template = "admin/metrics/usagestatistic/change_list.html"
+    list_display = [
+        "county",
+        "service_area",
+        "module",
+        "metric",
+        "period_type",
+        "period_start",
+        "value",
+        "import_batch",
+    ]
+    list_filter = ["period_type", "county", "metric", "module"]
+    list_select_related = ["county", "service_area", "module", "metric", "import_batch"]
+    search_fields = ["county__code", "county__name_fi", "module__code", "module__name_fi", "metric__code"]
+    date_hierarchy = "period_start"
+    ordering = ["-period_start", "county__code", "module__code", "metric__code"]
+    autocomplete_fields = ["county", "service_area", "module", "metric"]
+    readonly_fields = ["import_batch"]
+    show_full_result_count = False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import-file/", wrap(self.import_upload_view), name="metrics_usagestatistic_import_file"),
+            path(
+                "import-file/<uuid:token>/confirm/",
+                wrap(require_POST(self.import_confirm_view)),
+                name="metrics_usagestatistic_import_confirm",
+            ),
+            path(
+                "import-file/<uuid:token>/cancel/",
+                wrap(require_POST(self.import_cancel_view)),
+                name="metrics_usagestatistic_import_cancel",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_import_file_permission(self, request) -> bool:
+        return request.user.has_perm(IMPORT_PERMISSION)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_file_permission": self.has_import_file_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # A hand edit is not an import: the value no longer comes from the batch.
+        if change and "value" in form.changed_data:
+            obj.import_batch = None
+        super().save_model(request, obj, form, change)
+
+    # --- the file import: upload and preview, confirm, cancel ---------------------------
+
+    def _render(self, request, template, context):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import usage statistics"),
+            **context,
+        }
+        return TemplateResponse(request, template, context)
+
+    def import_upload_view(self, request):
+        if not self.has_import_file_permission(request):
+            raise PermissionDenied
+        form = UsageImportForm(request.POST or None, request.FILES or None)
+        context = {"form": form}
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = usage_import(file=upload, user=request.user, dry_run=True, sample_size=PREVIEW_SAMPLE_SIZE)
+            context["result"] = result
+            if result.ok:
+                PendingUsageImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME).delete()
+                upload.seek(0)
+                context["pending"] = PendingUsageImport.objects.create(
+                    user=request.user,
+                    file_name=result.batch.file_name,
+                    content=upload.read(),
+                    sha256=result.batch.sha256,
+                    preview_batch=result.batch,
+                )
+                return self._render(request, "admin/metrics/import_preview.html", context)
+        return self._render(request, "admin/metrics/import_upload.html", context)
+
+    def _pending(self, request, token) -> PendingUsageImport:
+        if not self.has_import_file_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(PendingUsageImport, token=token, user=request.user)
+
+    def import_confirm_view(self, request, token):
+        pending = self._pending(request, token)
+        content = ContentFile(bytes(pending.content), name=pending.file_name)
+        result = usage_import(file=content, user=request.user, dry_run=False)
+        pending.delete()
+        if not result.ok:
+            messages.error(request, IMPORT_FAILED_ON_CONFIRM)
+            context = {"form": UsageImportForm(), "result": result}
+            return self._render(request, "admin/metrics/import_upload.html", context)
+        messages.success(
+            request,
+            IMPORT_APPLIED
+            % {
+                "file": result.batch.file_name,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+        )
+        return HttpResponseRedirect(reverse("admin:metrics_importbatch_change", args=[result.batch.pk]))
+
+    def import_cancel_view(self, request, token):
+        pending = self._pending(request, token)
+        pending.delete()
+        messages.info(request, IMPORT_CANCELLED % {"file": pending.file_name})
+        return HttpResponseRedirect(reverse("admin:metrics_usagestatistic_changelist"))
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Read-only record of every import. Editors see their own imports; superusers all."""
+
+    list_display = [
+        "created_at",
+        "file_name",
+        "user",
+        "outcome",
+        "rows_read",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+        "rows_rejected",
+    ]
+    list_filter = ["outcome", "created_at"]
+    search_fields = ["file_name", "sha256", "user__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    fields = [
+        "created_at",
+        "user",
+        "file_name",
+        "sha256",
+        "outcome",
+        ("rows_read", "rows_created", "rows_updated", "rows_unchanged", "rows_rejected"),
+        "duration_seconds",
+        "error_report",
+    ]
+    readonly_fields = [
+        "created_at",
+        "user",
+        "file_name",
+        "sha256",
+        "outcome",
+        "rows_read",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+        "rows_rejected",
+        "duration_seconds",
+        "error_report",
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.has_perm(IMPORT_PERMISSION)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=_("errors"))
+    def error_report(self, obj):
+        if not obj.errors:
+            return "–"
+        return format_html_join(
+            "\n",
+            "<div>{}</div>",
+            ((self._issue_text(line, column, message),) for line, column, message in obj.errors),
+        )
+
+    @staticmethod
+    def _issue_text(line, column, message):
+        return str(ImportIssue(line, column, message))

@@ -1,0 +1,43 @@
+"""django-import-export resources: metric reference data, and statistics for export.
+
+Statistics are exported in the import file's own columns, so an export can be
+corrected in Excel and imported again with `import_usage` or the admin import.
+"""
+
+from import_export import fields, resources
+from import_export.widgets import ForeignKeyWidget
+
+from metrics.models import Metric, UsageStatistic
+from processes.models import ContentModule
+from regions.models import ServiceArea, WellbeingCounty
+
+
+class MetricResource(resources.ModelResource):
+    """Metric definitions for export and for importing corrected reference data, keyed on the code."""
+
+    class Meta:
+        model = Metric
+        import_id_fields = ["code"]
+        fields = ["code", "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en"]
+        skip_unchanged = True
+        report_skipped = True
+
+
+class UsageStatisticResource(resources.ModelResource):
+    """Statistics in the columns of the usage statistics file (export only)."""
+
+    county = fields.Field(attribute="county", column_name="county", widget=ForeignKeyWidget(WellbeingCounty, "code"))
+    service_area = fields.Field(
+        attribute="service_area", column_name="service_area", widget=ForeignKeyWidget(ServiceArea, "code")
+    )
+    module = fields.Field(attribute="module", column_name="module", widget=ForeignKeyWidget(ContentModule, "code"))
+    metric = fields.Field(attribute="metric", column_name="metric", widget=ForeignKeyWidget(Metric, "code"))
+    period = fields.Field(attribute="period_start", column_name="period")
+
+    class Meta:
+        model = UsageStatistic
+        fields = ["county", "service_area", "module", "metric", "period_type", "period", "value"]
+        export_order = ["county", "service_area", "module", "metric", "period_type", "period", "value"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("county", "service_area", "module", "metric")
