@@ -13,12 +13,21 @@ The file format is described in README.md ("Usage statistics files").
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from metrics.importing import usage_import
 
 ERRORS_SHOWN = 100
+
+CANNOT_READ = _("Cannot read %(file)s: %(reason)s")
+IMPORT_REFUSED = ngettext_lazy(
+    "%(count)d error; nothing was imported.", "%(count)d errors; nothing was imported.", "count"
+)
+FIRST_ERRORS_SHOWN = _("The first %(shown)d are shown above.")
+COUNTS = _("created %(created)d, updated %(updated)d, unchanged %(unchanged)d")
+DRY_RUN_COUNTS = _("Dry run, nothing was written: %(counts)s")
+PROGRESS = _("%(rows)d rows read")
 
 
 class Command(BaseCommand):
@@ -38,32 +47,22 @@ class Command(BaseCommand):
         try:
             result = usage_import(file=path, user=None, dry_run=options["dry_run"], progress=progress)
         except OSError as exc:
-            raise CommandError(_("Cannot read %(file)s: %(reason)s") % {"file": path, "reason": exc.strerror}) from exc
+            raise CommandError(CANNOT_READ % {"file": path, "reason": exc.strerror}) from exc
         finally:
             if progress is not None:
                 self.stderr.write("")
         if not result.ok:
             for issue in result.errors[:ERRORS_SHOWN]:
                 self.stderr.write(str(issue))
-            raise CommandError(
-                ngettext(
-                    "%(count)d error; nothing was imported.",
-                    "%(count)d errors; nothing was imported.",
-                    result.error_count,
-                )
-                % {"count": result.error_count}
-                + (" " + _("The first %(shown)d are shown above.") % {"shown": ERRORS_SHOWN})
-                * (result.error_count > ERRORS_SHOWN)
-            )
-        summary = _("created %(created)d, updated %(updated)d, unchanged %(unchanged)d") % {
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        }
+            message = IMPORT_REFUSED % {"count": result.error_count}
+            if result.error_count > ERRORS_SHOWN:
+                message += " " + FIRST_ERRORS_SHOWN % {"shown": ERRORS_SHOWN}
+            raise CommandError(message)
+        counts = COUNTS % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
         if result.dry_run:
-            summary = _("Dry run, nothing was written: %(summary)s") % {"summary": summary}
+            counts = DRY_RUN_COUNTS % {"counts": counts}
         if options["verbosity"] >= 1:
-            self.stdout.write(summary)
+            self.stdout.write(counts)
 
     def _progress(self, rows_read):
-        self.stderr.write(_("\r%(rows)d rows read") % {"rows": rows_read}, ending="")
+        self.stderr.write("\r" + PROGRESS % {"rows": rows_read}, ending="")
