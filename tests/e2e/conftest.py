@@ -16,11 +16,24 @@ from processes.tests.factories import (
 )
 from regions.tests.factories import ServiceAreaFactory, WellbeingCountyFactory
 
-# Playwright's sync API runs an event loop in the test thread, so Django's ORM would
-# refuse to run there (microsoft/playwright-pytest#29). Only these tests allow it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = shutil.which("chromium")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last: once Playwright's event loop exists, it stays for the session."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def allow_orm_beside_playwright():
+    """Let the ORM run in the test thread, where Playwright's sync API keeps an event loop.
+
+    Django refuses by default (microsoft/playwright-pytest#29). The variable is set when the
+    first browser test starts, so the tests before them (and their subprocesses, such as
+    `check --deploy`, which warns about it) never see it.
+    """
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
