@@ -89,3 +89,11 @@ def test_county_without_rollouts_says_so(client, north_karelia):
 
 def test_unknown_county_is_not_found(client):
     assert client.get(county_url("99")).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_county_page_links_to_the_countys_usage_statistics(client, north_karelia):
+    assertContains(
+        client.get(county_url("12")),
+        '<a href="/en/statistics/?county=12">Usage statistics of the county</a>',
+        html=True,
+    )

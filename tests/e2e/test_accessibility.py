@@ -14,6 +14,7 @@ PAGES = {
     "content list": "/{language}/modules/",
     "content detail": "/{language}/modules/virtsatietulehdus/",
     "accessibility statement": "/{language}/accessibility/",
+    "statistics": "/{language}/statistics/?county=12",
 }
 BLOCKING_IMPACTS = {"serious", "critical"}
 

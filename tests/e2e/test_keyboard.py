@@ -59,6 +59,7 @@ def test_walk_the_home_page_with_the_keyboard_alone(live_server, page, portal):
         "Home",
         "Process descriptions",
         "Omaolo contents",
+        "Usage statistics",
         "Search process descriptions",
         "Search",
         "Number of Omaolo content rollouts by county and status",
