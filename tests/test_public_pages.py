@@ -114,3 +114,11 @@ def test_pages_carry_a_content_security_policy_without_inline_allowances(client)
 
     assert "unsafe-inline" not in policy
     assert "script-src 'self'" in policy
+
+
+def test_a_missing_page_explains_itself_in_the_portal_layout(client):
+    response = client.get("/en/processes/ei-ole/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assertContains(response, "<h1>Page not found</h1>", html=True, status_code=HTTPStatus.NOT_FOUND)
+    assertContains(response, '<a class="skip-link" href="#main">', status_code=HTTPStatus.NOT_FOUND)

@@ -83,17 +83,30 @@ def test_search_with_the_keyboard(live_server, page, portal):
     expect(page.get_by_role("heading", level=2, name="1 process description found")).to_be_visible()
 
 
-def test_from_home_to_county_to_guide_with_the_keyboard(live_server, page, portal):
-    page.goto(f"{live_server.url}/en/")
+JOURNEYS = {
+    "fi": ("Pohjois-Karjalan hyvinvointialue", "Vaiheet ja tehtävät"),
+    "sv": ("Norra Karelens välfärdsområde", "Skeden och moment"),
+    "en": ("North Karelia wellbeing services county", "Phases and steps"),
+}
 
-    tab_until(page, "North Karelia wellbeing services county")
+
+@pytest.mark.parametrize("language", JOURNEYS)
+def test_from_home_to_county_to_guide_and_print_with_the_keyboard(live_server, page, portal, language):
+    county_name, phases_heading = JOURNEYS[language]
+    page.goto(f"{live_server.url}/{language}/")
+
+    tab_until(page, county_name)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("North Karelia wellbeing services county")
+    expect(page.get_by_role("heading", level=1)).to_have_text(county_name)
 
     tab_until(page, "Omaolo-palvelun käyttöönotto Siun sotessa")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Omaolo-palvelun käyttöönotto Siun sotessa")
 
-    tab_until(page, "Phases and steps")
+    tab_until(page, phases_heading)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=2, name="Phases and steps")).to_be_in_viewport()
+    expect(page.get_by_role("heading", level=2, name=phases_heading)).to_be_in_viewport()
+
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("section.phase")).to_have_count(3)
