@@ -122,7 +122,7 @@ def module_detail(request, code):
     module = get_object_or_404(ContentModule, code=code)
     rollouts = (
         Rollout.objects.filter(module=module)
-        .select_related("county", "service_area", "current_phase")
+        .select_related("county", "service_area", "current_phase", "process")
         .with_step_progress()
         .order_by("county__code", "service_area__name_fi")
     )

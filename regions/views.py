@@ -20,7 +20,7 @@ def county_detail(request, code):
     county = get_object_or_404(WellbeingCounty, code=code)
     rollouts = (
         Rollout.objects.for_county(county)
-        .select_related("module", "service_area", "current_phase")
+        .select_related("module", "service_area", "current_phase", "process")
         .with_step_progress()
         .order_by("module__name_fi", "service_area__name_fi")
     )

@@ -86,7 +86,11 @@ def test_content_page_shows_which_counties_use_it_since_when_and_in_which_phase(
         '<span class="status status-piloting"><span class="status-shape" aria-hidden="true"></span>Piloting</span>',
     )
     assertContains(response, '<time datetime="2024-01-08">8.1.2024</time>', html=True)
-    assertContains(response, "<td>Pilotointi</td>", html=True)
+    assertContains(
+        response,
+        f'<td><a href="/en/processes/{guide.slug}/#phase-{phase.pk}" lang="fi">Pilotointi</a></td>',
+        html=True,
+    )
     assertContains(response, "<td>3 of 4</td>", html=True)
     assertContains(response, "Siun soten käyttöönottomalli")
 
