@@ -114,3 +114,12 @@ def test_content_page_leaves_out_unpublished_descriptions(client, uti):
 
 def test_unknown_content_is_not_found(client):
     assert client.get(url("module_detail", code="ei-ole")).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_description_only_in_finnish_is_marked_and_noted(client, uti):
+    response = client.get(url("module_detail", "en", code="virtsatietulehdus"))
+
+    assertContains(
+        response, '<div class="lead" lang="fi"><p>Oirearvio virtsatieinfektion oireisiin.</p></div>', html=True
+    )
+    assertContains(response, '<p class="note">This text is available only in Finnish.</p>', html=True)

@@ -100,6 +100,14 @@ class TestDetail:
         assertContains(client.get(detail_url(guide, "en")), "This description is available only in Finnish.")
         assertNotContains(client.get(detail_url(guide, "fi")), 'class="note"')
 
+    def test_a_swedish_description_is_marked_swedish_and_noted_in_finnish(self, client, county):
+        process = ProcessDescriptionFactory(county=county, language="sv", title="Införande av Omaolo")
+
+        response = client.get(detail_url(process, "fi"))
+
+        assertContains(response, '<h1 lang="sv">Införande av Omaolo</h1>', html=True)
+        assertContains(response, '<p class="note">Tämä kuvaus on saatavilla vain ruotsiksi.</p>', html=True)
+
     def test_a_county_name_without_translation_is_marked_finnish(self, client, guide):
         response = client.get(detail_url(guide, "en"))
 
