@@ -68,15 +68,24 @@ def test_process_change_form_shows_phases_inline_in_order(admin_client, demo_dat
     assert content.index("Nykytila ja sitoutuminen") < content.index("Seuranta ja vakiinnuttaminen")
 
 
-def test_every_domain_model_is_in_the_admin():
+# Internal state, not content: an uploaded file's preview waiting for the editor's confirmation.
+NOT_EDITED_IN_ADMIN = {"metrics.PendingUsageImport"}
+
+
+def test_every_domain_model_is_editable_in_the_admin():
     from django.apps import apps
 
+    inline_models = {
+        inline.model for model_admin in admin.site._registry.values() for inline in getattr(model_admin, "inlines", [])
+    }
     domain_models = [
         model
         for app in ("regions", "processes", "metrics")
         for model in apps.get_app_config(app).get_models()
-        if not model.__name__.startswith("Historical")
+        if not model.__name__.startswith("Historical") and model._meta.label not in NOT_EDITED_IN_ADMIN
     ]
 
-    missing = [model._meta.label for model in domain_models if model not in admin.site._registry]
+    missing = [
+        model._meta.label for model in domain_models if model not in admin.site._registry and model not in inline_models
+    ]
     assert missing == []

@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from metrics.filters import START_AFTER_END
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory
@@ -43,7 +44,8 @@ def statistics():
 
 
 def get(client, **params):
-    return client.get(reverse("metrics:statistics"), params)
+    with translation.override("en"):
+        return client.get(reverse("metrics:statistics"), params)
 
 
 def test_monthly_figures_by_default(client, statistics):
@@ -129,7 +131,8 @@ def test_csv_export_uses_the_import_format(client, statistics):
 
 
 def test_csv_export_with_bad_filter_answers_bad_request(client, statistics):
-    response = client.get(reverse("metrics:statistics_export"), {"start": "2024-13"})
+    with translation.override("en"):
+        response = client.get(reverse("metrics:statistics_export"), {"start": "2024-13"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Month 13 does not exist: months run from 1 to 12." in response.content.decode()
