@@ -122,3 +122,14 @@ def test_a_missing_page_explains_itself_in_the_portal_layout(client):
     assert response.status_code == HTTPStatus.NOT_FOUND
     assertContains(response, "<h1>Page not found</h1>", html=True, status_code=HTTPStatus.NOT_FOUND)
     assertContains(response, '<a class="skip-link" href="#main">', status_code=HTTPStatus.NOT_FOUND)
+
+
+def test_the_language_switcher_of_a_missing_page_keeps_the_address(client):
+    response = client.get("/sv/processes/ei-ole/")
+
+    assertContains(
+        response,
+        '<a href="/fi/processes/ei-ole/" lang="fi" hreflang="fi">suomi</a>',
+        html=True,
+        status_code=HTTPStatus.NOT_FOUND,
+    )

@@ -56,14 +56,18 @@ def language_links(context):
     """The current page in every language: code, name in that language, address, whether it is active."""
     request = context["request"]
     current = active_language()
+    path = request.get_full_path()
     links = []
     for code, _name in settings.LANGUAGES:
-        info = get_language_info(code)
+        url = translate_url(path, code)
+        if url == path and code != current and path.startswith(f"/{current}/"):
+            # An address that does not resolve (a 404 page) keeps its path under the other prefix.
+            url = f"/{code}/{path.removeprefix(f'/{current}/')}"
         links.append(
             {
                 "code": code,
-                "name": info["name_local"],
-                "url": translate_url(request.get_full_path(), code),
+                "name": get_language_info(code)["name_local"],
+                "url": url,
                 "is_current": code == current,
             }
         )
