@@ -125,11 +125,11 @@ def test_a_missing_page_explains_itself_in_the_portal_layout(client):
 
 
 def test_the_language_switcher_of_a_missing_page_keeps_the_address(client):
-    response = client.get("/sv/processes/ei-ole/")
+    response = client.get("/sv/ei-ole-sivua/")
 
     assertContains(
         response,
-        '<a href="/fi/processes/ei-ole/" lang="fi" hreflang="fi">suomi</a>',
+        '<a href="/fi/ei-ole-sivua/" lang="fi" hreflang="fi">suomi</a>',
         html=True,
         status_code=HTTPStatus.NOT_FOUND,
     )
