@@ -75,6 +75,7 @@ WRITE_CONFLICT = _("Another import changed the same statistics at the same time;
 MAX_REPORTED_ERRORS = 1000
 PROGRESS_EVERY = 50_000
 STAGING_TABLE = "usage_import_staging"
+ANALYZE_AFTER_ROWS = 10_000
 STAGING_COLUMNS = "line, county_id, service_area_id, module_id, metric_id, period_type, period_start, value"
 # Distinct cell texts remembered per column; a column of all-different texts is not cached forever.
 CACHE_LIMIT = 50_000
@@ -613,10 +614,18 @@ class _Staging:
                 " (county_id, service_area_id, module_id, metric_id, period_type, period_start, value, import_batch_id)"
                 " SELECT s.county_id, s.service_area_id, s.module_id, s.metric_id, s.period_type, s.period_start,"
                 f" s.value, %s FROM {STAGING_TABLE} AS s WHERE {_area_filter(with_area)}"
-                f" AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {_key_match(with_area)})",
+                f" {self.insert_new_only(with_area)}",
                 [batch_id],
             )
+        self.after_write(created + updated)
         return created, updated
+
+    def insert_new_only(self, with_area: bool) -> str:
+        """The end of the INSERT … SELECT that skips the keys already stored."""
+        return f"AND NOT EXISTS (SELECT 1 FROM {self.table} AS t WHERE {_key_match(with_area)})"  # noqa: S608
+
+    def after_write(self, rows_written: int):
+        pass
 
     def count_changes(self) -> tuple[int, int]:
         """(created, updated) that `write` would report, without writing."""
@@ -675,6 +684,26 @@ class _PostgresStaging(_Staging):
         # One import writes at a time: two concurrent ones could both find a key missing.
         # Readers are not blocked.
         self.execute(f"LOCK TABLE {self.table} IN SHARE ROW EXCLUSIVE MODE")
+
+    def insert_new_only(self, with_area: bool) -> str:
+        # Not an anti-join of the table being inserted into: with stale statistics the
+        # planner may pick a nested loop that rescans the growing table for every row.
+        # The arbiter is the partial unique index, named by its columns and predicate.
+        if with_area:
+            return (
+                "ON CONFLICT (county_id, service_area_id, module_id, metric_id, period_type, period_start)"
+                " WHERE service_area_id IS NOT NULL DO NOTHING"
+            )
+        return (
+            "ON CONFLICT (county_id, module_id, metric_id, period_type, period_start)"
+            " WHERE service_area_id IS NULL DO NOTHING"
+        )
+
+    def after_write(self, rows_written: int):
+        # Keep the planner's row estimates true for the next import's joins, rather than
+        # waiting for autovacuum after a bulk load.
+        if rows_written >= ANALYZE_AFTER_ROWS:
+            self.execute(f"ANALYZE {self.table}")
 
 
 class _SqliteStaging(_Staging):
