@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime
 import difflib
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -150,8 +151,6 @@ class FileInfo(NamedTuple):
 
 def inspect_file(stream) -> FileInfo:
     """Checksum, kind and (for CSV) encoding of a binary stream, read once in chunks."""
-    import hashlib
-
     stream.seek(0)
     digest = hashlib.sha256()
     head = stream.read(SNIFF_BYTES)

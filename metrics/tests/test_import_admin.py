@@ -208,3 +208,13 @@ def test_an_export_can_be_imported_again_unchanged(refs):
     assert exported.splitlines()[0] == "county,service_area,module,metric,period_type,period,value"
     again = usage_import(file=upload(exported), user=None, dry_run=False)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_a_large_upload_streams_from_a_temporary_file(refs, admin_client, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10
+    rows = [f"14,,kurkkukipu,assessments_started,week,2024-W{week:02d},{week}" for week in range(1, 53)]
+
+    response = admin_client.post(UPLOAD_URL, {"file": upload(csv_text(*rows))})
+
+    assert response.context["result"].created == 52
+    assert bytes(PendingUsageImport.objects.get().content) == csv_text(*rows).encode()

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from metrics.management.commands.import_usage import (
@@ -11,6 +12,7 @@ from metrics.management.commands.import_usage import (
     DRY_RUN_COUNTS,
     FIRST_ERRORS_SHOWN,
     IMPORT_REFUSED,
+    PROGRESS,
 )
 from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
 from metrics.parsing import NEGATIVE_VALUE
@@ -106,3 +108,20 @@ def test_the_command_exits_non_zero(usage_file, capsys):
 
     assert exited.value.code == 1
     assert "line 2, column G:" in capsys.readouterr().err
+
+
+def test_the_shipped_sample_file_imports_after_the_reference_data():
+    call_command("load_reference_data", verbosity=0)
+
+    stdout, stderr = run(str(settings.BASE_DIR / "data" / "sample_usage.csv"))
+
+    assert (stdout, stderr) == (COUNTS % {"created": 8, "updated": 0, "unchanged": 0} + "\n", "")
+
+
+def test_progress_is_shown_on_a_terminal(usage_file, monkeypatch):
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    monkeypatch.setattr("metrics.importing.PROGRESS_EVERY", 1)
+
+    _, stderr = run(usage_file(*ROWS))
+
+    assert stderr == "".join("\r" + PROGRESS % {"rows": rows} for rows in (1, 2, 2)) + "\n"
