@@ -392,22 +392,26 @@ class _Importer:
 
     def _resolve_county(self, line, index, raw, header):
         refs = self.references
+        if self._failed_before(line, index, "county", raw):
+            return None
         text = normalise(raw)
         if not text:
             self._missing(line, index, header, "county")
             return None
         county = refs.counties.get(text)
         if county is None:
-            self.error(line, index, _unknown(UNKNOWN_COUNTY, raw, refs.county_hints, text))
+            self._fail(line, index, "county", raw, _unknown(UNKNOWN_COUNTY, raw, refs.county_hints, text))
             return None
         if self.allowed_county_ids is not None and county not in self.allowed_county_ids:
-            self.error(line, index, FOREIGN_COUNTY.format(county=refs.county_codes[county]))
+            self._fail(line, index, "county", raw, FOREIGN_COUNTY.format(county=refs.county_codes[county]))
             return None
         _remember(refs.county_cache, raw, county)
         return county
 
     def _resolve(self, line, index, raw, header, name):
         refs = self.references
+        if self._failed_before(line, index, name, raw):
+            return None
         text = normalise(raw)
         if not text:
             self._missing(line, index, header, name)
@@ -418,7 +422,7 @@ class _Importer:
         }[name]
         pk = lookup.get(text)
         if pk is None:
-            self.error(line, index, _unknown(message, raw, hints, text))
+            self._fail(line, index, name, raw, _unknown(message, raw, hints, text))
             return None
         _remember(cache, raw, pk)
         return pk
@@ -437,6 +441,8 @@ class _Importer:
 
     def _resolve_area(self, line, index, raw, county):
         refs = self.references
+        if self._failed_before(line, index, "service_area", (county, raw)):
+            return 0
         text = normalise(raw)
         if not text:
             return 0
@@ -444,7 +450,7 @@ class _Importer:
         if area is None:
             hints = {code: code for (county_id, code) in refs.areas if county_id == county}
             message = UNKNOWN_SERVICE_AREA.format(value=raw.strip(), county=refs.county_codes[county])
-            self.error(line, index, _with_hint(message, hints, text))
+            self._fail(line, index, "service_area", (county, raw), _with_hint(message, hints, text))
             return 0
         _remember(refs.area_cache, (county, raw), area)
         return area
@@ -453,9 +459,11 @@ class _Importer:
         if not raw.strip():
             self._missing(line, index, header, "period")
             return None
+        if self._failed_before(line, index, ("period", period_type), raw):
+            return None
         day = period_parse(raw, period_type)
         if isinstance(day, str):
-            self.error(line, index, day)
+            self._fail(line, index, ("period", period_type), raw, day)
             return None
         period = (day.toordinal(), day.isoformat() if self.references.date_as_text else day)
         _remember(self.references.period_caches[period_type], raw, period)
@@ -470,6 +478,19 @@ class _Importer:
             self.error(line, index, value)
             return None
         return value
+
+    def _failed_before(self, line, index, kind, key) -> bool:
+        """Report the error this cell text already had, if any, without working it out again."""
+        message = self.references.failures.get((kind, key))
+        if message is None:
+            return False
+        self.error(line, index, message)
+        return True
+
+    def _fail(self, line, index, kind, key, message):
+        message = str(message)
+        _remember(self.references.failures, (kind, key), message)
+        self.error(line, index, message)
 
 
 def _remember(cache, key, value):
@@ -504,6 +525,9 @@ class _References:
         self.county_cache, self.module_cache, self.metric_cache = {}, {}, {}
         self.period_type_cache, self.area_cache = {}, {}
         self.period_caches = ({}, {})
+        # (column, raw cell text) → error message, so that a wrong code repeated on every
+        # row is looked up (and its closest code found) once.
+        self.failures = {}
 
     @classmethod
     def load(cls, *, date_as_text) -> "_References":

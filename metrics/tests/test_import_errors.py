@@ -246,3 +246,15 @@ def test_errors_print_as_line_and_column():
     result = import_rows("14,,virtsatietulehdus,assessments_started,week,2024-W05,-5")
 
     assert [str(issue) for issue in result.errors] == [f"line 2, column G: {NEGATIVE_VALUE.format(value='-5')}"]
+
+
+def test_a_wrong_code_on_every_row_is_resolved_once(monkeypatch):
+    calls = []
+    monkeypatch.setattr("metrics.importing.closest", lambda text, hints: calls.append(text))
+    rows = [f"14,,kurkkukipu,assessment_started,week,2024-W{week:02d},1" for week in range(1, 53)]
+
+    result = import_rows(*rows)
+
+    assert result.error_count == 52
+    assert {issue.message for issue in result.errors} == {str(UNKNOWN_METRIC.format(value="assessment_started"))}
+    assert calls == ["assessment_started"]
