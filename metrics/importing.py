@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from metrics.models import ImportBatch, ImportOutcome, Metric, UsageStatistic
 from metrics.parsing import (
     CELL_WITHOUT_HEADER,
+    FILE_EMPTY,
     FILE_NO_DATA_ROWS,
     MISSING_CELL,
     PERIOD_TYPES,
@@ -69,7 +70,9 @@ UNKNOWN_METRIC = _("Unknown metric “{value}”.")
 CLOSEST_CODE_HINT = _("The closest known code is “{code}”.")
 FOREIGN_COUNTY = _("You may import statistics only of your own county, not of county {county}.")
 DUPLICATE_ROW = _("This row repeats the county, service area, content, metric and period of line {line}.")
-WRITE_CONFLICT = _("Another import changed the same statistics at the same time; nothing was written. Try again.")
+WRITE_CONFLICT = _(
+    "A county, content or metric of the file was deleted during the import; nothing was written. Try again."
+)
 
 # Errors kept in full (the rest are only counted), so a hopeless file cannot fill memory.
 MAX_REPORTED_ERRORS = 1000
@@ -197,6 +200,11 @@ class _Importer:
                     self._load_and_write(stream, info, result, batch_fields, dry_run, sample_size)
             except _Rollback:
                 pass
+            except IntegrityError:
+                # The foreign keys are checked at commit: a county, content or metric was
+                # deleted while the file was being imported.
+                self.issue(ImportIssue(None, None, str(WRITE_CONFLICT)))
+                result.batch = None
         result.rows_read = self.rows_read
         result.errors = self.errors
         result.error_count = self.error_count
@@ -234,7 +242,7 @@ class _Importer:
                 if not self.rows_read and not self.error_count:
                     self.issue(ImportIssue(2, None, str(FILE_NO_DATA_ROWS)))
             elif header_cells is None:
-                self.issue(ImportIssue(None, None, str(FILE_NO_DATA_ROWS)))
+                self.issue(ImportIssue(None, None, str(FILE_EMPTY)))
         except UnreadableFile as exc:
             self.issue(exc.issue)
         if self.error_count:
@@ -247,13 +255,7 @@ class _Importer:
             result.unchanged = self.rows_read - result.created - result.updated
             raise _Rollback
         result.batch = ImportBatch.objects.create(**batch_fields, outcome=ImportOutcome.APPLIED)
-        try:
-            with transaction.atomic():
-                result.created, result.updated = staging.write(result.batch.pk)
-        except IntegrityError:
-            self.issue(ImportIssue(None, None, str(WRITE_CONFLICT)))
-            result.batch = None
-            raise _Rollback from None
+        result.created, result.updated = staging.write(result.batch.pk)
         result.unchanged = self.rows_read - result.created - result.updated
         staging.drop()
         for name, value in self._batch_counts(result).items():

@@ -1,6 +1,10 @@
 """Every kind of invalid file is refused with the exact line, column and reason, and writes nothing."""
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 
 from metrics.importing import (
     CLOSEST_CODE_HINT,
@@ -9,6 +13,7 @@ from metrics.importing import (
     UNKNOWN_METRIC,
     UNKNOWN_MODULE,
     UNKNOWN_SERVICE_AREA,
+    WRITE_CONFLICT,
     usage_import,
 )
 from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
@@ -258,3 +263,27 @@ def test_a_wrong_code_on_every_row_is_resolved_once(monkeypatch):
     assert result.error_count == 52
     assert {issue.message for issue in result.errors} == {str(UNKNOWN_METRIC.format(value="assessment_started"))}
     assert calls == ["assessment_started"]
+
+
+def test_an_empty_workbook_is_empty():
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+
+    result = usage_import(file=SimpleUploadedFile("tyhja.xlsx", buffer.getvalue()), user=None, dry_run=False)
+
+    assert result.errors == [ImportIssue(None, None, str(FILE_EMPTY))]
+
+
+def test_a_reference_deleted_during_the_import_rolls_everything_back(monkeypatch):
+    def write_then_fail(self, batch_id):
+        raise IntegrityError("insert or update violates foreign key constraint")
+
+    monkeypatch.setattr("metrics.importing._Staging.write", write_then_fail)
+
+    result = import_rows(GOOD)
+
+    assert result.errors == [ImportIssue(None, None, str(WRITE_CONFLICT))]
+    assert (result.batch.outcome, result.created) == (ImportOutcome.REJECTED, 0)
+    assert UsageStatistic.objects.count() == 0
