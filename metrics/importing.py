@@ -24,6 +24,7 @@ Every call leaves an `ImportBatch`: applied, checked only (dry run) or rejected.
 """
 
 import contextlib
+import datetime
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -32,9 +33,10 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.utils.dateparse import parse_date as date_parse
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import ImportBatch, ImportOutcome, Metric, UsageStatistic
+from metrics.models import ImportBatch, ImportOutcome, Metric, PeriodType, UsageStatistic
 from metrics.parsing import (
     CELL_WITHOUT_HEADER,
     FILE_EMPTY,
@@ -94,9 +96,17 @@ class ChangeSample:
     module: str
     metric: str
     period_type: str
-    period_start: object
+    period_start: datetime.date
     old_value: int | None
     new_value: int
+
+    @property
+    def period(self) -> str:
+        """The period as a file names it: 2024-W05 or 2024-05."""
+        if self.period_type == PeriodType.WEEK:
+            year, week, _ = self.period_start.isocalendar()
+            return f"{year}-W{week:02d}"
+        return f"{self.period_start:%Y-%m}"
 
 
 @dataclass
@@ -272,7 +282,7 @@ class _Importer:
                 module=refs.module_codes.get(module_id, ""),
                 metric=refs.metric_codes.get(metric_id, ""),
                 period_type=period_type,
-                period_start=period_start,
+                period_start=period_start if isinstance(period_start, datetime.date) else date_parse(period_start),
                 old_value=old_value,
                 new_value=new_value,
             )

@@ -83,6 +83,8 @@ def test_a_valid_upload_shows_a_preview_and_writes_nothing(refs, admin_client):
         (3, None, 20),
         (4, None, 7),
     ]
+    assert [change.period for change in result.changes] == ["2024-W05", "2024-W05", "2024-05"]
+    assert "<td>2024-W05</td>" in response.text
     assert stored() == {
         ("14", None, "virtsatietulehdus", "assessments_started", "week", datetime.date(2024, 1, 29), 100)
     }
@@ -218,3 +220,18 @@ def test_a_large_upload_streams_from_a_temporary_file(refs, admin_client, settin
 
     assert response.context["result"].created == 52
     assert bytes(PendingUsageImport.objects.get().content) == csv_text(*rows).encode()
+
+
+def test_a_county_editor_exports_only_their_county(refs, rf):
+    from django.contrib import admin
+
+    usage_import(file=upload(csv_text(*ROWS)), user=None, dry_run=False)
+    user = get_user_model().objects.create_user("editor", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename="view_usagestatistic"))
+    refs.north_karelia.editors.add(user)
+    request = rf.get(reverse("admin:metrics_usagestatistic_export"))
+    request.user = get_user_model().objects.get(pk=user.pk)
+
+    queryset = admin.site.get_model_admin(UsageStatistic).get_export_queryset(request)
+
+    assert sorted(queryset.values_list("county__code", flat=True)) == ["14", "14"]
