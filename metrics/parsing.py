@@ -82,6 +82,7 @@ MAX_VALUE = 2**63 - 1
 XLSX_MAGIC = b"PK\x03\x04"
 # Old binary Excel (.xls), Word and other OLE2 compound documents.
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 SNIFF_BYTES = 64 * 1024
 CHUNK_BYTES = 1024 * 1024
 
@@ -159,6 +160,9 @@ def inspect_file(stream) -> FileInfo:
     digest.update(head)
     if head.startswith(XLSX_MAGIC):
         kind, decoders = "xlsx", {}
+    elif head.startswith(UTF16_BOMS):
+        # Excel's "Unicode text" export: UTF-16 with a byte order mark, tab-delimited.
+        kind, decoders = "csv", {"utf-16": codecs.getincrementaldecoder("utf-16")()}
     elif head.startswith(OLE2_MAGIC) or b"\x00" in head:
         raise UnreadableFile(ImportIssue(None, None, str(FILE_NOT_CSV_OR_XLSX)))
     else:
@@ -180,7 +184,7 @@ def inspect_file(stream) -> FileInfo:
             del decoders[name]
     if kind == "csv" and not decoders:
         raise UnreadableFile(ImportIssue(None, None, str(FILE_NOT_TEXT)))
-    if kind == "csv" and not head.strip(b" \t\r\n\xef\xbb\xbf"):
+    if kind == "csv" and not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise UnreadableFile(ImportIssue(None, None, str(FILE_EMPTY)))
     stream.seek(0)
     return FileInfo(digest.hexdigest(), kind, next(iter(decoders), None))

@@ -52,6 +52,15 @@ def test_excel_text_files_are_read(encoding, delimiter, line_end):
     assert stored() == EXPECTED
 
 
+def test_excel_unicode_text_is_read():
+    text = "\ufeff" + delimited("\t", "\r\n")
+
+    result = usage_import(file=upload(text, encoding="utf-16-le"), user=None, dry_run=False)
+
+    assert result.errors == []
+    assert stored() == EXPECTED
+
+
 def test_trailing_empty_rows_and_columns_are_ignored():
     rows = [[*row, "", ""] for row in ROWS] + [[""] * 9, [""] * 9]
     text = delimited(";", "\r\n", rows=rows, header=[*FINNISH_HEADER, "", ""])
