@@ -174,9 +174,7 @@ def _binary_stream(file):
     name = getattr(file, "name", None)
     stream = file
     # Django's File and UploadedFile wrap the real stream (BytesIO or a temporary file).
-    while hasattr(stream, "file") and not hasattr(stream, "readinto"):
-        stream = stream.file
-    if hasattr(stream, "file") and hasattr(stream.file, "readinto"):
+    while hasattr(stream, "file"):
         stream = stream.file
     yield stream, name
 
