@@ -11,12 +11,14 @@ How it stays fast and small on a national file of a million rows:
   temporary staging table (PostgreSQL: psycopg ``COPY``; SQLite: ``executemany``)
   while the file is still being read, so the database works in parallel with the
   parsing and the rows never pile up in memory. Only the keys already seen stay in
-  memory (one int a row) to find duplicates inside the file.
+  memory (a packed int and its line number a row) to find duplicates inside the file.
 * The write is two set-based statements per kind of key (with and without a service
   area, matching the two partial unique indexes): ``UPDATE … FROM staging`` for the
-  values that changed, ``INSERT … SELECT … WHERE NOT EXISTS`` for the new keys.
+  values that changed, then ``INSERT … SELECT`` of the keys not stored yet (SQLite:
+  ``WHERE NOT EXISTS``; PostgreSQL: ``ON CONFLICT … DO NOTHING`` on the partial index).
   Unchanged rows are never written, so a re-import writes nothing; the statements'
-  row counts are the exact created and updated figures.
+  row counts are the exact created and updated figures. A dry run counts the same
+  joins instead of writing.
 
 Any invalid row rolls the transaction (staging table included) back, so nothing is
 written, and every problem is reported as an `ImportIssue` (line, column, message).
