@@ -1,11 +1,15 @@
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
+from metrics import trends
+from metrics.filters import DEFAULT_METRIC
+from metrics.models import Metric, PeriodType, UsageStatistic
 from processes.models import ProcessDescription, Rollout
 from regions.models import WellbeingCounty
 
 # The statistics page lives in the metrics app; the link appears once that page exists.
 STATISTICS_URL_NAME = "metrics:statistics"
+USAGE_MONTHS_SHOWN = 12
 
 
 def _statistics_url(county):
@@ -27,6 +31,12 @@ def county_detail(request, code):
     processes = (
         ProcessDescription.objects.published().for_county(county).select_related("county").order_by("-modified_at")
     )
+    usage_metric = Metric.objects.filter(code=DEFAULT_METRIC).first()
+    usage = []
+    if usage_metric is not None:
+        usage = trends.totals_by_period(
+            UsageStatistic.objects.for_county(county).filter(metric=usage_metric), period_type=PeriodType.MONTH
+        )[-USAGE_MONTHS_SHOWN:]
     return render(
         request,
         "regions/county_detail.html",
@@ -36,5 +46,8 @@ def county_detail(request, code):
             "rollouts": rollouts,
             "processes": processes,
             "statistics_url": _statistics_url(county),
+            "usage_metric": usage_metric,
+            "usage": usage,
+            "usage_chart": trends.bar_chart(usage),
         },
     )

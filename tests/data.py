@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
+from metrics.models import UsageStatistic
+from metrics.tests.factories import MetricFactory
 from processes.models import ContentModule, Phase, ProcessDescription, ProcessLink, Rollout, RolloutStatus, Step
 from processes.tests.factories import (
     ContentModuleFactory,
@@ -27,7 +29,7 @@ class PortalData:
 
 
 def build_portal(size: int, *, county_code: str = "12") -> PortalData:
-    """A county with `size` published descriptions, phases, steps, contents, service areas and rollouts."""
+    """A county with `size` published guides, phases, steps, contents, service areas, rollouts, months of usage."""
     county = WellbeingCountyFactory(code=county_code, name_fi="Pohjois-Karjalan hyvinvointialue", brand="Siun sote")
     areas = [ServiceAreaFactory(county=county) for _ in range(size)]
     modules = [ContentModuleFactory() for _ in range(size)]
@@ -68,4 +70,17 @@ def build_portal(size: int, *, county_code: str = "12") -> PortalData:
         )
         rollout.completed_steps.set(steps[: number % len(steps) + 1])
         rollouts.append(rollout)
+    started = MetricFactory(code="assessments_started", name_fi="Aloitetut arviot")
+    UsageStatistic.objects.bulk_create(
+        UsageStatistic(
+            county=county,
+            module=module,
+            metric=started,
+            period_type="month",
+            period_start=datetime.date(2020 + month // 12, month % 12 + 1, 1),
+            value=100 + month,
+        )
+        for module in modules
+        for month in range(size)
+    )
     return PortalData(county=county, guide=guide, module=modules[0], processes=processes, rollouts=rollouts)

@@ -108,3 +108,33 @@ def test_current_phase_of_a_draft_guide_is_named_but_not_linked(client, north_ka
 
     assertContains(response, '<td><span lang="fi">Suunnittelu</span></td>', html=True)
     assertNotContains(response, f"/processes/{draft.slug}/")
+
+
+def test_county_page_charts_the_last_twelve_months_of_use(client, north_karelia):
+    from metrics.tests.factories import MetricFactory, UsageStatisticFactory
+
+    started = MetricFactory(code="assessments_started", name_en="Assessments started")
+    module = ContentModuleFactory()
+    for month in range(1, 14):
+        UsageStatisticFactory(
+            county=north_karelia,
+            module=module,
+            metric=started,
+            period_type="month",
+            period_start=datetime.date(2023 + month // 13, (month - 1) % 12 + 1, 1),
+            value=1000 + month,
+        )
+
+    response = client.get(county_url("12"))
+
+    assert response.context["usage"][0].label == "2023-02"
+    assert len(response.context["usage"]) == 12
+    assertContains(response, '<svg role="img"', count=1)
+    assertContains(response, '<th scope="row">2024-01</th><td class="number">1,013</td>', html=True)
+
+
+def test_county_without_statistics_says_so(client, north_karelia):
+    response = client.get(county_url("12"))
+
+    assertContains(response, "No usage statistics have been imported for the county.")
+    assertNotContains(response, "<svg")
