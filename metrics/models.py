@@ -5,12 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from omaolo_portal.translation import TranslatedNameMixin, translated_value
+from omaolo_portal.translation import TranslatedNameModel, translated_value
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 
 
-class Metric(TranslatedNameMixin, models.Model):
+class Metric(TranslatedNameModel):
     """A usage measure, such as assessments started. Statistics files name it by code."""
 
     code = models.SlugField(
@@ -19,9 +19,6 @@ class Metric(TranslatedNameMixin, models.Model):
         unique=True,
         help_text=_("Identifier used in the metric column of statistics files, e.g. “assessments_started”."),
     )
-    name_fi = models.CharField(_("name in Finnish"), max_length=200)
-    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     description_fi = models.TextField(_("description in Finnish"), blank=True)
     description_sv = models.TextField(_("description in Swedish"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)

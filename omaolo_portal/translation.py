@@ -1,6 +1,8 @@
 """Pick the active language's value of a field stored as `<field>_fi/_sv/_en`."""
 
+from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 FALLBACK_LANGUAGE = "fi"
 
@@ -36,3 +38,14 @@ class TranslatedNameMixin:
 
     def __str__(self) -> str:
         return self.name
+
+
+class TranslatedNameModel(TranslatedNameMixin, models.Model):
+    """A name in Finnish (required), Swedish and English, for reference data."""
+
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from omaolo_portal.translation import TranslatedNameMixin, translated_value
+from omaolo_portal.translation import TranslatedNameModel, translated_value
 from regions.models import ServiceArea, WellbeingCounty
 
 
@@ -35,7 +35,7 @@ class ContentModuleQuerySet(models.QuerySet):
         )
 
 
-class ContentModule(TranslatedNameMixin, models.Model):
+class ContentModule(TranslatedNameModel):
     """One Omaolo content (sisältö): an assessment, a health check, a coaching or an e-service topic."""
 
     code = models.SlugField(
@@ -45,9 +45,6 @@ class ContentModule(TranslatedNameMixin, models.Model):
         help_text=_("Identifier used in statistics files and addresses, e.g. “virtsatietulehdus”."),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=ContentKind)
-    name_fi = models.CharField(_("name in Finnish"), max_length=200)
-    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     description_fi = models.TextField(_("description in Finnish"), blank=True)
     description_sv = models.TextField(_("description in Swedish"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)

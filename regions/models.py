@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from omaolo_portal.translation import TranslatedNameMixin
+from omaolo_portal.translation import TranslatedNameModel
 
 
 class WellbeingCountyQuerySet(models.QuerySet):
@@ -28,7 +28,7 @@ class WellbeingCountyQuerySet(models.QuerySet):
         )
 
 
-class WellbeingCounty(TranslatedNameMixin, models.Model):
+class WellbeingCounty(TranslatedNameModel):
     """A wellbeing services county (hyvinvointialue), or the City of Helsinki."""
 
     code = models.CharField(
@@ -37,9 +37,6 @@ class WellbeingCounty(TranslatedNameMixin, models.Model):
         unique=True,
         help_text=_("Statistics Finland's two-digit code of the county, e.g. 12 for North Karelia, 90 for Helsinki."),
     )
-    name_fi = models.CharField(_("name in Finnish"), max_length=200)
-    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     brand = models.CharField(
         _("brand name"),
         max_length=100,
@@ -79,15 +76,12 @@ class WellbeingCounty(TranslatedNameMixin, models.Model):
         return reverse("regions:county_detail", kwargs={"code": self.code})
 
 
-class Municipality(TranslatedNameMixin, models.Model):
+class Municipality(TranslatedNameModel):
     """A municipality (kunta) and the county that organises its health and social services."""
 
     code = models.CharField(
         _("code"), max_length=3, unique=True, help_text=_("Statistics Finland's municipality code.")
     )
-    name_fi = models.CharField(_("name in Finnish"), max_length=100)
-    name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     county = models.ForeignKey(
         WellbeingCounty, verbose_name=_("county"), on_delete=models.PROTECT, related_name="municipalities"
     )
@@ -104,7 +98,7 @@ class ServiceAreaQuerySet(models.QuerySet):
         return self.filter(county=county)
 
 
-class ServiceArea(TranslatedNameMixin, models.Model):
+class ServiceArea(TranslatedNameModel):
     """A county's own service unit, such as oral health or reception services."""
 
     county = models.ForeignKey(
@@ -115,9 +109,6 @@ class ServiceArea(TranslatedNameMixin, models.Model):
         max_length=60,
         help_text=_("Short identifier used in statistics files, unique within the county, e.g. “suun-terveys”."),
     )
-    name_fi = models.CharField(_("name in Finnish"), max_length=200)
-    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
