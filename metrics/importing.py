@@ -38,7 +38,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.dateparse import parse_date as date_parse
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import ImportBatch, ImportOutcome, Metric, PeriodType, UsageStatistic
+from metrics.models import ImportBatch, ImportOutcome, Metric, UsageStatistic
 from metrics.parsing import (
     CELL_WITHOUT_HEADER,
     FILE_EMPTY,
@@ -60,6 +60,7 @@ from metrics.parsing import (
     value_parse,
     xlsx_records,
 )
+from metrics.trends import period_label
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 from regions.scoping import editable_county_ids
@@ -105,10 +106,7 @@ class ChangeSample:
     @property
     def period(self) -> str:
         """The period as a file names it: 2024-W05 or 2024-05."""
-        if self.period_type == PeriodType.WEEK:
-            year, week, _ = self.period_start.isocalendar()
-            return f"{year}-W{week:02d}"
-        return f"{self.period_start:%Y-%m}"
+        return period_label(self.period_type, self.period_start)
 
 
 @dataclass
