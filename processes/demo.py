@@ -39,6 +39,7 @@ EDITOR_PERMISSIONS = [
     ("metrics", "view_usagestatistic"),
     ("metrics", "add_usagestatistic"),
     ("metrics", "change_usagestatistic"),
+    ("metrics", "import_usagestatistic"),
     ("metrics", "view_importbatch"),
 ]
 
