@@ -60,7 +60,7 @@ def test_demo_accounts_only_with_debug_on(demo_data):
     call_command("seed_demo", stdout=out)
 
     assert get_user_model().objects.get(username="admin").is_superuser
-    assert "user admin  password admin" in out.getvalue()
+    assert "Demo login at /admin/: user admin, password admin" in out.getvalue()
 
 
 @override_settings(DEBUG=False)

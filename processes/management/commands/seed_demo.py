@@ -36,6 +36,6 @@ class Command(BaseCommand):
                 f"{result['statistics_created']} usage statistics created"
             )
             for username, password in result["users"]:
-                self.stdout.write(f"Admin login: http://127.0.0.1:8000/admin/  user {username}  password {password}")
+                self.stdout.write(f"Demo login at /admin/: user {username}, password {password}")
             if not settings.DEBUG and not options["no_users"]:
                 self.stdout.write("DEBUG is off: no demo accounts were created.")
