@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class MetricsConfig(AppConfig):
     name = "metrics"
-    verbose_name = _("Usage statistics")
+    verbose_name = _("Usage follow-up")
