@@ -19,6 +19,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from metrics.forms import UsageImportForm
 from metrics.importing import IMPORT_PERMISSION, usage_import
@@ -36,7 +37,7 @@ IMPORT_FAILED_ON_CONFIRM = _("The file could not be imported after all; nothing 
 
 
 @admin.register(Metric)
-class MetricAdmin(ImportExportModelAdmin):
+class MetricAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [MetricResource]
     list_display = ["code", "name_fi", "name_sv", "name_en"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]

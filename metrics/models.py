@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from omaolo_portal.translation import TranslatedNameModel, translated_value
 from processes.models import ContentModule
@@ -22,6 +23,8 @@ class Metric(TranslatedNameModel):
     description_fi = models.TextField(_("description in Finnish"), blank=True)
     description_sv = models.TextField(_("description in Swedish"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("metric")

@@ -110,6 +110,8 @@ def _process_seed(spec) -> ProcessDescription:
     )
     if not created:
         return process
+    # auto_now stamps today's date on save; the demo keeps the description's own history.
+    ProcessDescription.objects.filter(pk=process.pk).update(modified_at=spec["modified_at"])
     process.modules.set(ContentModule.objects.filter(code__in=spec["modules"]))
     for order, (title, url) in enumerate(spec["links"], start=1):
         ProcessLink.objects.create(process=process, order=order, title=title, url=url)

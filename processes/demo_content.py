@@ -164,6 +164,7 @@ PROCESSES = [
         "author": "Siun soten Omaolo-pääkäyttäjät",
         "place_of_implementation": "Pohjois-Karjalan hyvinvointialue",
         "created_at": datetime.datetime(2023, 9, 1, 9, 0, tzinfo=datetime.UTC),
+        "modified_at": datetime.datetime(2024, 6, 28, 9, 0, tzinfo=datetime.UTC),
         "modules": ["virtsatietulehdus", "hengitystietulehdus", "asiointiaiheet", "sahkoinen-terveystarkastus"],
         "sections": {
             "operating_environment": (
@@ -213,6 +214,7 @@ PROCESSES = [
         "author": "Minna Tuuri",
         "place_of_implementation": "Päijät-Hämeen hyvinvointialue",
         "created_at": datetime.datetime(2023, 5, 16, 9, 0, tzinfo=datetime.UTC),
+        "modified_at": datetime.datetime(2023, 11, 17, 9, 0, tzinfo=datetime.UTC),
         "modules": ["hyvinvointitarkastus", "hyvinvointivalmennus", "omaishoidon-tuki", "kurkkukipu"],
         "sections": {
             "operating_environment": "Hyvinvointialueen Omaolo-minitiimi koordinoi käyttöönottoja yhdessä "
@@ -241,6 +243,7 @@ PROCESSES = [
         "author": "Lapin hyvinvointialueen Omaolo-tiimi",
         "place_of_implementation": "Lapin hyvinvointialue",
         "created_at": datetime.datetime(2022, 11, 1, 9, 0, tzinfo=datetime.UTC),
+        "modified_at": datetime.datetime(2022, 12, 15, 9, 0, tzinfo=datetime.UTC),
         "modules": ["yska", "korvakipu"],
         "sections": {
             "starting_point": "Käyttöönotto tehtiin vuosina 2021–2022 neljässä syklissä.",

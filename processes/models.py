@@ -236,6 +236,8 @@ class ProcessLink(models.Model):
     url = models.URLField(_("address"), max_length=500)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("attachment or link")
         verbose_name_plural = _("attachments and links")

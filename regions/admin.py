@@ -55,7 +55,7 @@ class WellbeingCountyAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name_fi", "name_sv", "county"]
     list_filter = ["county"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]

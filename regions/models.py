@@ -86,6 +86,8 @@ class Municipality(TranslatedNameModel):
         WellbeingCounty, verbose_name=_("county"), on_delete=models.PROTECT, related_name="municipalities"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")

@@ -75,3 +75,9 @@ def test_no_demo_accounts_in_production(demo_data):
 def test_seed_demo_needs_reference_data_first():
     with pytest.raises(CommandError, match=r"run `python manage\.py load_reference_data` first"):
         call_command("seed_demo", stdout=StringIO())
+
+
+def test_demo_descriptions_keep_their_own_modification_dates(demo_data):
+    paijat_hame = ProcessDescription.objects.get(county__code="09")
+
+    assert paijat_hame.modified_at.date().isoformat() == "2023-11-17"
