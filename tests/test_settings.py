@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from http import HTTPStatus
 
 from django.conf import settings
 
@@ -58,3 +59,24 @@ def test_sqlite_default_is_an_absolute_path():
         assert os.path.isabs(settings.DATABASES["default"]["NAME"]) or settings.DATABASES["default"]["NAME"].startswith(
             "file:"
         )
+
+
+def test_server_error_page_shows_no_stack_trace(client):
+    from django.test import override_settings
+    from django.urls import path
+
+    def broken(request):
+        raise RuntimeError("database password is hunter2")
+
+    class BrokenUrls:
+        urlpatterns = [path("broken/", broken)]
+
+    client.raise_request_exception = False
+    with override_settings(ROOT_URLCONF=BrokenUrls, DEBUG=False):
+        response = client.get("/broken/")
+
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    content = response.content.decode()
+    assert "Palvelussa tapahtui virhe" in content
+    assert "hunter2" not in content
+    assert "Traceback" not in content
