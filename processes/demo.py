@@ -53,10 +53,14 @@ DEMO_USERS = [
 def editor_group_ensure() -> Group:
     """The group that gives a county's main users their model permissions."""
     group, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
+    wanted_codes = set(EDITOR_PERMISSIONS)
     wanted = [
-        Permission.objects.get(content_type__app_label=app, codename=codename)
-        for app, codename in EDITOR_PERMISSIONS
-        if Permission.objects.filter(content_type__app_label=app, codename=codename).exists()
+        permission
+        for permission in Permission.objects.filter(
+            content_type__app_label__in={app for app, _codename in wanted_codes},
+            codename__in={codename for _app, codename in wanted_codes},
+        ).select_related("content_type")
+        if (permission.content_type.app_label, permission.codename) in wanted_codes
     ]
     group.permissions.set(wanted)
     return group
