@@ -146,11 +146,12 @@ def test_a_hung_database_gives_503_within_seconds_while_static_files_answer_at_o
     )
 
     assert stylesheet["status"] == HTTPStatus.OK
-    assert stylesheet["seconds"] < 0.5
+    assert stylesheet["seconds"] < 1
     assert_unavailable_page(page)
     assert page["seconds"] < 10
     assert_unavailable_page(logged_in_page)
-    assert logged_in_page["seconds"] < 3
+    # One wait for the connect timeout (2 s), not a second one for the session.
+    assert logged_in_page["seconds"] < 3.5
     assert health["status"] == HTTPStatus.SERVICE_UNAVAILABLE
     assert json.loads(health["body"]) == {"status": "error", "database": "error", "cache": "ok"}
     assert health["seconds"] < 3

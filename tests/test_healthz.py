@@ -20,12 +20,13 @@ def test_healthy_when_the_database_and_the_cache_answer(client):
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
-def test_never_cached_and_sets_no_cookie(client):
+def test_never_cached_and_does_no_session_or_language_work(client):
     response = client.get("/healthz")
 
     assert "no-store" in response["Cache-Control"]
     assert response.cookies == {}
     assert "Vary" not in response
+    assert "Content-Language" not in response
 
 
 def test_lives_outside_the_language_prefix(client):

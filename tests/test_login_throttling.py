@@ -1,10 +1,12 @@
 """Five wrong passwords for one user from one address block that user's login from there for a while."""
 
+import io
 from http import HTTPStatus
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -105,6 +107,16 @@ def test_the_lockout_page_speaks_finnish(client, editor):
     assert response["Content-Language"] == "fi"
     assert '<html lang="fi"' in content
     assert lockout_message("fi") in content
+
+
+def test_an_operator_lifts_a_block_before_it_runs_out(client, editor):
+    fail_until_locked(client, editor.username)
+
+    call_command("axes_reset_ip_username", OFFICE, editor.username, stdout=io.StringIO())
+    response = log_in(client, editor.username, PASSWORD)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert is_logged_in(client)
 
 
 def test_a_successful_login_forgets_earlier_failures(client, editor):
