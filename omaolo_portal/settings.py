@@ -139,18 +139,20 @@ AXES_CLIENT_IP_CALLABLE = "omaolo_portal.lockout.client_ip_address"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Failed attempts are counted in the shared cache; a process-local cache would give every
 # gunicorn worker its own count, so without CACHE_URL they are counted in the database.
-PROCESS_LOCAL_CACHES = {
+process_local_caches = {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
     "django.core.cache.backends.filebased.FileBasedCache",
 }
 AXES_HANDLER = (
     "axes.handlers.database.AxesDatabaseHandler"
-    if CACHES["default"]["BACKEND"] in PROCESS_LOCAL_CACHES
+    if CACHES["default"]["BACKEND"] in process_local_caches
     else "axes.handlers.cache.AxesCacheHandler"
 )
-# The attempts live in the cache, so the admin's access-attempt list would stay empty.
+# With the cache handler no attempt is in the database: the admin's attempt list would stay empty.
 AXES_ENABLE_ADMIN = False
+# No start-up banner on stderr from every management command.
+AXES_VERBOSE = False
 
 # A session ends after this many minutes without a request; every request renews it.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
