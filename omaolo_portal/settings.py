@@ -6,6 +6,7 @@ on SQLite; production sets `DEBUG=False`, which turns on the secure defaults and
 refuses to start without a real `SECRET_KEY` and `ALLOWED_HOSTS`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -49,12 +50,16 @@ INSTALLED_APPS = [
     "regions",
     "processes",
     "metrics",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files and the health check answer here, before any middleware that may
+    # read the session or otherwise touch the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "omaolo_portal.health.HealthCheckMiddleware",
+    "omaolo_portal.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -63,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # django-axes: last, so that it turns a lockout flagged during the login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "omaolo_portal.urls"
@@ -91,9 +98,66 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection that the database or a pooler closed while the worker was idle.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+    # --- Fail fast: a database that does not answer must not hold a worker -------------
+    # libpq's connect_timeout bounds connecting; the server cancels any statement running
+    # longer than statement_timeout (0 turns it off, e.g. for a long one-off command).
+    # Values given in DATABASE_URL's query string win.
+    postgresql_options = DATABASES["default"].setdefault("OPTIONS", {})
+    postgresql_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    postgresql_options["options"] = " ".join(
+        filter(
+            None,
+            [
+                f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=30000)}",
+                postgresql_options.get("options", ""),
+            ],
+        )
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# --- Login throttling (django-axes) and idle sessions ---------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A user is locked out from one address only: a wrong password typed five times from
+# elsewhere cannot lock a county's main user out of their own office.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# The lockout lasts its cool-off from the last counted failure; attempts during it do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "omaolo_portal.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "omaolo_portal.lockout.client_ip_address"
+# How many reverse proxies (load balancer, nginx) append to X-Forwarded-For in front of
+# the app servers: the client address is that many entries from its right end. 0 trusts
+# no header and takes the TCP peer's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Failed attempts are counted in the shared cache; a process-local cache would give every
+# gunicorn worker its own count, so without CACHE_URL they are counted in the database.
+process_local_caches = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+}
+AXES_HANDLER = (
+    "axes.handlers.database.AxesDatabaseHandler"
+    if CACHES["default"]["BACKEND"] in process_local_caches
+    else "axes.handlers.cache.AxesCacheHandler"
+)
+# With the cache handler no attempt is in the database: the admin's attempt list would stay empty.
+AXES_ENABLE_ADMIN = False
+# No start-up banner on stderr from every management command.
+AXES_VERBOSE = False
+
+# A session ends after this many minutes without a request; every request renews it.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# --------------------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,6 +202,13 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+# --- Health check and database outages -----------------------------------------------
+# /healthz answers a load balancer over plain HTTP, and whatever its Host header says.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Seconds each /healthz check (database, cache) may take before it counts as failed.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3)
+# --------------------------------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("Omaolo rollout portal administration")
 admin.site.site_title = _("Omaolo rollout portal")
 
+# 503 with Retry-After when the database is unreachable, the static 500 page otherwise.
+# /healthz is answered by omaolo_portal.health.HealthCheckMiddleware, before the URLconf.
+handler500 = "omaolo_portal.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,5 +1,6 @@
 """Production settings: refuse to start insecurely, and pass Django's deployment checklist."""
 
+import json
 import os
 import subprocess
 import sys
@@ -80,3 +81,69 @@ def test_server_error_page_shows_no_stack_trace(client):
     assert "Palvelussa tapahtui virhe" in content
     assert "hunter2" not in content
     assert "Traceback" not in content
+
+
+def settings_under(names, **env):
+    """The named settings as the development settings read them from this environment."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {names!r}}}, default=str))"
+    )
+    result = manage("shell", "-c", code, DEBUG="True", **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_connections_time_out_as_configured():
+    configured = settings_under(
+        ["DATABASES"],
+        DATABASE_URL="postgres://omaolo@db.internal:5432/omaolo?sslmode=require",
+        DATABASE_CONNECT_TIMEOUT="7",
+        DATABASE_STATEMENT_TIMEOUT="1234",
+    )
+
+    assert configured["DATABASES"]["default"]["OPTIONS"] == {
+        "sslmode": "require",
+        "connect_timeout": 7,
+        "options": "-c statement_timeout=1234",
+    }
+
+
+def test_postgresql_timeouts_default_to_five_seconds_to_connect_and_thirty_per_statement():
+    configured = settings_under(["DATABASES"], DATABASE_URL="postgresql://omaolo@db.internal/omaolo")
+
+    assert configured["DATABASES"]["default"]["OPTIONS"] == {
+        "connect_timeout": 5,
+        "options": "-c statement_timeout=30000",
+    }
+
+
+def test_sqlite_gets_no_postgresql_options():
+    configured = settings_under(["DATABASES"], DATABASE_URL="sqlite:////tmp/omaolo-settings-test.sqlite3")
+
+    assert configured["DATABASES"]["default"]["OPTIONS"] == {}
+
+
+def test_login_lockout_and_idle_session_come_from_the_environment():
+    configured = settings_under(
+        ["AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "TRUSTED_PROXY_COUNT", "SESSION_COOKIE_AGE", "AXES_HANDLER"],
+        LOGIN_FAILURE_LIMIT="3",
+        LOGIN_LOCKOUT_MINUTES="60",
+        TRUSTED_PROXY_COUNT="1",
+        SESSION_IDLE_TIMEOUT_MINUTES="10",
+        CACHE_URL="redis://cache.internal:6379/1",
+    )
+
+    assert configured == {
+        "AXES_FAILURE_LIMIT": 3,
+        "AXES_COOLOFF_TIME": "1:00:00",
+        "TRUSTED_PROXY_COUNT": 1,
+        "SESSION_COOKIE_AGE": 600,
+        "AXES_HANDLER": "axes.handlers.cache.AxesCacheHandler",
+    }
+
+
+def test_without_a_shared_cache_login_attempts_are_counted_in_the_database():
+    configured = settings_under(["AXES_HANDLER"], CACHE_URL="locmemcache://")
+
+    assert configured == {"AXES_HANDLER": "axes.handlers.database.AxesDatabaseHandler"}
