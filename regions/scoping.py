@@ -6,6 +6,11 @@ into a row: the list and its filters, view, change, delete, the history and its 
 bulk actions (they act on the scoped list), exports (they read the scoped list), the choices
 of every foreign key whose model has a known county path, and the autocomplete that fills
 them. A save checks both the county the row has in the database and the one it would get.
+
+National reference data (municipalities, contents, metrics) goes through
+`ReferenceDataAdminMixin`: readable with the view permission, written only by superusers.
+Both answer a row outside the user's scope with 404, and refuse a history revert to anyone
+who may not change both the stored row and the state it would go back to.
 """
 
 from django.apps import apps
@@ -82,6 +87,9 @@ class ReferenceDataAdminMixin(AdminScopeMixin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
+    def has_change_history_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_history_permission(request, obj)
+
     def has_import_permission(self, request):
         return request.user.is_superuser and super().has_import_permission(request)
 
@@ -147,6 +155,14 @@ class CountyScopedAdminMixin(AdminScopeMixin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.in_county_scope(request, obj)
+
+    # django-simple-history can be told to check its own history-model permissions instead
+    # of the model's (SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS); the county still counts.
+    def has_view_history_permission(self, request, obj=None):
+        return super().has_view_history_permission(request, obj) and self.in_county_scope(request, obj)
+
+    def has_change_history_permission(self, request, obj=None):
+        return super().has_change_history_permission(request, obj) and self.in_county_scope(request, obj)
 
     def has_import_permission(self, request):
         # django-import-export writes rows without save_model(), past every county check.

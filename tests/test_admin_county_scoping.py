@@ -236,6 +236,26 @@ def test_editor_cannot_revert_their_row_to_a_state_of_another_county(editor_clie
     assert draft.county.code == "09"
 
 
+def test_history_model_permissions_do_not_lift_the_county_rule(client, editor, admin_client, settings):
+    settings.SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+    editor.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_historicalprocessdescription", "change_historicalprocessdescription"]
+        )
+    )
+    client.force_login(editor)
+    draft = lapland_draft()
+    url = history_url(draft, draft.history.earliest())
+    data = {**revert_data(admin_client, url), "county": WellbeingCounty.objects.get(code="09").pk}
+
+    opened = client.get(url)
+    reverted = client.post(url, data)
+
+    assert (opened.status_code, reverted.status_code) == (HTTPStatus.FORBIDDEN, HTTPStatus.FORBIDDEN)
+    draft.refresh_from_db()
+    assert draft.county.code == "21"
+
+
 def test_editor_reverts_their_own_description(editor_client, editor, admin_client):
     process = own_process()
     original = process.history.earliest()
