@@ -26,7 +26,7 @@ from metrics.importing import IMPORT_PERMISSION, usage_import
 from metrics.models import ImportBatch, Metric, PendingUsageImport, UsageStatistic
 from metrics.parsing import ImportIssue
 from metrics.resources import MetricResource, UsageStatisticResource
-from regions.scoping import CountyScopedAdminMixin
+from regions.scoping import AdminScopeMixin, CountyScopedAdminMixin, ReferenceDataAdminMixin
 
 PREVIEW_SAMPLE_SIZE = 20
 PENDING_IMPORT_LIFETIME = datetime.timedelta(days=1)
@@ -37,7 +37,7 @@ IMPORT_FAILED_ON_CONFIRM = _("The file could not be imported after all; nothing 
 
 
 @admin.register(Metric)
-class MetricAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class MetricAdmin(ReferenceDataAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [MetricResource]
     list_display = ["code", "name_fi", "name_sv", "name_en"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]
@@ -172,7 +172,7 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
     """Read-only record of every import. Editors see their own imports; superusers all."""
 
     list_display = [
@@ -220,7 +220,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return queryset if request.user.is_superuser else queryset.filter(user=request.user)
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or request.user.has_perm(IMPORT_PERMISSION)
+        allowed = super().has_view_permission(request, obj) or request.user.has_perm(IMPORT_PERMISSION)
+        return allowed and (obj is None or request.user.is_superuser or obj.user_id == request.user.pk)
 
     def has_add_permission(self, request):
         return False

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,11 +16,11 @@ from processes.models import (
     Step,
 )
 from processes.resources import ContentModuleResource
-from regions.scoping import CountyScopedAdminMixin
+from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin, ReferenceDataAdminMixin
 
 
 @admin.register(ContentModule)
-class ContentModuleAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ContentModuleAdmin(ReferenceDataAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [ContentModuleResource]
     list_display = ["name_fi", "code", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -35,8 +35,9 @@ class ContentModuleAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     ]
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(CountyScopedInlineMixin, admin.TabularInline):
     model = Phase
+    county_field = "process__county"
     fields = ["order", "title", "goal", "step_total"]
     readonly_fields = ["step_total"]
     extra = 0
@@ -51,8 +52,9 @@ class PhaseInline(admin.TabularInline):
         return getattr(obj, "step_count", 0)
 
 
-class ProcessLinkInline(admin.TabularInline):
+class ProcessLinkInline(CountyScopedInlineMixin, admin.TabularInline):
     model = ProcessLink
+    county_field = "process__county"
     fields = ["order", "kind", "title", "url"]
     extra = 0
 
@@ -118,8 +120,9 @@ class ProcessDescriptionAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         )
 
 
-class StepInline(admin.StackedInline):
+class StepInline(CountyScopedInlineMixin, admin.StackedInline):
     model = Step
+    county_field = "phase__process__county"
     fields = [("order", "title"), ("responsible_role", "estimated_days"), "output", "description", "checklist"]
     extra = 0
     ordering = ["order", "pk"]
@@ -143,11 +146,6 @@ class PhaseAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     def step_total(self, obj):
         return obj.step_count
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "process" and not request.user.is_superuser:
-            kwargs["queryset"] = ProcessDescription.objects.filter(county__editors=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Step)
 class StepAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
@@ -158,11 +156,6 @@ class StepAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["phase"]
     list_select_related = ["phase", "phase__process"]
     ordering = ["phase__process", "phase__order", "order"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "phase" and not request.user.is_superuser:
-            kwargs["queryset"] = Phase.objects.filter(process__county__editors=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Rollout)
@@ -180,20 +173,8 @@ class RolloutAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         (_("Progress"), {"fields": ["current_phase", "completed_steps", "notes"]}),
     ]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "process" and not request.user.is_superuser:
+    def also_pickable(self, request, db_field):
+        if db_field.name == "process":
             # A county may follow another county's published guide, such as Päijät-Häme's.
-            formfield.queryset = ProcessDescription.objects.filter(
-                Q(county__editors=request.user) | Q(pk__in=ProcessDescription.objects.published())
-            ).distinct()
-        return formfield
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "completed_steps":
-            kwargs["queryset"] = Step.objects.select_related("phase").order_by(
-                "phase__process", "phase__order", "order"
-            )
-            if not request.user.is_superuser:
-                kwargs["queryset"] = kwargs["queryset"].filter(phase__process__county__editors=request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+            return ProcessDescription.objects.published()
+        return super().also_pickable(request, db_field)

@@ -6,24 +6,24 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from regions.models import Municipality, ServiceArea, WellbeingCounty
 from regions.resources import WellbeingCountyResource
-from regions.scoping import CountyScopedAdminMixin, editable_county_ids
+from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin, ReferenceDataAdminMixin
 
 
-class ServiceAreaInline(admin.TabularInline):
+class ServiceAreaInline(CountyScopedInlineMixin, admin.TabularInline):
     model = ServiceArea
     fields = ["code", "name_fi", "name_sv", "name_en"]
     extra = 0
 
 
 @admin.register(WellbeingCounty)
-class WellbeingCountyAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class WellbeingCountyAdmin(CountyScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    county_field = "pk"
     resource_classes = [WellbeingCountyResource]
     list_display = ["code", "name_fi", "brand", "population", "population_year", "service_area_count"]
     list_display_links = ["code", "name_fi"]
     search_fields = ["code", "name_fi", "name_sv", "name_en", "brand"]
     list_filter = ["population_year"]
     ordering = ["code"]
-    prepopulated_fields = {"slug": ["name_fi"]}
     filter_horizontal = ["editors"]
     inlines = [ServiceAreaInline]
     fieldsets = [
@@ -40,12 +40,10 @@ class WellbeingCountyAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def service_area_count(self, obj):
         return obj.service_area_total
 
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or request.user.is_superuser or obj.pk in editable_county_ids(request.user))
-
     def get_prepopulated_fields(self, request, obj=None):
-        return super().get_prepopulated_fields(request, obj) if request.user.is_superuser else {}
+        # Not the prepopulated_fields attribute: django-simple-history's history form reads that
+        # directly and fails on the slug, which is read-only for editors.
+        return {"slug": ["name_fi"]} if request.user.is_superuser else {}
 
     def get_readonly_fields(self, request, obj=None):
         # Only superusers decide who edits a county and what its official identity is.
@@ -55,7 +53,7 @@ class WellbeingCountyAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(SimpleHistoryAdmin):
+class MunicipalityAdmin(ReferenceDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name_fi", "name_sv", "county"]
     list_filter = ["county"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]

@@ -3,12 +3,16 @@
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from processes.demo import EDITOR_GROUP
-from processes.models import ProcessDescription, Rollout
+from processes.models import ContentModule, Phase, ProcessDescription, PublicationStatus, Rollout, Step
 from regions.models import ServiceArea, WellbeingCounty
+from regions.scoping import FOREIGN_COUNTY_ERROR, CountyScopedAdminMixin
+from tests.test_admin_url_matrix import form_data, page_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +49,7 @@ def test_editor_lists_only_own_county_processes(editor_client):
 def test_editor_cannot_open_another_countys_process(editor_client):
     response = editor_client.get(reverse("admin:processes_processdescription_change", args=[foreign_process().pk]))
 
-    # The admin redirects to its index with a "does not exist" message for rows outside the queryset.
-    assert response.status_code == HTTPStatus.FOUND
-    assert response.url == reverse("admin:index")
+    assert response.status_code == HTTPStatus.NOT_FOUND
 
 
 def test_editor_cannot_post_changes_to_another_countys_rollout(editor_client):
@@ -57,7 +59,7 @@ def test_editor_cannot_post_changes_to_another_countys_rollout(editor_client):
         reverse("admin:processes_rollout_change", args=[rollout.pk]), {"notes": "hijacked", "status": "in_use"}
     )
 
-    assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
+    assert response.status_code == HTTPStatus.NOT_FOUND
     rollout.refresh_from_db()
     assert rollout.notes != "hijacked"
 
@@ -134,7 +136,7 @@ def test_editor_cannot_edit_another_county(editor_client):
 
     response = editor_client.post(reverse("admin:regions_wellbeingcounty_change", args=[county.pk]), {"brand": "X"})
 
-    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.status_code == HTTPStatus.NOT_FOUND
     county.refresh_from_db()
     assert county.brand == "Siun sote"
 
@@ -167,3 +169,251 @@ def test_changes_are_recorded_with_the_user(admin_client, admin_user, demo_data)
     assert process.status == "archived"
     assert latest.history_user == admin_user
     assert latest.status == "archived"
+
+
+# --- the history form and its revert -------------------------------------------------------------
+
+
+def history_url(obj, record):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history", args=[obj.pk, record.history_id])
+
+
+def lapland_draft():
+    return ProcessDescription.objects.get(county__code="21", status=PublicationStatus.DRAFT)
+
+
+def revert_data(admin_client, url):
+    """The history form's data as a superuser sees it: what an editor would post to revert."""
+    return form_data(admin_client.get(url).context["adminform"].form)
+
+
+def test_editor_cannot_open_the_history_form_of_another_countys_description(editor_client):
+    for process in (foreign_process(), lapland_draft()):
+        response = editor_client.get(history_url(process, process.history.earliest()))
+
+        assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_editor_cannot_revert_laplands_draft_into_their_own_county(editor_client, admin_client):
+    draft = lapland_draft()
+    url = history_url(draft, draft.history.earliest())
+    data = {**revert_data(admin_client, url), "county": WellbeingCounty.objects.get(code="09").pk}
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    draft.refresh_from_db()
+    assert draft.county.code == "21"
+
+
+def test_editor_cannot_move_another_countys_phase_through_its_history_form(editor_client, admin_client):
+    phase = Phase.objects.filter(process=foreign_process()).first()
+    phase.save()  # the demo creates phases without history
+    url = history_url(phase, phase.history.latest())
+    data = {**revert_data(admin_client, url), "process": own_process().pk}
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    phase.refresh_from_db()
+    assert phase.process == foreign_process()
+
+
+def test_editor_cannot_revert_their_row_to_a_state_of_another_county(editor_client, admin_client):
+    draft = lapland_draft()
+    lapland_state = draft.history.earliest()
+    draft.county = WellbeingCounty.objects.get(code="09")
+    draft.save()  # a superuser hands Lapland's draft over to Päijät-Häme
+    url = history_url(draft, lapland_state)
+
+    opened = editor_client.get(url)
+    reverted = editor_client.post(url, revert_data(admin_client, url))
+
+    assert opened.status_code == HTTPStatus.FORBIDDEN
+    assert reverted.status_code == HTTPStatus.FORBIDDEN
+    draft.refresh_from_db()
+    assert draft.county.code == "09"
+
+
+def test_history_model_permissions_do_not_lift_the_county_rule(client, editor, admin_client, settings):
+    settings.SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+    editor.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_historicalprocessdescription", "change_historicalprocessdescription"]
+        )
+    )
+    client.force_login(editor)
+    draft = lapland_draft()
+    url = history_url(draft, draft.history.earliest())
+    data = {**revert_data(admin_client, url), "county": WellbeingCounty.objects.get(code="09").pk}
+
+    opened = client.get(url)
+    reverted = client.post(url, data)
+
+    assert (opened.status_code, reverted.status_code) == (HTTPStatus.FORBIDDEN, HTTPStatus.FORBIDDEN)
+    draft.refresh_from_db()
+    assert draft.county.code == "21"
+
+
+def test_editor_reverts_their_own_description(editor_client, editor, admin_client):
+    process = own_process()
+    original = process.history.earliest()
+    process.title = "Väliaikainen otsikko"
+    process.save()
+    url = history_url(process, original)
+
+    response = editor_client.post(url, revert_data(admin_client, url))
+
+    assert response.status_code == HTTPStatus.FOUND
+    process.refresh_from_db()
+    assert process.title == original.title
+    assert process.history.latest().history_user == editor
+
+
+def test_editor_cannot_revert_a_content_module_they_may_only_view(editor_client, admin_client):
+    module = ContentModule.objects.get(code="virtsatietulehdus")
+    original = module.history.earliest()
+    module.name_fi = "Virtsatieinfektio"
+    module.save()
+    url = history_url(module, original)
+
+    opened = editor_client.get(url)
+    reverted = editor_client.post(url, revert_data(admin_client, url))
+
+    assert opened.status_code == HTTPStatus.OK
+    assert opened.context["revert_disabled"]
+    assert reverted.status_code == HTTPStatus.FORBIDDEN
+    module.refresh_from_db()
+    assert module.name_fi == "Virtsatieinfektio"
+
+
+def test_a_history_form_of_a_malformed_version_is_not_found(editor_client):
+    process = own_process()
+    url = reverse("admin:processes_processdescription_simple_history", args=[process.pk, "not-a-number"])
+
+    assert editor_client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+# --- saves read the stored county ------------------------------------------------------------------
+
+
+def test_a_save_checks_the_county_stored_in_the_database_not_the_posted_one(rf, editor):
+    model_admin = admin.site._registry[ProcessDescription]
+    request = rf.post("/admin/")
+    request.user = editor
+    process = foreign_process()
+    process.county = WellbeingCounty.objects.get(code="09")  # what a hostile form would post
+
+    with pytest.raises(PermissionDenied) as refused:
+        model_admin.save_model(request, process, form=None, change=True)
+
+    assert str(refused.value) == str(FOREIGN_COUNTY_ERROR)
+    assert foreign_process().county.code == "14"
+
+
+def test_an_inline_cannot_take_over_another_countys_phase(editor_client, admin_client):
+    process = own_process()
+    url = reverse("admin:processes_processdescription_change", args=[process.pk])
+    data = page_form_data(admin_client.get(url))
+    stolen = Phase.objects.filter(process=foreign_process()).first()
+    title = stolen.title
+    data["phases-0-id"] = str(stolen.pk)
+    data["phases-0-title"] = "Kaapattu"
+
+    editor_client.post(url, data)
+
+    stolen.refresh_from_db()
+    assert (stolen.process, stolen.title) == (foreign_process(), title)
+    assert not Phase.objects.filter(title="Kaapattu").exists()
+
+
+def test_bulk_publish_leaves_another_countys_draft_alone(editor_client):
+    draft = lapland_draft()
+
+    response = editor_client.post(
+        reverse("admin:processes_processdescription_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+        headers={"accept-language": "en"},
+    )
+
+    assert [str(message) for message in response.context["messages"]] == ["0 process descriptions published."]
+    draft.refresh_from_db()
+    assert draft.status == PublicationStatus.DRAFT
+
+
+# --- choices -----------------------------------------------------------------------------------
+
+
+def test_a_rollout_offers_own_phases_and_steps_and_any_published_guide(editor_client):
+    form = editor_client.get(reverse("admin:processes_rollout_add")).context["adminform"].form
+
+    assert {phase.process.county.code for phase in form.fields["current_phase"].queryset} == {"09"}
+    assert {step.phase.process.county.code for step in form.fields["completed_steps"].queryset} == {"09"}
+    assert set(form.fields["process"].queryset) == {own_process(), foreign_process()}
+
+
+def test_list_filters_name_only_the_editors_own_rows(editor_client):
+    first = own_process()
+    second = ProcessDescription.objects.create(
+        title="Toinen malli", slug="toinen-malli", county=first.county, summary="s"
+    )
+    Phase.objects.create(process=second, title="Suunnittelu")
+
+    response = editor_client.get(reverse("admin:processes_phase_changelist"))
+
+    offered = {
+        title for spec in response.context["cl"].filter_specs for _pk, title in getattr(spec, "lookup_choices", [])
+    }
+    assert lapland_draft().title not in offered
+    assert {first.title, second.title} <= offered
+
+
+# --- national reference data ---------------------------------------------------------------------
+
+
+def test_only_superusers_change_or_import_reference_data_whatever_the_permissions(client, editor):
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_contentmodule", "change_contentmodule", "delete_contentmodule"])
+    )
+    client.force_login(editor)
+    module = ContentModule.objects.get(code="virtsatietulehdus")
+
+    changed = client.post(reverse("admin:processes_contentmodule_change", args=[module.pk]), {"name_fi": "X"})
+    added = client.get(reverse("admin:processes_contentmodule_add"))
+    imported = client.get(reverse("admin:processes_contentmodule_import"))
+
+    assert (changed.status_code, added.status_code, imported.status_code) == (HTTPStatus.FORBIDDEN,) * 3
+    module.refresh_from_db()
+    assert module.name_fi != "X"
+
+
+def test_editor_cannot_import_counties(editor_client, admin_client):
+    assert admin_client.get(reverse("admin:regions_wellbeingcounty_import")).status_code == HTTPStatus.OK
+    assert editor_client.get(reverse("admin:regions_wellbeingcounty_import")).status_code == HTTPStatus.FORBIDDEN
+
+
+# --- the mixin's configuration checks ----------------------------------------------------------------
+
+
+def test_a_county_scoped_admin_with_an_unscoped_inline_fails_the_checks():
+    class UnscopedPhaseInline(admin.TabularInline):
+        model = Phase
+
+    class LeakyProcessAdmin(CountyScopedAdminMixin, admin.ModelAdmin):
+        inlines = [UnscopedPhaseInline]
+        search_fields = ["title"]
+
+    errors = LeakyProcessAdmin(ProcessDescription, admin.site).check()
+
+    assert [error.id for error in errors] == ["regions.E002"]
+
+
+def test_a_county_field_that_does_not_lead_to_a_county_fails_the_checks():
+    class MisdeclaredStepAdmin(CountyScopedAdminMixin, admin.ModelAdmin):
+        county_field = "phase__process"
+
+    errors = MisdeclaredStepAdmin(Step, admin.site).check()
+
+    assert [error.id for error in errors] == ["regions.E001"]
