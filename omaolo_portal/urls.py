@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from omaolo_portal import admin_views
+
 admin.site.site_header = _("Omaolo rollout portal administration")
 admin.site.site_title = _("Omaolo rollout portal")
 
@@ -11,6 +13,11 @@ admin.site.site_title = _("Omaolo rollout portal")
 handler500 = "omaolo_portal.errors.server_error"
 
 urlpatterns = [
+    # Before the admin's own "view on site" redirect, which is not limited to the user's rows.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_views.view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

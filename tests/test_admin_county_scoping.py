@@ -5,6 +5,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -417,3 +418,23 @@ def test_a_county_field_that_does_not_lead_to_a_county_fails_the_checks():
     errors = MisdeclaredStepAdmin(Step, admin.site).check()
 
     assert [error.id for error in errors] == ["regions.E001"]
+
+
+def test_view_on_site_does_not_reveal_another_countys_draft_address(editor_client):
+    draft = ProcessDescription.objects.get(county__code="21")
+    content_type = ContentType.objects.get_for_model(ProcessDescription)
+
+    response = editor_client.get(reverse("admin:view_on_site", args=[content_type.pk, draft.pk]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert draft.slug not in response.headers.get("Location", "")
+
+
+def test_view_on_site_takes_the_editor_to_their_own_guide(editor_client):
+    process = own_process()
+    content_type = ContentType.objects.get_for_model(ProcessDescription)
+
+    response = editor_client.get(reverse("admin:view_on_site", args=[content_type.pk, process.pk]))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.endswith(process.get_absolute_url())
