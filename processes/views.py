@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -16,6 +16,17 @@ DIAGRAM_WIDTH = 320
 DIAGRAM_BOX_HEIGHT = 56
 DIAGRAM_GAP = 28
 DIAGRAM_TITLE_CHARS = 34
+
+
+def with_public_current_phase(rollouts):
+    """Annotate `current_phase_is_public`: the current phase belongs to the rollout's published guide.
+
+    A draft's phases are never shown publicly; "published" is `ProcessDescription.objects.published()`.
+    """
+    published_guide_with_phase = ProcessDescription.objects.published().filter(
+        pk=OuterRef("process"), phases=OuterRef("current_phase")
+    )
+    return rollouts.annotate(current_phase_is_public=Exists(published_guide_with_phase))
 
 
 def process_list(request):
@@ -120,7 +131,7 @@ def module_list(request):
 def module_detail(request, code):
     """One content: which counties use it, since when and in which phase, and the guides about it."""
     module = get_object_or_404(ContentModule, code=code)
-    rollouts = (
+    rollouts = with_public_current_phase(
         Rollout.objects.filter(module=module)
         .select_related("county", "service_area", "current_phase", "process")
         .with_step_progress()
