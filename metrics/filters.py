@@ -30,8 +30,11 @@ def range_bound_parse(raw: str, period_type: int) -> datetime.date | str:
         return out_of_range
     if isinstance(first_day, str):
         return first_day
+    if first_day.year > LAST_YEAR:
+        return out_of_range
+    # A week that begins on 27.12.1999 still reaches into the first year.
     last_day = first_day + datetime.timedelta(days=6) if period_type == WEEK else first_day
-    if first_day.year > LAST_YEAR or last_day.year < FIRST_YEAR:
+    if last_day.year < FIRST_YEAR:
         return out_of_range
     return first_day
 

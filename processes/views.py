@@ -4,12 +4,18 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from processes.filters import ProcessDescriptionFilter
 from processes.models import ContentKind, ContentModule, Phase, ProcessDescription, ProcessLink, Rollout, Step
 from regions.scoping import can_edit_county
 
 PROCESSES_PER_PAGE = 20
+# Every word searches every section with LIKE: more would make one search a heavy query
+# (and SQLite refuses very long patterns or very deep expressions).
+SEARCH_MAX_WORDS = 10
+SEARCH_MAX_CHARACTERS = 200
+SEARCH_TOO_LONG = _("Search with at most {words} words and {characters} characters.")
 
 # Geometry of the phase diagram, in SVG user units.
 DIAGRAM_WIDTH = 320
@@ -29,10 +35,21 @@ def with_public_current_phase(rollouts):
     return rollouts.annotate(current_phase_is_public=Exists(published_guide_with_phase))
 
 
+def _limit_search(filterset):
+    """A search that is too long becomes an error on the search field, and the list is shown unsearched."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return
+    query = filterset.form.cleaned_data.get("q") or ""
+    if len(query) > SEARCH_MAX_CHARACTERS or len(query.split()) > SEARCH_MAX_WORDS:
+        message = str(SEARCH_TOO_LONG).format(words=SEARCH_MAX_WORDS, characters=SEARCH_MAX_CHARACTERS)
+        filterset.form.add_error("q", message)
+
+
 def process_list(request):
     """Published process descriptions, filtered by county, content and stage and searched by words."""
     published = ProcessDescription.objects.published().select_related("county")
     filterset = ProcessDescriptionFilter(request.GET or None, queryset=published)
+    _limit_search(filterset)
     page = Paginator(filterset.qs.distinct(), PROCESSES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
