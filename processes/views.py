@@ -37,8 +37,10 @@ def with_public_current_phase(rollouts):
 
 def _limit_search(filterset):
     """A search that is too long becomes an error on the search field, and the list is shown unsearched."""
-    if not filterset.is_bound or not filterset.is_valid():
+    if not filterset.is_bound:
         return
+    filterset.form.full_clean()
+    # Checked even when another filter is invalid: the valid ones, the search among them, still apply.
     query = filterset.form.cleaned_data.get("q") or ""
     if len(query) > SEARCH_MAX_CHARACTERS or len(query.split()) > SEARCH_MAX_WORDS:
         message = str(SEARCH_TOO_LONG).format(words=SEARCH_MAX_WORDS, characters=SEARCH_MAX_CHARACTERS)

@@ -214,3 +214,10 @@ def test_a_search_of_ten_words_still_searches(client, demo_data):
     response = client.get("/en/processes/", {"q": "omaolo " * 10})
 
     assert response.context["filter"].form.errors == {}
+
+
+def test_a_search_too_long_to_run_is_refused_beside_an_unknown_county(client, demo_data):
+    response = client.get("/en/processes/", {"q": "omaolo " * 1500, "county": "834"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert set(response.context["filter"].form.errors) == {"q", "county"}
