@@ -1,5 +1,7 @@
 """The filters of the public statistics page."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,29 @@ from regions.models import WellbeingCounty
 DEFAULT_METRIC = "assessments_started"
 PERIOD_HELP = _("A week as 2024-W05, a month as 2024-05, or a date such as 27.5.2024.")
 START_AFTER_END = _("The start of the range is after its end.")
+PERIOD_OUT_OF_RANGE = _("Choose a period between the years {first} and {last}.")
+
+# The years a range bound may fall in: wide enough for any Omaolo statistics, narrow
+# enough that no date arithmetic on a bound (a week or a month back) leaves the calendar.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def range_bound_parse(raw: str, period_type: int) -> datetime.date | str:
+    """The first day of the period a range bound names, or the error message to show."""
+    out_of_range = str(PERIOD_OUT_OF_RANGE).format(first=FIRST_YEAR, last=LAST_YEAR)
+    try:
+        first_day = period_parse(raw, period_type)
+    except (ValueError, OverflowError):
+        return out_of_range
+    if isinstance(first_day, str):
+        return first_day
+    if first_day.year > LAST_YEAR:
+        return out_of_range
+    # A week that begins on 27.12.1999 still reaches into the first year.
+    last_day = first_day + datetime.timedelta(days=6) if period_type == WEEK else first_day
+    if last_day.year < FIRST_YEAR:
+        return out_of_range
+    return first_day
 
 
 class StatisticsForm(forms.Form):
@@ -22,7 +47,7 @@ class StatisticsForm(forms.Form):
         period_type = WEEK if cleaned.get("period_type") == PeriodType.WEEK else MONTH
         for name in ("start", "end"):
             if raw := cleaned.get(name):
-                parsed = period_parse(raw, period_type)
+                parsed = range_bound_parse(raw, period_type)
                 if isinstance(parsed, str):
                     self.add_error(name, parsed)
                 else:

@@ -4,15 +4,16 @@ Statistics are exported in the import file's own columns, so an export can be
 corrected in Excel and imported again with `import_usage` or the admin import.
 """
 
-from import_export import fields, resources
+from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
 from metrics.models import Metric, UsageStatistic
+from omaolo_portal.spreadsheet import SpreadsheetSafeModelResource
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 
 
-class MetricResource(resources.ModelResource):
+class MetricResource(SpreadsheetSafeModelResource):
     """Metric definitions for export and for importing corrected reference data, keyed on the code."""
 
     class Meta:
@@ -23,7 +24,7 @@ class MetricResource(resources.ModelResource):
         report_skipped = True
 
 
-class UsageStatisticResource(resources.ModelResource):
+class UsageStatisticResource(SpreadsheetSafeModelResource):
     """Statistics in the columns of the usage statistics file (export only)."""
 
     county = fields.Field(attribute="county", column_name="county", widget=ForeignKeyWidget(WellbeingCounty, "code"))

@@ -22,10 +22,14 @@ def period_label(period_type: str, period_start: datetime.date) -> str:
 
 
 def period_step_back(period_type: str, period_start: datetime.date, periods: int) -> datetime.date:
-    """The start of the period `periods` weeks or months before `period_start`."""
+    """The start of the period `periods` weeks or months before `period_start`, at the earliest 1 January of year 1.
+
+    The clamp keeps a stored figure of year 1 (the calendar's first week and month) from crashing the pages.
+    """
     if period_type == PeriodType.WEEK:
-        return period_start - datetime.timedelta(weeks=periods)
-    month_index = period_start.year * 12 + period_start.month - 1 - periods
+        days_back = min((period_start - datetime.date.min).days, periods * 7)
+        return period_start - datetime.timedelta(days=days_back)
+    month_index = max(period_start.year * 12 + period_start.month - 1 - periods, 12)
     return datetime.date(month_index // 12, month_index % 12 + 1, 1)
 
 

@@ -1,9 +1,8 @@
-from import_export import resources
-
+from omaolo_portal.spreadsheet import SpreadsheetSafeModelResource
 from processes.models import ContentModule
 
 
-class ContentModuleResource(resources.ModelResource):
+class ContentModuleResource(SpreadsheetSafeModelResource):
     """The content catalogue for export and for bulk corrections, keyed on the code."""
 
     class Meta:

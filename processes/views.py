@@ -1,15 +1,21 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from processes.filters import ProcessDescriptionFilter
 from processes.models import ContentKind, ContentModule, Phase, ProcessDescription, ProcessLink, Rollout, Step
 from regions.scoping import can_edit_county
 
 PROCESSES_PER_PAGE = 20
+# Every word searches every section with LIKE: more would make one search a heavy query
+# (and SQLite refuses very long patterns or very deep expressions).
+SEARCH_MAX_WORDS = 10
+SEARCH_MAX_CHARACTERS = 200
+SEARCH_TOO_LONG = _("Search with at most {words} words and {characters} characters.")
 
 # Geometry of the phase diagram, in SVG user units.
 DIAGRAM_WIDTH = 320
@@ -18,10 +24,34 @@ DIAGRAM_GAP = 28
 DIAGRAM_TITLE_CHARS = 34
 
 
+def with_public_current_phase(rollouts):
+    """Annotate `current_phase_is_public`: the current phase belongs to the rollout's published guide.
+
+    A draft's phases are never shown publicly; "published" is `ProcessDescription.objects.published()`.
+    """
+    published_guide_with_phase = ProcessDescription.objects.published().filter(
+        pk=OuterRef("process"), phases=OuterRef("current_phase")
+    )
+    return rollouts.annotate(current_phase_is_public=Exists(published_guide_with_phase))
+
+
+def _limit_search(filterset):
+    """A search that is too long becomes an error on the search field, and the list is shown unsearched."""
+    if not filterset.is_bound:
+        return
+    filterset.form.full_clean()
+    # Checked even when another filter is invalid: the valid ones, the search among them, still apply.
+    query = filterset.form.cleaned_data.get("q") or ""
+    if len(query) > SEARCH_MAX_CHARACTERS or len(query.split()) > SEARCH_MAX_WORDS:
+        message = str(SEARCH_TOO_LONG).format(words=SEARCH_MAX_WORDS, characters=SEARCH_MAX_CHARACTERS)
+        filterset.form.add_error("q", message)
+
+
 def process_list(request):
     """Published process descriptions, filtered by county, content and stage and searched by words."""
     published = ProcessDescription.objects.published().select_related("county")
     filterset = ProcessDescriptionFilter(request.GET or None, queryset=published)
+    _limit_search(filterset)
     page = Paginator(filterset.qs.distinct(), PROCESSES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -120,7 +150,7 @@ def module_list(request):
 def module_detail(request, code):
     """One content: which counties use it, since when and in which phase, and the guides about it."""
     module = get_object_or_404(ContentModule, code=code)
-    rollouts = (
+    rollouts = with_public_current_phase(
         Rollout.objects.filter(module=module)
         .select_related("county", "service_area", "current_phase", "process")
         .with_step_progress()

@@ -35,7 +35,7 @@ class WellbeingCounty(TranslatedNameModel):
         _("code"),
         max_length=2,
         unique=True,
-        help_text=_("Statistics Finland's two-digit code of the county, e.g. 12 for North Karelia, 90 for Helsinki."),
+        help_text=_("Statistics Finland's two-digit code of the county, e.g. 14 for North Karelia, 90 for Helsinki."),
     )
     brand = models.CharField(
         _("brand name"),

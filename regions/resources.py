@@ -1,9 +1,8 @@
-from import_export import resources
-
+from omaolo_portal.spreadsheet import SpreadsheetSafeModelResource
 from regions.models import WellbeingCounty
 
 
-class WellbeingCountyResource(resources.ModelResource):
+class WellbeingCountyResource(SpreadsheetSafeModelResource):
     """Counties for export and for importing corrected reference data, keyed on the official code."""
 
     class Meta:

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
@@ -5,6 +6,7 @@ from metrics import trends
 from metrics.filters import DEFAULT_METRIC
 from metrics.models import Metric, PeriodType, UsageStatistic
 from processes.models import ProcessDescription, Rollout
+from processes.views import with_public_current_phase
 from regions.models import WellbeingCounty
 
 # The statistics page lives in the metrics app; the link appears once that page exists.
@@ -21,8 +23,11 @@ def _statistics_url(county):
 
 def county_detail(request, code):
     """A county: its service areas, every rollout with its progress, and the guides it owns."""
+    if "\x00" in code:
+        # PostgreSQL refuses text with a NUL byte, and no county code has one.
+        raise Http404
     county = get_object_or_404(WellbeingCounty, code=code)
-    rollouts = (
+    rollouts = with_public_current_phase(
         Rollout.objects.for_county(county)
         .select_related("module", "service_area", "current_phase", "process")
         .with_step_progress()

@@ -5,10 +5,11 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
@@ -51,27 +52,34 @@ def only_in_finnish(obj, field="name"):
     return active_language() != FALLBACK_LANGUAGE and not is_translated(obj, field)
 
 
+def _language_url(path: str, code: str, current: str) -> str:
+    """The address of `path` in the language `code`; that language's home when it would leave the site."""
+    url = translate_url(path, code)
+    if url == path and code != current and path.startswith(f"/{current}/"):
+        # An address that does not resolve (a 404 page) keeps its path under the other prefix.
+        url = f"/{code}/{path.removeprefix(f'/{current}/')}"
+    # `//host/…`, `/\host/…` or a scheme would take the reader to another site.
+    if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        with translation.override(code):
+            return reverse("home")
+    return url
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language: code, name in that language, address, whether it is active."""
     request = context["request"]
     current = active_language()
     path = request.get_full_path()
-    links = []
-    for code, _name in settings.LANGUAGES:
-        url = translate_url(path, code)
-        if url == path and code != current and path.startswith(f"/{current}/"):
-            # An address that does not resolve (a 404 page) keeps its path under the other prefix.
-            url = f"/{code}/{path.removeprefix(f'/{current}/')}"
-        links.append(
-            {
-                "code": code,
-                "name": get_language_info(code)["name_local"],
-                "url": url,
-                "is_current": code == current,
-            }
-        )
-    return links
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": _language_url(path, code, current),
+            "is_current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 @register.filter

