@@ -185,12 +185,15 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# django-import-export: imports need a real permission, temporary files live in
-# the shared cache (several app servers), and exports cannot carry formulae.
+# django-import-export: imports need a real permission, and temporary files live in
+# the shared cache (several app servers). Exports cannot carry formulae because every
+# resource escapes its cells with common.spreadsheet.spreadsheet_safe; the library's own
+# escaping is off: it strips only a leading "=" and turns every XLSX cell into text
+# (an empty population exports as "None" and no longer imports back).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Django 6 built-in Content Security Policy: no inline scripts, no third parties.
