@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "regions",
     "processes",
     "metrics",
+    # The project layer: pages and commands that compose the apps (home, county page, demo data).
+    "omaolo_portal",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from omaolo_portal.translation import TranslatedNameModel, translated_value
+from common.translation import TranslatedNameModel, translated_value
 from regions.models import ServiceArea, WellbeingCounty
 
 
@@ -338,6 +338,14 @@ class RolloutQuerySet(models.QuerySet):
             completed_step_count=models.Count("completed_steps"),
             total_step_count=Coalesce(Subquery(total_steps), 0),
         )
+
+
+def county_rollout_counts() -> dict:
+    """Annotations for a county queryset: how many of its rollouts are in each status (`rollouts_<status>`)."""
+    return {
+        f"rollouts_{status}": models.Count("rollouts", filter=Q(rollouts__status=status))
+        for status in RolloutStatus.values
+    }
 
 
 SERVICE_AREA_OF_OTHER_COUNTY = _("This service area belongs to another county.")

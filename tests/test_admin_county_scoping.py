@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from processes.demo import EDITOR_GROUP
 from processes.models import ProcessDescription, Rollout
 from regions.models import ServiceArea, WellbeingCounty
+from regions.permissions import EDITOR_GROUP
 
 pytestmark = pytest.mark.django_db
 
