@@ -43,7 +43,7 @@ COLUMNS = "county_id, service_area_id, module_id, metric_id, period_type, period
 
 def django_setup():
     sys.path.insert(0, str(PROJECT_ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omaolo_portal.test_settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omaolo_portal.settings_test")
     import django
 
     django.setup()
@@ -322,7 +322,7 @@ def main():
     url, vendor, cleanup = bench_database_url()
     workdir = Path(tempfile.mkdtemp(prefix="omaolo_bench_files_"))
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "True", "PYTHONPATH": str(PROJECT_ROOT)}
-    env.setdefault("DJANGO_SETTINGS_MODULE", "omaolo_portal.test_settings")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "omaolo_portal.settings_test")
     try:
         if vendor == "postgresql":
             postgres_recreate(cleanup)
