@@ -3,7 +3,7 @@ import csv
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
-from metrics import trends
+from metrics import charts, trends
 from metrics.filters import StatisticsFilter
 from metrics.models import UsageStatistic
 from metrics.parsing import COLUMNS
@@ -26,7 +26,7 @@ def statistics(request):
             metric=statistic_filter.form.cleaned_data["metric"],
             period_type=period_type,
             totals=totals,
-            chart=trends.bar_chart(totals),
+            chart=charts.bar_chart(totals),
             range_total=sum(total.value for total in totals),
             declining=trends.declining_usage(selection, period_type=period_type),
             export_query=request.GET.urlencode(),

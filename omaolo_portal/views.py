@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from metrics import trends
+from metrics import charts, trends
 from metrics.filters import DEFAULT_METRIC
 from metrics.models import Metric, PeriodType, UsageStatistic
 from processes.models import ProcessDescription, Rollout, RolloutStatus, county_rollout_counts
@@ -64,6 +64,6 @@ def county_detail(request, code):
             "statistics_url": f"{reverse('metrics:statistics')}?county={county.code}",
             "usage_metric": usage_metric,
             "usage": usage,
-            "usage_chart": trends.bar_chart(usage),
+            "usage_chart": charts.bar_chart(usage),
         },
     )
