@@ -24,7 +24,7 @@ PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 
 help:
 	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/"
 	@echo "make test       set up and run the whole test suite (browser tests included)"
-	@echo "make lint       ruff check, ruff format --check, missing-migrations check"
+	@echo "make lint       ruff check, ruff format --check, missing-migrations check, import layers (lint-imports)"
 	@echo "make benchmark  run benchmarks/import_usage.py on the database DATABASE_URL names"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -67,6 +67,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
+	PYTHONPATH=. $(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

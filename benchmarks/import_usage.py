@@ -15,8 +15,12 @@ Each measurement runs in a fresh child process, so its peak RSS is its own:
                       the natural key, on the first --peer-rows rows, into an empty table
   limit_copy          (PostgreSQL) the file already parsed: COPY into an unindexed temporary table
   limit_copy_upsert   (PostgreSQL) the same COPY plus one INSERT … ON CONFLICT into the real table
-  limit_executemany   (SQLite) the file already parsed: executemany of the upsert, one transaction
-One JSON line is printed per measurement, then a summary line with the ratios and targets.
+  limit_staging_insert (SQLite) the file already parsed: executemany into a temporary staging
+                      table plus the importer's own set-based INSERT … SELECT … WHERE NOT EXISTS
+  limit_executemany   (SQLite, for reference) executemany of a per-row upsert, one transaction
+The limit of each database is the fastest write of the same parsed rows that it offers
+(limit_copy_upsert, limit_staging_insert), so ours ÷ limit is at most 1 and says how
+close the importer comes. One JSON line is printed per measurement, then a summary line with the ratios and targets.
 """
 
 import argparse
@@ -43,7 +47,7 @@ COLUMNS = "county_id, service_area_id, module_id, metric_id, period_type, period
 
 def django_setup():
     sys.path.insert(0, str(PROJECT_ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omaolo_portal.test_settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omaolo_portal.settings_test")
     import django
 
     django.setup()
@@ -256,6 +260,33 @@ def measure_limit_executemany(rows: list[tuple]) -> int:
     return len(rows)
 
 
+def measure_limit_staging_insert(rows: list[tuple]) -> int:
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        raw = connection.connection
+        raw.execute(
+            "CREATE TEMPORARY TABLE limit_staging (county_id integer, service_area_id integer, module_id integer,"
+            " metric_id integer, period_type text, period_start text, value integer, import_batch_id integer)"
+        )
+        raw.executemany(f"INSERT INTO limit_staging ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        raw.execute(
+            f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM limit_staging AS s"
+            " WHERE s.service_area_id IS NULL AND NOT EXISTS (SELECT 1 FROM"
+            f" {TABLE} AS t WHERE t.service_area_id IS NULL AND t.county_id = s.county_id"
+            " AND t.module_id = s.module_id AND t.metric_id = s.metric_id"
+            " AND t.period_type = s.period_type AND t.period_start = s.period_start)"
+        )
+        raw.execute("DROP TABLE limit_staging")
+    return len(rows)
+
+
+LIMITS = {
+    "limit_executemany": measure_limit_executemany,
+    "limit_staging_insert": measure_limit_staging_insert,
+}
+
+
 def child(method: str, path: Path):
     django_setup()
     from django.db import connection
@@ -268,8 +299,8 @@ def child(method: str, path: Path):
         count = measure_ours(path)
     elif method == "peer_import_export":
         count = measure_peer(path)
-    elif method == "limit_executemany":
-        count = measure_limit_executemany(rows)
+    elif method in LIMITS:
+        count = LIMITS[method](rows)
     else:
         count = measure_limit_copy(rows, upsert=method == "limit_copy_upsert")
     seconds = time.perf_counter() - started
@@ -322,7 +353,7 @@ def main():
     url, vendor, cleanup = bench_database_url()
     workdir = Path(tempfile.mkdtemp(prefix="omaolo_bench_files_"))
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "True", "PYTHONPATH": str(PROJECT_ROOT)}
-    env.setdefault("DJANGO_SETTINGS_MODULE", "omaolo_portal.test_settings")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "omaolo_portal.settings_test")
     try:
         if vendor == "postgresql":
             postgres_recreate(cleanup)
@@ -340,7 +371,7 @@ def main():
         if vendor == "postgresql":
             plan += [("limit_copy", path, False), ("limit_copy_upsert", path, True)]
         else:
-            plan += [("limit_executemany", path, True)]
+            plan += [("limit_staging_insert", path, True), ("limit_executemany", path, True)]
         for method, file, empty_first in plan:
             if empty_first:
                 table_empty()
@@ -361,8 +392,8 @@ def main():
 def summary(vendor: str, rows: int, results: dict) -> dict:
     rate = {method: result["rows_per_s"] for method, result in results.items()}
     fresh = results["ours_fresh"]
-    limit = "limit_copy_upsert" if vendor == "postgresql" else "limit_executemany"
-    limit_target = 0.5 if vendor == "postgresql" else 1 / 3
+    limit = "limit_copy_upsert" if vendor == "postgresql" else "limit_staging_insert"
+    limit_target = 0.5
     ratios = {
         "ours_vs_peer": round(rate["ours_fresh"] / rate["peer_import_export"], 1),
         f"ours_vs_{limit}": round(rate["ours_fresh"] / rate[limit], 3),

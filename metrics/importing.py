@@ -60,7 +60,7 @@ from metrics.parsing import (
     value_parse,
     xlsx_records,
 )
-from metrics.trends import period_label
+from metrics.periods import period_label
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 from regions.scoping import editable_county_ids

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from omaolo_portal.translation import TranslatedNameModel, translated_value
+from common.translation import TranslatedNameModel, translated_value
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 

@@ -1,7 +1,7 @@
 """Load the usage metrics from the project's data file."""
 
+from common.csv_rows import REFERENCE_DATA_DIR, read_rows, upsert_by_code
 from metrics.models import Metric
-from omaolo_portal.csv_rows import REFERENCE_DATA_DIR, read_rows, upsert_by_code
 
 
 def metrics_load(*, path=REFERENCE_DATA_DIR / "metrics.csv") -> tuple[int, int]:

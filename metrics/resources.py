@@ -7,8 +7,8 @@ corrected in Excel and imported again with `import_usage` or the admin import.
 from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
+from common.spreadsheet import SpreadsheetSafeModelResource
 from metrics.models import Metric, UsageStatistic
-from omaolo_portal.spreadsheet import SpreadsheetSafeModelResource
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 

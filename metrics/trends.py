@@ -1,36 +1,16 @@
-"""Usage over time: totals per period, the chart geometry, and contents whose usage declines."""
+"""Usage over time: totals per period, contents whose usage declines, rows for export."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, Sum
 
-from metrics.models import PeriodType
+from metrics.periods import period_label, period_step_back
 from processes.models import ContentModule
 from regions.models import WellbeingCounty
 
 DECLINE_WINDOW = 4
 DECLINE_THRESHOLD = 0.2
-
-
-def period_label(period_type: str, period_start: datetime.date) -> str:
-    """`2024-W05` for a week (ISO year and week), `2024-05` for a month."""
-    if period_type == PeriodType.WEEK:
-        iso = period_start.isocalendar()
-        return f"{iso.year}-W{iso.week:02d}"
-    return f"{period_start:%Y-%m}"
-
-
-def period_step_back(period_type: str, period_start: datetime.date, periods: int) -> datetime.date:
-    """The start of the period `periods` weeks or months before `period_start`, at the earliest 1 January of year 1.
-
-    The clamp keeps a stored figure of year 1 (the calendar's first week and month) from crashing the pages.
-    """
-    if period_type == PeriodType.WEEK:
-        days_back = min((period_start - datetime.date.min).days, periods * 7)
-        return period_start - datetime.timedelta(days=days_back)
-    month_index = max(period_start.year * 12 + period_start.month - 1 - periods, 12)
-    return datetime.date(month_index // 12, month_index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -58,51 +38,6 @@ def totals_by_county(statistics) -> list[tuple[WellbeingCounty, int]]:
     rows = list(statistics.values("county_id").annotate(total=Sum("value")).order_by("-total"))
     counties = WellbeingCounty.objects.in_bulk([row["county_id"] for row in rows])
     return [(counties[row["county_id"]], row["total"]) for row in rows]
-
-
-@dataclass(frozen=True)
-class ChartBar:
-    x: float
-    y: float
-    width: float
-    height: float
-    label: str
-    value: int
-    show_label: bool
-
-
-@dataclass(frozen=True)
-class BarChart:
-    width: int
-    height: int
-    plot_top: int
-    plot_bottom: int
-    plot_left: int
-    bars: list[ChartBar]
-    ticks: list[tuple[float, int]]
-
-
-def bar_chart(totals: list[PeriodTotal], *, width: int = 760, height: int = 260, max_labels: int = 12) -> BarChart:
-    """Positions of the bars and the value axis for an SVG drawn by a template."""
-    plot_left, plot_top, plot_bottom = 56, 12, height - 40
-    plot_height = plot_bottom - plot_top
-    largest = max((total.value for total in totals), default=0) or 1
-    slot = (width - plot_left - 8) / max(len(totals), 1)
-    label_every = max(1, -(-len(totals) // max_labels))
-    bars = [
-        ChartBar(
-            x=round(plot_left + index * slot + slot * 0.1, 1),
-            y=round(plot_bottom - total.value / largest * plot_height, 1),
-            width=round(slot * 0.8, 1),
-            height=round(total.value / largest * plot_height, 1),
-            label=total.label,
-            value=total.value,
-            show_label=index % label_every == 0,
-        )
-        for index, total in enumerate(totals)
-    ]
-    ticks = [(round(plot_bottom - fraction * plot_height, 1), round(largest * fraction)) for fraction in (0, 0.5, 1)]
-    return BarChart(width, height, plot_top, plot_bottom, plot_left, bars, ticks)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from metrics import trends
+from common.spreadsheet import spreadsheet_safe
+from metrics import charts, periods, trends
 from metrics.filters import StatisticsFilter
 from metrics.models import UsageStatistic
 from metrics.parsing import COLUMNS
-from omaolo_portal.spreadsheet import spreadsheet_safe
 
 # The latest periods drawn (and exported) when the reader gives no range.
 DEFAULT_PERIODS = {"week": 26, "month": 12}
@@ -33,7 +33,7 @@ def _has_range(statistic_filter) -> bool:
 
 def _default_start(period_type, latest):
     """The first period shown when the reader gives no range: the latest DEFAULT_PERIODS periods up to `latest`."""
-    return trends.period_step_back(period_type, latest, DEFAULT_PERIODS[period_type] - 1)
+    return periods.period_step_back(period_type, latest, DEFAULT_PERIODS[period_type] - 1)
 
 
 def _shown_statistics(statistic_filter):
@@ -70,7 +70,7 @@ def statistics(request):
         "metric": statistic_filter.form.cleaned_data["metric"],
         "period_type": period_type,
         "totals": totals,
-        "chart": trends.bar_chart(totals),
+        "chart": charts.bar_chart(totals),
         "range_total": sum(total.value for total in totals),
         "declining": trends.declining_usage(statistic_filter.qs, period_type=period_type),
         "export_query": request.GET.urlencode(),

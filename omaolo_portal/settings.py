@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "processes",
     "metrics",
     "axes",
+    # The project layer: pages and commands that compose the apps (home, county page, demo data).
+    "omaolo_portal",
 ]
 
 MIDDLEWARE = [

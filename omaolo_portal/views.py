@@ -1,16 +1,24 @@
-from django.shortcuts import render
+"""Pages that compose several apps: the home page, a county's page, the accessibility statement."""
 
-from processes.models import ProcessDescription, RolloutStatus
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from metrics import charts, trends
+from metrics.filters import DEFAULT_METRIC
+from metrics.models import Metric, PeriodType, UsageStatistic
+from processes.models import ProcessDescription, Rollout, RolloutStatus, county_rollout_counts
 from regions.models import WellbeingCounty
 
 LATEST_PROCESS_COUNT = 5
 # The order of the status columns on the home page: from what is in use to what has ended.
 STATUS_COLUMNS = [RolloutStatus.IN_USE, RolloutStatus.PILOTING, RolloutStatus.PLANNED, RolloutStatus.ENDED]
+USAGE_MONTHS_SHOWN = 12
 
 
 def home(request):
     """What the portal is, every county's rollouts at a glance, the latest guides and a search box."""
-    counties = list(WellbeingCounty.objects.with_rollout_counts().order_by("code"))
+    counties = list(WellbeingCounty.objects.annotate(**county_rollout_counts()).order_by("code"))
     for county in counties:
         county.status_counts = [getattr(county, f"rollouts_{status}") for status in STATUS_COLUMNS]
     latest = (
@@ -26,3 +34,41 @@ def home(request):
 def accessibility_statement(request):
     """The accessibility statement that Finland's Act on the Provision of Digital Services requires."""
     return render(request, "accessibility.html")
+
+
+def county_detail(request, code):
+    """A county: its service areas, every rollout with its progress, and the guides it owns."""
+    if "\x00" in code:
+        # PostgreSQL refuses text with a NUL byte, and no county code has one.
+        raise Http404
+    county = get_object_or_404(WellbeingCounty, code=code)
+    rollouts = (
+        Rollout.objects.for_county(county)
+        .select_related("module", "service_area", "current_phase", "process")
+        .with_step_progress()
+        .with_public_current_phase()
+        .order_by("module__name_fi", "service_area__name_fi")
+    )
+    processes = (
+        ProcessDescription.objects.published().for_county(county).select_related("county").order_by("-modified_at")
+    )
+    usage_metric = Metric.objects.filter(code=DEFAULT_METRIC).first()
+    usage = []
+    if usage_metric is not None:
+        usage = trends.totals_by_period(
+            UsageStatistic.objects.for_county(county).filter(metric=usage_metric), period_type=PeriodType.MONTH
+        )[-USAGE_MONTHS_SHOWN:]
+    return render(
+        request,
+        "county_detail.html",
+        {
+            "county": county,
+            "service_areas": county.service_areas.all(),
+            "rollouts": rollouts,
+            "processes": processes,
+            "statistics_url": f"{reverse('metrics:statistics')}?county={county.code}",
+            "usage_metric": usage_metric,
+            "usage": usage,
+            "usage_chart": charts.bar_chart(usage),
+        },
+    )

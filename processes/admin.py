@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -11,11 +10,11 @@ from processes.models import (
     Phase,
     ProcessDescription,
     ProcessLink,
-    PublicationStatus,
     Rollout,
     Step,
 )
 from processes.resources import ContentModuleResource
+from processes.services import process_archive, process_publish
 from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin, ReferenceDataAdminMixin
 
 
@@ -94,12 +93,7 @@ class ProcessDescriptionAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish the selected process descriptions"), permissions=["change"])
     def publish(self, request, queryset):
-        updated = 0
-        for process in queryset.exclude(status=PublicationStatus.PUBLISHED):
-            process.status = PublicationStatus.PUBLISHED
-            process.published_at = process.published_at or timezone.now()
-            process.save()
-            updated += 1
+        updated = sum(process_publish(process=process, user=request.user) for process in queryset)
         self.message_user(
             request,
             ngettext("%d process description published.", "%d process descriptions published.", updated) % updated,
@@ -108,11 +102,7 @@ class ProcessDescriptionAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Archive the selected process descriptions"), permissions=["change"])
     def archive(self, request, queryset):
-        updated = 0
-        for process in queryset.exclude(status=PublicationStatus.ARCHIVED):
-            process.status = PublicationStatus.ARCHIVED
-            process.save()
-            updated += 1
+        updated = sum(process_archive(process=process, user=request.user) for process in queryset)
         self.message_user(
             request,
             ngettext("%d process description archived.", "%d process descriptions archived.", updated) % updated,

@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from omaolo_portal.translation import TranslatedNameModel, translated_value
+from common.translation import TranslatedNameModel, translated_value
 from regions.models import ServiceArea, WellbeingCounty
 
 
@@ -325,6 +325,16 @@ class RolloutQuerySet(models.QuerySet):
         """Rollouts that have not ended."""
         return self.exclude(status=RolloutStatus.ENDED)
 
+    def with_public_current_phase(self):
+        """Annotate `current_phase_is_public`: the current phase belongs to the rollout's published guide.
+
+        A draft's phases are never shown publicly; "published" is `ProcessDescription.objects.published()`.
+        """
+        published_guide_with_phase = ProcessDescription.objects.published().filter(
+            pk=OuterRef("process"), phases=OuterRef("current_phase")
+        )
+        return self.annotate(current_phase_is_public=Exists(published_guide_with_phase))
+
     def with_step_progress(self):
         """Annotate each rollout with its completed steps and the number of steps its process has."""
         total_steps = (
@@ -338,6 +348,14 @@ class RolloutQuerySet(models.QuerySet):
             completed_step_count=models.Count("completed_steps"),
             total_step_count=Coalesce(Subquery(total_steps), 0),
         )
+
+
+def county_rollout_counts() -> dict:
+    """Annotations for a county queryset: how many of its rollouts are in each status (`rollouts_<status>`)."""
+    return {
+        f"rollouts_{status}": models.Count("rollouts", filter=Q(rollouts__status=status))
+        for status in RolloutStatus.values
+    }
 
 
 SERVICE_AREA_OF_OTHER_COUNTY = _("This service area belongs to another county.")

@@ -1,6 +1,6 @@
 """Load the Omaolo content catalogue from the project's data file."""
 
-from omaolo_portal.csv_rows import REFERENCE_DATA_DIR, read_rows, upsert_by_code
+from common.csv_rows import REFERENCE_DATA_DIR, read_rows, upsert_by_code
 from processes.models import ContentKind, ContentModule
 
 

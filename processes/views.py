@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -22,17 +22,6 @@ DIAGRAM_WIDTH = 320
 DIAGRAM_BOX_HEIGHT = 56
 DIAGRAM_GAP = 28
 DIAGRAM_TITLE_CHARS = 34
-
-
-def with_public_current_phase(rollouts):
-    """Annotate `current_phase_is_public`: the current phase belongs to the rollout's published guide.
-
-    A draft's phases are never shown publicly; "published" is `ProcessDescription.objects.published()`.
-    """
-    published_guide_with_phase = ProcessDescription.objects.published().filter(
-        pk=OuterRef("process"), phases=OuterRef("current_phase")
-    )
-    return rollouts.annotate(current_phase_is_public=Exists(published_guide_with_phase))
 
 
 def _limit_search(filterset):
@@ -150,10 +139,11 @@ def module_list(request):
 def module_detail(request, code):
     """One content: which counties use it, since when and in which phase, and the guides about it."""
     module = get_object_or_404(ContentModule, code=code)
-    rollouts = with_public_current_phase(
+    rollouts = (
         Rollout.objects.filter(module=module)
         .select_related("county", "service_area", "current_phase", "process")
         .with_step_progress()
+        .with_public_current_phase()
         .order_by("county__code", "service_area__name_fi")
     )
     processes = ProcessDescription.objects.published().filter(modules=module).select_related("county")

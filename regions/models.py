@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from omaolo_portal.translation import TranslatedNameModel
+from common.translation import TranslatedNameModel
 
 
 class WellbeingCountyQuerySet(models.QuerySet):
@@ -15,17 +15,6 @@ class WellbeingCountyQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(editors=user)
-
-    def with_rollout_counts(self):
-        """Annotate each county with how many of its rollouts are in use, piloting, planned and ended."""
-        from processes.models import RolloutStatus
-
-        return self.annotate(
-            **{
-                f"rollouts_{status}": models.Count("rollouts", filter=models.Q(rollouts__status=status))
-                for status in RolloutStatus.values
-            }
-        )
 
 
 class WellbeingCounty(TranslatedNameModel):
@@ -73,7 +62,7 @@ class WellbeingCounty(TranslatedNameModel):
         return f"{self.name} ({self.brand})" if self.brand else self.name
 
     def get_absolute_url(self):
-        return reverse("regions:county_detail", kwargs={"code": self.code})
+        return reverse("county_detail", kwargs={"code": self.code})
 
 
 class Municipality(TranslatedNameModel):

@@ -2,7 +2,7 @@
 
 from django.utils.text import slugify
 
-from omaolo_portal.csv_rows import REFERENCE_DATA_DIR, read_rows, upsert_by_code
+from common.csv_rows import REFERENCE_DATA_DIR, read_rows, upsert_by_code
 from regions.models import WellbeingCounty
 
 

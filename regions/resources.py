@@ -1,4 +1,4 @@
-from omaolo_portal.spreadsheet import SpreadsheetSafeModelResource
+from common.spreadsheet import SpreadsheetSafeModelResource
 from regions.models import WellbeingCounty
 
 

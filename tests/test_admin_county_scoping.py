@@ -9,9 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from processes.demo import EDITOR_GROUP
 from processes.models import ContentModule, Phase, ProcessDescription, PublicationStatus, Rollout, Step
 from regions.models import ServiceArea, WellbeingCounty
+from regions.permissions import EDITOR_GROUP
 from regions.scoping import FOREIGN_COUNTY_ERROR, CountyScopedAdminMixin
 from tests.test_admin_url_matrix import form_data, page_form_data
 

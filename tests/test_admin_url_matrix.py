@@ -31,9 +31,9 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
-from processes.demo import EDITOR_GROUP
 from processes.models import ProcessDescription, PublicationStatus
 from regions.models import Municipality, WellbeingCounty
+from regions.permissions import EDITOR_GROUP
 
 OWN_COUNTY = "09"  # Päijät-Häme, whose editor attacks
 FOREIGN_COUNTIES = ("14", "21")  # North Karelia (a published guide) and Lapland (a draft)

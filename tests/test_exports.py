@@ -13,12 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from import_export.forms import SelectableFieldsExportForm
 
+from common.spreadsheet import spreadsheet_safe
 from metrics import views as metrics_views
 from metrics.importing import usage_import
 from metrics.models import Metric, UsageStatistic
 from metrics.resources import MetricResource, UsageStatisticResource
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory
-from omaolo_portal.spreadsheet import spreadsheet_safe
 from processes.models import ContentModule
 from processes.resources import ContentModuleResource
 from processes.tests.factories import ContentModuleFactory

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from omaolo_portal.csv_rows import REFERENCE_DATA_DIR, read_rows
+from common.csv_rows import REFERENCE_DATA_DIR, read_rows
 from processes.models import PublicationStatus, RolloutStatus
 from processes.tests.factories import ContentModuleFactory, PhaseFactory, ProcessDescriptionFactory, RolloutFactory
 from regions.models import WellbeingCounty

@@ -11,24 +11,6 @@ from regions.tests.factories import WellbeingCountyFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("period_type", "day", "label"),
-    [
-        ("week", datetime.date(2024, 1, 29), "2024-W05"),
-        ("week", datetime.date(2024, 12, 30), "2025-W01"),
-        ("week", datetime.date(2021, 1, 4), "2021-W01"),
-        ("month", datetime.date(2024, 5, 1), "2024-05"),
-    ],
-)
-def test_period_label_uses_iso_weeks(period_type, day, label):
-    assert trends.period_label(period_type, day) == label
-
-
-def test_period_step_back_crosses_years():
-    assert trends.period_step_back("month", datetime.date(2024, 2, 1), 3) == datetime.date(2023, 11, 1)
-    assert trends.period_step_back("week", datetime.date(2024, 1, 8), 2) == datetime.date(2023, 12, 25)
-
-
 def weekly_series(values, *, county=None, module=None, metric=None, start=datetime.date(2024, 1, 1)):
     county = county or WellbeingCountyFactory()
     module = module or ContentModuleFactory()
@@ -75,16 +57,3 @@ def test_a_small_dip_or_growth_is_not_declining():
 
 def test_no_statistics_means_no_declines():
     assert trends.declining_usage(UsageStatistic.objects.all(), period_type="month") == []
-
-
-def test_bar_chart_scales_the_largest_bar_to_the_plot_height():
-    totals = [
-        trends.PeriodTotal(datetime.date(2024, 1, 1), "2024-01", 50),
-        trends.PeriodTotal(datetime.date(2024, 2, 1), "2024-02", 100),
-    ]
-
-    chart = trends.bar_chart(totals, height=240)
-
-    assert chart.bars[1].height == chart.plot_bottom - chart.plot_top
-    assert chart.bars[0].height == pytest.approx(chart.bars[1].height / 2, abs=0.1)
-    assert [value for _, value in chart.ticks] == [0, 50, 100]

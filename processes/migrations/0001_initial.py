@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import omaolo_portal.translation
+import common.translation
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'content modules',
                 'ordering': ['kind', 'name_fi'],
             },
-            bases=(omaolo_portal.translation.TranslatedNameMixin, models.Model),
+            bases=(common.translation.TranslatedNameMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Phase',

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
-from omaolo_portal.translation import FALLBACK_LANGUAGE, active_language, is_translated, translated_value
+from common.translation import FALLBACK_LANGUAGE, active_language, is_translated, translated_value
 from processes.rendering import URL_SCHEMES, render_markdown
 
 register = template.Library()

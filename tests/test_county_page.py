@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def county_url(code, language="en"):
     with override(language):
-        return reverse("regions:county_detail", kwargs={"code": code})
+        return reverse("county_detail", kwargs={"code": code})
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ what is missing.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from processes.demo import demo_seed
+from omaolo_portal.demo.seeding import demo_seed
 from regions.models import WellbeingCounty
 
 

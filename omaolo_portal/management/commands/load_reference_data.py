@@ -3,7 +3,8 @@
 Usage: python manage.py load_reference_data
 
 Creates or updates the wellbeing services counties (counties.csv), the Omaolo
-content catalogue (omaolo_modules.csv) and the usage metrics (metrics.csv).
+content catalogue (omaolo_modules.csv), the usage metrics (metrics.csv) and the
+`County editors` group with the permissions of `regions.permissions.EDITOR_PERMISSIONS`.
 Running it again updates changed rows and never duplicates anything.
 """
 
@@ -12,6 +13,7 @@ from django.db import transaction
 
 from metrics.reference_data import metrics_load
 from processes.reference_data import content_modules_load
+from regions.permissions import editor_group_ensure
 from regions.reference_data import counties_load
 
 
@@ -29,3 +31,6 @@ class Command(BaseCommand):
                 created, updated = load()
                 if options["verbosity"] >= 1:
                     self.stdout.write(f"{label}: {created} created, {updated} updated")
+            group = editor_group_ensure()
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"group {group.name}: {group.permissions.count()} permissions")

@@ -1,69 +1,19 @@
 """Create the demo content: process descriptions with phases and steps, service areas, rollouts."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from metrics.demo_statistics import demo_statistics_seed
-from processes.demo_content import PHASE_TEMPLATE, PROCESSES, ROLLOUTS, SERVICE_AREAS
+from omaolo_portal.demo.content import PHASE_TEMPLATE, PROCESSES, ROLLOUTS, SERVICE_AREAS
+from omaolo_portal.demo.statistics import demo_statistics_seed
 from processes.models import ContentModule, Phase, ProcessDescription, ProcessLink, Rollout, Step
 from regions.models import ServiceArea, WellbeingCounty
-
-EDITOR_GROUP = "County editors"
-EDITOR_PERMISSIONS = [
-    ("regions", "view_wellbeingcounty"),
-    ("regions", "change_wellbeingcounty"),
-    ("regions", "view_servicearea"),
-    ("regions", "add_servicearea"),
-    ("regions", "change_servicearea"),
-    ("processes", "view_contentmodule"),
-    ("processes", "view_processdescription"),
-    ("processes", "add_processdescription"),
-    ("processes", "change_processdescription"),
-    ("processes", "view_phase"),
-    ("processes", "add_phase"),
-    ("processes", "change_phase"),
-    ("processes", "delete_phase"),
-    ("processes", "view_step"),
-    ("processes", "add_step"),
-    ("processes", "change_step"),
-    ("processes", "delete_step"),
-    ("processes", "view_processlink"),
-    ("processes", "add_processlink"),
-    ("processes", "change_processlink"),
-    ("processes", "delete_processlink"),
-    ("processes", "view_rollout"),
-    ("processes", "add_rollout"),
-    ("processes", "change_rollout"),
-    ("metrics", "view_metric"),
-    ("metrics", "view_usagestatistic"),
-    ("metrics", "add_usagestatistic"),
-    ("metrics", "change_usagestatistic"),
-    ("metrics", "import_usagestatistic"),
-    ("metrics", "view_importbatch"),
-]
+from regions.permissions import editor_group_ensure
 
 DEMO_USERS = [
     # (username, password, county code or None for a superuser)
     ("admin", "admin", None),
     ("paijat-hame", "paijat-hame", "09"),
 ]
-
-
-def editor_group_ensure() -> Group:
-    """The group that gives a county's main users their model permissions."""
-    group, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
-    wanted_codes = set(EDITOR_PERMISSIONS)
-    wanted = [
-        permission
-        for permission in Permission.objects.filter(
-            content_type__app_label__in={app for app, _codename in wanted_codes},
-            codename__in={codename for _app, codename in wanted_codes},
-        ).select_related("content_type")
-        if (permission.content_type.app_label, permission.codename) in wanted_codes
-    ]
-    group.permissions.set(wanted)
-    return group
 
 
 def demo_users_ensure() -> list[tuple[str, str]]:
