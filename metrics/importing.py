@@ -318,6 +318,9 @@ class _Importer:
                 self.issue(ImportIssue(None, None, str(FILE_EMPTY)))
         except UnreadableFile as exc:
             self.issue(exc.issue)
+        finally:
+            # While the stream is still open: a reader left half-way lets go of it now.
+            records.close()
         if self.error_count:
             raise _Rollback
         staging.analyze()

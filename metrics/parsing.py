@@ -13,6 +13,7 @@ import datetime
 import difflib
 import hashlib
 import io
+import itertools
 import re
 import struct
 import zipfile
@@ -327,7 +328,7 @@ def csv_records(stream, encoding: str, limits: ImportLimits) -> Iterator[list[st
     try:
         first = text.readline()
         delimiter = max(",;\t", key=first.count)
-        reader = csv.reader(_prepend(first, text), delimiter=delimiter)
+        reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
         line = 1
         try:
             for line, record in enumerate(reader, start=1):
@@ -338,11 +339,6 @@ def csv_records(stream, encoding: str, limits: ImportLimits) -> Iterator[list[st
             raise UnreadableFile(ImportIssue(line + 1, None, str(FILE_CSV_UNREADABLE).format(reason=exc))) from exc
     finally:
         text.detach()
-
-
-def _prepend(first: str, rest) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 def _too_many_rows(line, limits: ImportLimits) -> ImportIssue:
