@@ -54,8 +54,7 @@ TOO_MANY_COLUMNS = _(
     "This line has more than {limit} columns, the most an import accepts; a statistics file has seven."
 )
 TOO_MANY_EMPTY_ROWS = _(
-    "More than {limit} empty rows follow one another from this line on. "
-    "Delete the empty rows from the sheet and save the workbook again."
+    "More than {limit} empty rows follow one another. Delete the empty rows from the sheet and save the workbook again."
 )
 XLSX_TOO_MANY_PARTS = _("The workbook has more than {limit} parts; a real workbook has far fewer.")
 XLSX_TOO_MANY_SHEETS = _("The workbook has {count} sheets; at most {limit} are accepted (only the first is imported).")
@@ -525,9 +524,11 @@ def _part_check(archive, part, limits: ImportLimits):
 
 
 def _worksheet_check(archive, part, limits: ImportLimits):
-    """A worksheet's head must declare its size; without it openpyxl reads the whole sheet to open the workbook.
+    """A worksheet's head must say where its data starts, and should declare its size.
 
-    Such a sheet is then allowed only as many rows as an import accepts.
+    Without the size openpyxl reads the whole sheet to open the workbook, keeping every
+    row element: such a sheet may have only as many rows as an import accepts, and no
+    long run of empty ones, counted here first.
     """
     head = b""
     with archive.open(part) as source:
@@ -544,8 +545,26 @@ def _worksheet_check(archive, part, limits: ImportLimits):
     root = _XML_ROOT_PREFIX.search(head)
     prefix = root[1] if root and root[1] else b""
     row_tag = re.compile(b"<" + re.escape(prefix) + rb"row[\s/>]")
-    if _count_matches(archive, part, row_tag, limits.max_rows + 1) > limits.max_rows + 1:
-        _refuse(TOO_MANY_ROWS.format(limit=limits.max_rows))
+    rows = empty_run = 0
+    tail = b""
+    with archive.open(part) as source:
+        while chunk := source.read(CHUNK_BYTES):
+            window = tail + chunk
+            start = len(tail)
+            for match in row_tag.finditer(window):
+                if match.end() <= start:
+                    continue  # counted with the previous chunk
+                rows += 1
+                if rows > limits.max_rows + 1:
+                    _refuse(TOO_MANY_ROWS.format(limit=limits.max_rows))
+                end = window.find(b">", match.end() - 1)
+                if end > 0 and window[end - 1 : end] == b"/":  # <row .../>: a row without cells
+                    empty_run += 1
+                    if empty_run > MAX_XLSX_EMPTY_ROWS:
+                        _refuse(TOO_MANY_EMPTY_ROWS.format(limit=MAX_XLSX_EMPTY_ROWS))
+                else:
+                    empty_run = 0
+            tail = window[-_MATCH_OVERLAP:]
 
 
 def _count_matches(archive, part, pattern, limit: int) -> int:

@@ -6,6 +6,7 @@ A workbook is written part by part with `zipfile`, so a sheet of millions of row
 sits in memory and its XML can be exactly what openpyxl would trip over.
 """
 
+import itertools
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -152,7 +153,7 @@ def shared_strings_bomb(path, *, count: int, declared: bool = True):
 
 def empty_rows_workbook(path, *, count: int, dimension: str | None = None):
     """A header, then `count` empty rows, then one good row."""
-    rows = [header_row(), *empty_rows(count), inline_row(count + 2, GOOD_ROW.split(","))]
+    rows = itertools.chain([header_row()], empty_rows(count), [inline_row(count + 2, GOOD_ROW.split(","))])
     write_workbook(path, rows=rows, dimension=dimension)
 
 
@@ -173,7 +174,7 @@ def bad_cells_csv(path, *, size: int, cell_length: int = 100_000):
 
 
 def oversized_csv(path, *, size: int):
-    """A valid-looking CSV of at least `size` bytes."""
+    """A valid-looking CSV of exactly `size` bytes (its last row may be cut)."""
     rows = [
         f"14,,virtsatietulehdus,assessments_started,week,{year}-W{week:02d},1"
         for year in range(2000, 2025)
@@ -186,6 +187,7 @@ def oversized_csv(path, *, size: int):
         while written < size:
             file.write(block)
             written += len(block)
+        file.truncate(size)
 
 
 def csv_with_nul_late(path, *, offset: int = 70_000):

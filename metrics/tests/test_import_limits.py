@@ -246,10 +246,20 @@ def test_a_sheet_declaring_more_rows_or_columns_than_accepted_is_refused_unread(
     assert_refused(result, ImportIssue(None, None, message))
 
 
-def test_a_long_run_of_empty_rows_is_refused(tmp_path, monkeypatch):
+def test_a_long_run_of_empty_rows_is_refused_before_the_sheet_is_opened(tmp_path, monkeypatch):
     monkeypatch.setattr("metrics.parsing.MAX_XLSX_EMPTY_ROWS", 10)
     path = tmp_path / "empty.xlsx"
     hostile_files.empty_rows_workbook(path, count=50)
+
+    result = import_file(path.read_bytes(), "empty.xlsx")
+
+    assert_refused(result, ImportIssue(None, None, TOO_MANY_EMPTY_ROWS.format(limit=10)))
+
+
+def test_a_long_run_of_empty_rows_is_refused_while_the_sheet_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr("metrics.parsing.MAX_XLSX_EMPTY_ROWS", 10)
+    path = tmp_path / "empty.xlsx"
+    hostile_files.empty_rows_workbook(path, count=50, dimension="A1:G52")
 
     result = import_file(path.read_bytes(), "empty.xlsx")
 
