@@ -22,8 +22,8 @@ class UploadSizeLimitHandler(FileUploadHandler):
 
     Placed first among the request's upload handlers, it passes each chunk on until the
     file grows past `max_bytes`; then no more of it reaches memory or the temporary file
-    on disk. The rest of the request body is read and dropped (not `connection_reset`),
-    so that the browser shows the page that says why the file was refused.
+    on disk. The rest of the request body is read and dropped here, in chunks, so that
+    the browser still receives the page that says why the file was refused.
     """
 
     def __init__(self, request=None, *, max_bytes: int):
@@ -34,8 +34,16 @@ class UploadSizeLimitHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > self.max_bytes:
             self.refused_file_name = self.file_name
-            raise StopUpload(connection_reset=False)
+            self._drain_request()
+            # Django would drain the body itself, but line by line (multipartparser.exhaust
+            # iterates the request): a hostile body without line breaks would be one line
+            # held whole in memory.
+            raise StopUpload(connection_reset=True)
         return raw_data
+
+    def _drain_request(self):
+        while self.request.read(self.chunk_size):
+            pass
 
     def file_complete(self, file_size):
         return None

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.management import execute_from_command_line
 from django.template.defaultfilters import filesizeformat
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -114,6 +115,16 @@ def test_the_admin_stops_reading_an_upload_at_the_size_limit(admin_client, setti
     assert (batch.outcome, batch.file_name) == (ImportOutcome.REJECTED, "iso.csv")
     assert batch.errors == [[None, None, message]]
     assert not PendingUsageImport.objects.exists()
+
+
+def test_the_upload_still_checks_the_csrf_token():
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(get_user_model().objects.create_superuser("admin"))
+
+    response = csrf_client.post(UPLOAD_URL, {"file": upload(csv_text(GOOD_ROW))})
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not ImportBatch.objects.exists()
 
 
 def test_the_upload_form_tells_the_size_limit(admin_client, settings):
