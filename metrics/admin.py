@@ -15,14 +15,16 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from metrics.forms import UsageImportForm
-from metrics.importing import IMPORT_PERMISSION, usage_import
+from metrics.forms import UploadSizeLimitHandler, UsageImportForm
+from metrics.importing import IMPORT_PERMISSION, import_limits, usage_import, usage_upload_too_large
 from metrics.models import ImportBatch, Metric, PendingUsageImport, UsageStatistic
 from metrics.parsing import ImportIssue
 from metrics.resources import MetricResource, UsageStatisticResource
@@ -116,12 +118,25 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         }
         return TemplateResponse(request, template, context)
 
+    # The upload handler can only be added before the request body is read, which
+    # CsrfViewMiddleware would do: the CSRF check runs inside, in _import_upload.
+    # https://docs.djangoproject.com/en/stable/topics/http/file-uploads/#modifying-upload-handlers-on-the-fly
+    @method_decorator(csrf_exempt)
     def import_upload_view(self, request):
         if not self.has_import_file_permission(request):
             raise PermissionDenied
-        form = UsageImportForm(request.POST or None, request.FILES or None)
+        size_limit = UploadSizeLimitHandler(request, max_bytes=import_limits().max_bytes)
+        request.upload_handlers.insert(0, size_limit)
+        return self._import_upload(request, size_limit)
+
+    @method_decorator(csrf_protect)
+    def _import_upload(self, request, size_limit):
+        form = UsageImportForm(request.POST or None, request.FILES or None, max_bytes=size_limit.max_bytes)
         context = {"form": form}
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and size_limit.refused_file_name is not None:
+            context["form"] = UsageImportForm(max_bytes=size_limit.max_bytes)
+            context["result"] = usage_upload_too_large(user=request.user, file_name=size_limit.refused_file_name)
+        elif request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             result = usage_import(file=upload, user=request.user, dry_run=True, sample_size=PREVIEW_SAMPLE_SIZE)
             context["result"] = result
@@ -150,7 +165,7 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         pending.delete()
         if not result.ok:
             messages.error(request, IMPORT_FAILED_ON_CONFIRM)
-            context = {"form": UsageImportForm(), "result": result}
+            context = {"form": UsageImportForm(max_bytes=import_limits().max_bytes), "result": result}
             return self._render(request, "admin/metrics/import_upload.html", context)
         messages.success(
             request,

@@ -1,24 +1,49 @@
 from django import forms
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-# A national weekly file of a million rows is about 60 MB.
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-
-FILE_TOO_LARGE = _("The file is larger than %(limit)s. Split it, or import it with the import_usage command.")
+FILE_HELP = _(
+    "A CSV or XLSX file of at most %(limit)s with the columns county, service_area, module, metric, period_type, "
+    "period and value (Finnish headers are fine). Nothing is saved before you confirm the preview."
+)
 
 
 class UsageImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Statistics file"),
-        help_text=_(
-            "A CSV or XLSX file with the columns county, service_area, module, metric, period_type, period "
-            "and value (Finnish headers are fine). Nothing is saved before you confirm the preview."
-        ),
-    )
+    file = forms.FileField(label=_("Statistics file"))
 
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(FILE_TOO_LARGE, params={"limit": filesizeformat(MAX_UPLOAD_BYTES)})
-        return file
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = FILE_HELP % {"limit": filesizeformat(max_bytes)}
+
+
+class UploadSizeLimitHandler(FileUploadHandler):
+    """Stops reading an uploaded file at the import's size limit.
+
+    Placed first among the request's upload handlers, it passes each chunk on until the
+    file grows past `max_bytes`; then no more of it reaches memory or the temporary file
+    on disk. The rest of the request body is read and dropped here, in chunks, so that
+    the browser still receives the page that says why the file was refused.
+    """
+
+    def __init__(self, request=None, *, max_bytes: int):
+        super().__init__(request)
+        self.max_bytes = max_bytes
+        self.refused_file_name = None
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.max_bytes:
+            self.refused_file_name = self.file_name
+            self._drain_request()
+            # Django would drain the body itself, but line by line (multipartparser.exhaust
+            # iterates the request): a hostile body without line breaks would be one line
+            # held whole in memory.
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def _drain_request(self):
+        while self.request.read(self.chunk_size):
+            pass
+
+    def file_complete(self, file_size):
+        return None

@@ -27,16 +27,19 @@ Every call leaves an `ImportBatch`: applied, checked only (dry run) or rejected.
 
 import contextlib
 import datetime
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils.dateparse import parse_date as date_parse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from metrics.models import ImportBatch, ImportOutcome, Metric, UsageStatistic
 from metrics.parsing import (
@@ -48,15 +51,19 @@ from metrics.parsing import (
     UNKNOWN_PERIOD_TYPE,
     Header,
     ImportIssue,
+    ImportLimits,
     UnreadableFile,
     closest,
     column_letter,
     csv_records,
+    file_too_large,
     header_read,
     inspect_file,
     normalise,
     period_parse,
     period_type_parse,
+    quoted,
+    too_wide,
     value_parse,
     xlsx_records,
 )
@@ -66,6 +73,8 @@ from regions.models import ServiceArea, WellbeingCounty
 from regions.scoping import editable_county_ids
 
 IMPORT_PERMISSION = "metrics.import_usagestatistic"
+
+logger = logging.getLogger(__name__)
 
 NO_IMPORT_PERMISSION = _("You do not have permission to import usage statistics.")
 UNKNOWN_COUNTY = _("Unknown county “{value}”.")
@@ -78,6 +87,11 @@ DUPLICATE_ROW = _("This row repeats the county, service area, content, metric an
 WRITE_CONFLICT = _(
     "A county, content or metric of the file was deleted during the import; nothing was written. Try again."
 )
+UNEXPECTED_ERROR = _(
+    "The file could not be checked because of an unexpected error, which has been logged for the "
+    "administrators. Nothing was written."
+)
+MORE_ERRORS = ngettext_lazy("%(count)d more error is not listed.", "%(count)d more errors are not listed.", "count")
 
 # Errors kept in full (the rest are only counted), so a hopeless file cannot fill memory.
 MAX_REPORTED_ERRORS = 1000
@@ -126,6 +140,15 @@ class UsageImportResult:
         return self.error_count == 0
 
 
+def import_limits() -> ImportLimits:
+    """The limits of one import, from the settings (README, "Configuration")."""
+    return ImportLimits(
+        max_bytes=round(settings.USAGE_IMPORT_MAX_UPLOAD_MB * 1024 * 1024),
+        max_rows=settings.USAGE_IMPORT_MAX_ROWS,
+        max_columns=settings.USAGE_IMPORT_MAX_COLUMNS,
+    )
+
+
 class _Rollback(Exception):
     """Leave the import's transaction without writing anything."""
 
@@ -144,24 +167,37 @@ def usage_import(
     `file` is a path or a binary file object (an upload). `user` None means a trusted
     caller (the management command); otherwise the user needs the import permission
     and may import only the counties they edit. `sample_size` rows to create or change
-    are returned for a preview. Raises PermissionDenied; every other problem is in
-    `result.errors`.
+    are returned for a preview. Raises PermissionDenied, and OSError when a path
+    cannot be opened; every other problem, an unexpected one included, is in
+    `result.errors` and in a rejected batch.
     """
-    if user is not None and not user.has_perm(IMPORT_PERMISSION):
-        raise PermissionDenied(NO_IMPORT_PERMISSION)
+    _permission_check(user)
     started = time.monotonic()
     with _binary_stream(file) as (stream, default_name):
-        name = Path(file_name or default_name or "upload").name[:255]
-        importer = _Importer(user=user, progress=progress)
-        try:
-            info = inspect_file(stream)
-        except UnreadableFile as exc:
-            importer.issue(exc.issue)
-            info = None
+        name = _batch_file_name(file_name or default_name)
+        importer = _Importer(user=user, progress=progress, limits=import_limits())
+        info = importer.inspect(stream, name)
         result = importer.run(stream, info, dry_run=dry_run, file_name=name, sample_size=sample_size)
     result.batch.duration_seconds = round(time.monotonic() - started, 3)
     result.batch.save(update_fields=["duration_seconds"])
     return result
+
+
+def usage_upload_too_large(*, user, file_name: str) -> UsageImportResult:
+    """Record an upload refused for its size before it was read whole (the admin's upload handler)."""
+    _permission_check(user)
+    importer = _Importer(user=user, progress=None, limits=import_limits())
+    importer.issue(file_too_large(importer.limits))
+    return importer.run(None, None, dry_run=True, file_name=_batch_file_name(file_name), sample_size=0)
+
+
+def _permission_check(user):
+    if user is not None and not user.has_perm(IMPORT_PERMISSION):
+        raise PermissionDenied(NO_IMPORT_PERMISSION)
+
+
+def _batch_file_name(name) -> str:
+    return Path(name or "upload").name[:255]
 
 
 @contextlib.contextmanager
@@ -180,9 +216,10 @@ def _binary_stream(file):
 
 
 class _Importer:
-    def __init__(self, *, user, progress):
+    def __init__(self, *, user, progress, limits: ImportLimits):
         self.user = user
         self.progress = progress
+        self.limits = limits
         self.allowed_county_ids = None if user is None or user.is_superuser else editable_county_ids(user)
         self.errors: list[ImportIssue] = []
         self.error_count = 0
@@ -197,7 +234,22 @@ class _Importer:
     def error(self, line, index, message):
         self.issue(ImportIssue(line, None if index is None else column_letter(index), str(message)))
 
+    def unexpected(self, file_name):
+        """Report an exception nobody foresaw as a whole-file error, and log it with its traceback."""
+        logger.exception("Unexpected error while importing usage statistics from %r", file_name)
+        self.issue(ImportIssue(None, None, str(UNEXPECTED_ERROR)))
+
     # --- orchestration ----------------------------------------------------------------
+
+    def inspect(self, stream, file_name):
+        """The file's checksum, kind and encoding; None when it cannot be imported at all."""
+        try:
+            return inspect_file(stream, self.limits)
+        except UnreadableFile as exc:
+            self.issue(exc.issue)
+        except Exception:
+            self.unexpected(file_name)
+        return None
 
     def run(self, stream, info, *, dry_run, file_name, sample_size) -> UsageImportResult:
         batch_fields = {"user": self.user, "file_name": file_name, "sha256": info.sha256 if info else ""}
@@ -213,6 +265,9 @@ class _Importer:
                 # deleted while the file was being imported.
                 self.issue(ImportIssue(None, None, str(WRITE_CONFLICT)))
                 result.batch = None
+            except Exception:
+                self.unexpected(file_name)
+                result.batch = None
         result.rows_read = self.rows_read
         result.errors = self.errors
         result.error_count = self.error_count
@@ -221,6 +276,7 @@ class _Importer:
             result.batch = ImportBatch.objects.create(**batch_fields, **self._batch_counts(result), outcome=outcome)
         if not result.ok:
             result.created = result.updated = result.unchanged = 0
+            result.changes = []
         return result
 
     def _batch_counts(self, result):
@@ -230,19 +286,28 @@ class _Importer:
             "rows_updated": result.updated,
             "rows_unchanged": result.unchanged,
             "rows_rejected": self.rejected_rows,
-            "errors": [list(issue) for issue in self.errors],
+            "errors": self._stored_errors(),
         }
+
+    def _stored_errors(self) -> list[list]:
+        """The reported errors as the batch keeps them, and how many more there were."""
+        errors = [list(issue) for issue in self.errors]
+        unlisted = self.error_count - len(self.errors)
+        if unlisted:
+            errors.append([None, None, MORE_ERRORS % {"count": unlisted}])
+        return errors
 
     def _load_and_write(self, stream, info, result, batch_fields, dry_run, sample_size):
         staging = _staging_for(connection)
         self.references = _References.load(date_as_text=staging.date_as_text)
-        records = xlsx_records(stream) if info.kind == "xlsx" else csv_records(stream, info.encoding)
+        limits = self.limits
+        records = xlsx_records(stream, limits) if info.kind == "xlsx" else csv_records(stream, info.encoding, limits)
         staging.create()
         try:
             header_cells = next(records, None)
             header = None
             if header_cells is not None:
-                header, issues = header_read(header_cells)
+                header, issues = header_read(header_cells, max_columns=limits.max_columns)
                 for issue in issues:
                     self.issue(issue)
             if header is not None:
@@ -253,6 +318,9 @@ class _Importer:
                 self.issue(ImportIssue(None, None, str(FILE_EMPTY)))
         except UnreadableFile as exc:
             self.issue(exc.issue)
+        finally:
+            # While the stream is still open: a reader left half-way lets go of it now.
+            records.close()
         if self.error_count:
             raise _Rollback
         staging.analyze()
@@ -313,79 +381,87 @@ class _Importer:
         seen_setdefault = seen.setdefault
         progress = self.progress
         rows_read = 0
-        for line, cells in enumerate(records, start=2):
-            if len(cells) != width or ignored:
-                cells = self._fit(line, cells, width, ignored)
-                if cells is None:
+        try:
+            for line, cells in enumerate(records, start=2):
+                if len(cells) != width or ignored:
+                    cells = self._fit(line, cells, width, ignored)
+                    if cells is None:
+                        continue
+                errors_before = self.error_count
+                raw = cells[ci]
+                county = county_get(raw)
+                if county is None:
+                    if not "".join(cells).strip():
+                        continue
+                    county = self._resolve_county(line, ci, raw, header)
+                raw = cells[mi]
+                module = module_get(raw)
+                if module is None:
+                    module = self._resolve(line, mi, raw, header, "module")
+                raw = cells[ki]
+                metric = metric_get(raw)
+                if metric is None:
+                    metric = self._resolve(line, ki, raw, header, "metric")
+                raw = cells[ti]
+                period_type = type_get(raw)
+                if period_type is None:
+                    period_type = self._resolve_period_type(line, ti, raw, header)
+                area = 0
+                if si is not None:
+                    raw = cells[si]
+                    if raw and county is not None:
+                        area = area_get((county, raw))
+                        if area is None:
+                            area = self._resolve_area(line, si, raw, county)
+                raw = cells[pi]
+                period = None
+                if period_type is not None:
+                    period = period_gets[period_type](raw)
+                    if period is None:
+                        period = self._resolve_period(line, pi, raw, period_type, header)
+                raw = cells[vi]
+                if raw.isdigit() and raw.isascii() and len(raw) < 19:
+                    value = int(raw)
+                else:
+                    value = self._resolve_value(line, vi, raw, header)
+                rows_read += 1
+                if progress is not None and not rows_read % PROGRESS_EVERY:
+                    progress(rows_read)
+                if self.error_count != errors_before:
+                    self.rejected_rows += 1
                     continue
-            errors_before = self.error_count
-            raw = cells[ci]
-            county = county_get(raw)
-            if county is None:
-                if not "".join(cells).strip():
+                ordinal, period_start = period
+                key = (county << area_shift | area) << module_shift | module
+                key = ((key << metric_shift | metric) << 1 | period_type) << 22 | ordinal
+                first_line = seen_setdefault(key, line)
+                if first_line != line:
+                    self.rejected_rows += 1
+                    self.error(line, None, DUPLICATE_ROW.format(line=first_line))
                     continue
-                county = self._resolve_county(line, ci, raw, header)
-            raw = cells[mi]
-            module = module_get(raw)
-            if module is None:
-                module = self._resolve(line, mi, raw, header, "module")
-            raw = cells[ki]
-            metric = metric_get(raw)
-            if metric is None:
-                metric = self._resolve(line, ki, raw, header, "metric")
-            raw = cells[ti]
-            period_type = type_get(raw)
-            if period_type is None:
-                period_type = self._resolve_period_type(line, ti, raw, header)
-            area = 0
-            if si is not None:
-                raw = cells[si]
-                if raw and county is not None:
-                    area = area_get((county, raw))
-                    if area is None:
-                        area = self._resolve_area(line, si, raw, county)
-            raw = cells[pi]
-            period = None
-            if period_type is not None:
-                period = period_gets[period_type](raw)
-                if period is None:
-                    period = self._resolve_period(line, pi, raw, period_type, header)
-            raw = cells[vi]
-            if raw.isdigit() and raw.isascii() and len(raw) < 19:
-                value = int(raw)
-            else:
-                value = self._resolve_value(line, vi, raw, header)
-            rows_read += 1
-            if progress is not None and not rows_read % PROGRESS_EVERY:
-                progress(rows_read)
-            if self.error_count != errors_before:
-                self.rejected_rows += 1
-                continue
-            ordinal, period_start = period
-            key = (county << area_shift | area) << module_shift | module
-            key = ((key << metric_shift | metric) << 1 | period_type) << 22 | ordinal
-            first_line = seen_setdefault(key, line)
-            if first_line != line:
-                self.rejected_rows += 1
-                self.error(line, None, DUPLICATE_ROW.format(line=first_line))
-                continue
-            if not self.error_count:
-                yield (
-                    line,
-                    county,
-                    area or None,
-                    module,
-                    metric,
-                    type_names[period_type],
-                    period_start,
-                    value,
-                )
-        self.rows_read = rows_read
+                if not self.error_count:
+                    yield (
+                        line,
+                        county,
+                        area or None,
+                        module,
+                        metric,
+                        type_names[period_type],
+                        period_start,
+                        value,
+                    )
+        finally:
+            # Also when the file is refused half-way: the batch tells how far it was read.
+            self.rows_read = rows_read
         if progress is not None:
             progress(rows_read)
 
     def _fit(self, line, cells, width, ignored):
-        """The record cut or padded to the header's width; None for an empty record."""
+        """The record cut or padded to the header's width; None for an empty record.
+
+        Refuses the file at a record with text beyond the last column an import accepts.
+        """
+        if len(cells) > self.limits.max_columns and (issue := too_wide(line, cells, self.limits.max_columns)):
+            raise UnreadableFile(issue)
         if not any(cell.strip() for cell in cells):
             return None
         for index in [*ignored, *range(width, len(cells))]:
@@ -444,7 +520,7 @@ class _Importer:
             return None
         period_type = period_type_parse(text)
         if period_type is None:
-            self.error(line, index, UNKNOWN_PERIOD_TYPE.format(value=raw.strip()))
+            self.error(line, index, UNKNOWN_PERIOD_TYPE.format(value=quoted(raw.strip())))
             return None
         _remember(self.references.period_type_cache, raw, period_type)
         return period_type
@@ -459,7 +535,7 @@ class _Importer:
         area = refs.areas.get((county, text))
         if area is None:
             hints = {code: code for (county_id, code) in refs.areas if county_id == county}
-            message = UNKNOWN_SERVICE_AREA.format(value=raw.strip(), county=refs.county_codes[county])
+            message = UNKNOWN_SERVICE_AREA.format(value=quoted(raw.strip()), county=refs.county_codes[county])
             self._fail(line, index, "service_area", (county, raw), _with_hint(message, hints, text))
             return 0
         _remember(refs.area_cache, (county, raw), area)
@@ -510,7 +586,7 @@ def _remember(cache, key, value):
 
 
 def _unknown(message, raw, hints, text) -> str:
-    return _with_hint(message.format(value=raw.strip()), hints, text)
+    return _with_hint(message.format(value=quoted(raw.strip())), hints, text)
 
 
 def _with_hint(message, hints: dict[str, str], text: str) -> str:

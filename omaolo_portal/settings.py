@@ -198,6 +198,12 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# Usage statistics import limits (metrics/importing.py; README, "Configuration"). The
+# admin's upload stops reading a request body past the size limit.
+USAGE_IMPORT_MAX_UPLOAD_MB = env.int("USAGE_IMPORT_MAX_UPLOAD_MB", default=32)
+USAGE_IMPORT_MAX_ROWS = env.int("USAGE_IMPORT_MAX_ROWS", default=2_000_000)
+USAGE_IMPORT_MAX_COLUMNS = env.int("USAGE_IMPORT_MAX_COLUMNS", default=50)
+
 # Django 6 built-in Content Security Policy: no inline scripts, no third parties.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

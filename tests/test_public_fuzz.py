@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics.filters import FIRST_YEAR, LAST_YEAR, PERIOD_OUT_OF_RANGE
+from metrics.parsing import INVALID_YEAR
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory
 from processes.models import ProcessDescription
 from processes.views import SEARCH_MAX_CHARACTERS, SEARCH_MAX_WORDS, SEARCH_TOO_LONG
@@ -143,7 +144,6 @@ OUT_OF_RANGE = str(PERIOD_OUT_OF_RANGE).format(first=FIRST_YEAR, last=LAST_YEAR)
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"period_type": "week", "start": "0000-W01"}, "start"),
         ({"period_type": "week", "end": "0001-W01"}, "end"),
         ({"period_type": "week", "end": "1.1.0001"}, "end"),
         ({"end": "1.1.0001"}, "end"),
@@ -164,13 +164,28 @@ def test_a_range_bound_outside_the_years_is_explained_on_the_page(client, params
     assert "totals" not in response.context
 
 
-@pytest.mark.parametrize("params", [{"period_type": "week", "start": "0000-W01"}, {"end": "1.1.0001"}])
-def test_an_export_with_a_bound_outside_the_years_answers_bad_request(client, params):
+def test_a_range_bound_in_year_zero_is_explained_on_the_page(client):
+    with translation.override("en"):
+        response = client.get("/en/statistics/", {"period_type": "week", "start": "0000-W01"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].errors["start"] == [str(INVALID_YEAR).format(year=0)]
+    assert "totals" not in response.context
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"period_type": "week", "start": "0000-W01"}, str(INVALID_YEAR).format(year=0)),
+        ({"end": "1.1.0001"}, OUT_OF_RANGE),
+    ],
+)
+def test_an_export_with_a_bound_outside_the_years_answers_bad_request(client, params, message):
     with translation.override("en"):
         response = client.get("/en/statistics/export.csv", params)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert OUT_OF_RANGE in response.content.decode()
+    assert message in response.content.decode()
 
 
 @pytest.mark.parametrize(("params", "label"), [({"period_type": "week", "start": "1.1.2000"}, "1999-W52")])
