@@ -1,20 +1,15 @@
 """Admin for metrics, usage statistics and import batches, and the file import with preview.
 
-The import is two requests: the upload runs the importer as a dry run and shows the
-preview; the confirm runs it for real. In between, the file waits in the database
-(`PendingUsageImport`), so the confirm may reach another app server than the upload.
+The import is two requests: the upload shows the preview (`usage_import_preview`), the
+confirm imports for real (`usage_import_confirm`); the views only call those services
+and render their results.
 """
-
-import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -24,14 +19,18 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from metrics.forms import UploadSizeLimitHandler, UsageImportForm
-from metrics.importing import IMPORT_PERMISSION, import_limits, usage_import, usage_upload_too_large
+from metrics.importing import (
+    IMPORT_PERMISSION,
+    import_limits,
+    usage_import_cancel,
+    usage_import_confirm,
+    usage_import_preview,
+    usage_upload_too_large,
+)
 from metrics.models import ImportBatch, Metric, PendingUsageImport, UsageStatistic
 from metrics.parsing import ImportIssue
 from metrics.resources import MetricResource, UsageStatisticResource
 from regions.scoping import AdminScopeMixin, CountyScopedAdminMixin, ReferenceDataAdminMixin
-
-PREVIEW_SAMPLE_SIZE = 20
-PENDING_IMPORT_LIFETIME = datetime.timedelta(days=1)
 
 IMPORT_APPLIED = _("Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
 IMPORT_CANCELLED = _("The import of %(file)s was cancelled; nothing was written.")
@@ -137,32 +136,23 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
             context["form"] = UsageImportForm(max_bytes=size_limit.max_bytes)
             context["result"] = usage_upload_too_large(user=request.user, file_name=size_limit.refused_file_name)
         elif request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            result = usage_import(file=upload, user=request.user, dry_run=True, sample_size=PREVIEW_SAMPLE_SIZE)
-            context["result"] = result
-            if result.ok:
-                PendingUsageImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME).delete()
-                upload.seek(0)
-                context["pending"] = PendingUsageImport.objects.create(
-                    user=request.user,
-                    file_name=result.batch.file_name,
-                    content=upload.read(),
-                    sha256=result.batch.sha256,
-                    preview_batch=result.batch,
-                )
+            context["result"], context["pending"] = usage_import_preview(
+                file=form.cleaned_data["file"], user=request.user
+            )
+            if context["pending"] is not None:
                 return self._render(request, "admin/metrics/import_preview.html", context)
         return self._render(request, "admin/metrics/import_upload.html", context)
 
-    def _pending(self, request, token) -> PendingUsageImport:
+    def _check_import_permission(self, request):
         if not self.has_import_file_permission(request):
             raise PermissionDenied
-        return get_object_or_404(PendingUsageImport, token=token, user=request.user)
 
     def import_confirm_view(self, request, token):
-        pending = self._pending(request, token)
-        content = ContentFile(bytes(pending.content), name=pending.file_name)
-        result = usage_import(file=content, user=request.user, dry_run=False)
-        pending.delete()
+        self._check_import_permission(request)
+        try:
+            result = usage_import_confirm(token=token, user=request.user)
+        except PendingUsageImport.DoesNotExist:
+            raise Http404 from None
         if not result.ok:
             messages.error(request, IMPORT_FAILED_ON_CONFIRM)
             context = {"form": UsageImportForm(max_bytes=import_limits().max_bytes), "result": result}
@@ -180,9 +170,12 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         return HttpResponseRedirect(reverse("admin:metrics_importbatch_change", args=[result.batch.pk]))
 
     def import_cancel_view(self, request, token):
-        pending = self._pending(request, token)
-        pending.delete()
-        messages.info(request, IMPORT_CANCELLED % {"file": pending.file_name})
+        self._check_import_permission(request)
+        try:
+            file_name = usage_import_cancel(token=token, user=request.user)
+        except PendingUsageImport.DoesNotExist:
+            raise Http404 from None
+        messages.info(request, IMPORT_CANCELLED % {"file": file_name})
         return HttpResponseRedirect(reverse("admin:metrics_usagestatistic_changelist"))
 
 

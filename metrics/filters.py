@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from metrics.models import Metric, PeriodType, UsageStatistic
-from metrics.parsing import MONTH, WEEK, period_parse
+from metrics.periods import period_parse
 from processes.models import ContentModule
 from regions.models import WellbeingCounty
 
@@ -21,7 +21,7 @@ PERIOD_OUT_OF_RANGE = _("Choose a period between the years {first} and {last}.")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def range_bound_parse(raw: str, period_type: int) -> datetime.date | str:
+def range_bound_parse(raw: str, period_type: str) -> datetime.date | str:
     """The first day of the period a range bound names, or the error message to show."""
     out_of_range = str(PERIOD_OUT_OF_RANGE).format(first=FIRST_YEAR, last=LAST_YEAR)
     try:
@@ -33,7 +33,7 @@ def range_bound_parse(raw: str, period_type: int) -> datetime.date | str:
     if first_day.year > LAST_YEAR:
         return out_of_range
     # A week that begins on 27.12.1999 still reaches into the first year.
-    last_day = first_day + datetime.timedelta(days=6) if period_type == WEEK else first_day
+    last_day = first_day + datetime.timedelta(days=6) if period_type == PeriodType.WEEK else first_day
     if last_day.year < FIRST_YEAR:
         return out_of_range
     return first_day
@@ -44,7 +44,7 @@ class StatisticsForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        period_type = WEEK if cleaned.get("period_type") == PeriodType.WEEK else MONTH
+        period_type = PeriodType.WEEK if cleaned.get("period_type") == PeriodType.WEEK else PeriodType.MONTH
         for name in ("start", "end"):
             if raw := cleaned.get(name):
                 parsed = range_bound_parse(raw, period_type)

@@ -203,6 +203,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 USAGE_IMPORT_MAX_UPLOAD_MB = env.int("USAGE_IMPORT_MAX_UPLOAD_MB", default=32)
 USAGE_IMPORT_MAX_ROWS = env.int("USAGE_IMPORT_MAX_ROWS", default=2_000_000)
 USAGE_IMPORT_MAX_COLUMNS = env.int("USAGE_IMPORT_MAX_COLUMNS", default=50)
+# PostgreSQL: an import's own transaction may run its statements this long (milliseconds),
+# whatever DATABASE_STATEMENT_TIMEOUT says for page queries; 0 means no limit.
+USAGE_IMPORT_STATEMENT_TIMEOUT_MS = env.int("USAGE_IMPORT_STATEMENT_TIMEOUT_MS", default=10 * 60 * 1000)
 
 # Django 6 built-in Content Security Policy: no inline scripts, no third parties.
 SECURE_CSP = {

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics.filters import FIRST_YEAR, LAST_YEAR, PERIOD_OUT_OF_RANGE
-from metrics.parsing import INVALID_YEAR
+from metrics.periods import INVALID_YEAR
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory
 from processes.models import ProcessDescription
 from processes.views import SEARCH_MAX_CHARACTERS, SEARCH_MAX_WORDS, SEARCH_TOO_LONG
@@ -138,7 +138,10 @@ def test_a_county_code_with_a_nul_byte_is_not_found(client, demo_data):
     assert client.get("/fi/counties/14%00/").status_code == HTTPStatus.NOT_FOUND
 
 
-OUT_OF_RANGE = str(PERIOD_OUT_OF_RANGE).format(first=FIRST_YEAR, last=LAST_YEAR)
+with translation.override("en"):
+    # The pages below are read in English.
+    OUT_OF_RANGE = str(PERIOD_OUT_OF_RANGE).format(first=FIRST_YEAR, last=LAST_YEAR)
+    YEAR_ZERO = str(INVALID_YEAR).format(year=0)
 
 
 @pytest.mark.parametrize(
@@ -169,14 +172,14 @@ def test_a_range_bound_in_year_zero_is_explained_on_the_page(client):
         response = client.get("/en/statistics/", {"period_type": "week", "start": "0000-W01"})
 
     assert response.status_code == HTTPStatus.OK
-    assert response.context["form"].errors["start"] == [str(INVALID_YEAR).format(year=0)]
+    assert response.context["form"].errors["start"] == [YEAR_ZERO]
     assert "totals" not in response.context
 
 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"period_type": "week", "start": "0000-W01"}, str(INVALID_YEAR).format(year=0)),
+        ({"period_type": "week", "start": "0000-W01"}, YEAR_ZERO),
         ({"end": "1.1.0001"}, OUT_OF_RANGE),
     ],
 )

@@ -6,7 +6,7 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from common.csv_rows import REFERENCE_DATA_DIR, read_rows
@@ -140,6 +140,7 @@ def test_the_county_code_help_text_names_north_karelias_real_code():
         row for row in read_rows(REFERENCE_DATA_DIR / "counties.csv") if row["name_en"].startswith("North Karelia")
     )
 
-    help_text = str(WellbeingCounty._meta.get_field("code").help_text)
+    with translation.override("en"):
+        help_text = str(WellbeingCounty._meta.get_field("code").help_text)
 
     assert f"e.g. {north_karelia['code']} for North Karelia" in help_text

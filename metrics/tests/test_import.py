@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from metrics.importing import FOREIGN_COUNTY, NO_IMPORT_PERMISSION, usage_import
+from metrics.importing import NO_IMPORT_PERMISSION, TRUSTED_OPERATOR, usage_import
 from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
 from metrics.parsing import NEGATIVE_VALUE, ImportIssue
+from metrics.row_validation import FOREIGN_COUNTY
 from metrics.tests.import_support import csv_text, grant_import, reference_data, snapshot, stored, upload
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def refs():
 def test_a_valid_file_is_written_and_recorded_as_a_batch(refs):
     content = csv_text(*VALID_ROWS)
 
-    result = usage_import(file=upload(content), user=None, dry_run=False)
+    result = usage_import(file=upload(content), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert result.ok
     assert (result.created, result.updated, result.unchanged, result.rows_read) == (4, 0, 0, 4)
@@ -63,11 +64,11 @@ def test_a_valid_file_is_written_and_recorded_as_a_batch(refs):
 
 
 def test_importing_the_same_file_again_changes_and_writes_nothing(refs):
-    usage_import(file=upload(csv_text(*VALID_ROWS)), user=None, dry_run=False)
+    usage_import(file=upload(csv_text(*VALID_ROWS)), user=TRUSTED_OPERATOR, dry_run=False)
     before = snapshot()
 
     with CaptureQueriesContext(connection) as queries:
-        result = usage_import(file=upload(csv_text(*VALID_ROWS)), user=None, dry_run=False)
+        result = usage_import(file=upload(csv_text(*VALID_ROWS)), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert (result.created, result.updated, result.unchanged) == (0, 0, 4)
     assert snapshot() == before
@@ -82,10 +83,10 @@ def test_importing_the_same_file_again_changes_and_writes_nothing(refs):
 
 
 def test_a_corrected_file_updates_exactly_the_changed_values(refs):
-    first = usage_import(file=upload(csv_text(*VALID_ROWS)), user=None, dry_run=False)
+    first = usage_import(file=upload(csv_text(*VALID_ROWS)), user=TRUSTED_OPERATOR, dry_run=False)
     corrected = [row.replace(",100", ",101") for row in VALID_ROWS]
 
-    result = usage_import(file=upload(csv_text(*corrected)), user=None, dry_run=False)
+    result = usage_import(file=upload(csv_text(*corrected)), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
     assert stored() == (
@@ -96,10 +97,10 @@ def test_a_corrected_file_updates_exactly_the_changed_values(refs):
 
 
 def test_new_and_changed_rows_are_counted_apart(refs):
-    usage_import(file=upload(csv_text(*VALID_ROWS[:2])), user=None, dry_run=False)
+    usage_import(file=upload(csv_text(*VALID_ROWS[:2])), user=TRUSTED_OPERATOR, dry_run=False)
     rows = [VALID_ROWS[0].replace(",120", ",125"), VALID_ROWS[1], *VALID_ROWS[2:]]
 
-    result = usage_import(file=upload(csv_text(*rows)), user=None, dry_run=False)
+    result = usage_import(file=upload(csv_text(*rows)), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert (result.created, result.updated, result.unchanged) == (2, 1, 1)
     assert UsageStatistic.objects.count() == 4
@@ -108,9 +109,9 @@ def test_new_and_changed_rows_are_counted_apart(refs):
 def test_the_whole_county_key_is_not_stored_twice(refs):
     whole_county = "14,,virtsatietulehdus,assessments_started,week,2024-W05,7"
     service_area = "14,suun-terveys,virtsatietulehdus,assessments_started,week,2024-W05,3"
-    usage_import(file=upload(csv_text(whole_county, service_area)), user=None, dry_run=False)
+    usage_import(file=upload(csv_text(whole_county, service_area)), user=TRUSTED_OPERATOR, dry_run=False)
 
-    result = usage_import(file=upload(csv_text(whole_county.replace(",7", ",8"))), user=None, dry_run=False)
+    result = usage_import(file=upload(csv_text(whole_county.replace(",7", ",8"))), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
     assert stored() == {
@@ -120,7 +121,7 @@ def test_the_whole_county_key_is_not_stored_twice(refs):
 
 
 def test_a_bad_last_row_leaves_the_table_exactly_as_before(refs):
-    usage_import(file=upload(csv_text(*VALID_ROWS[:2])), user=None, dry_run=False)
+    usage_import(file=upload(csv_text(*VALID_ROWS[:2])), user=TRUSTED_OPERATOR, dry_run=False)
     before = snapshot()
     rows = [
         VALID_ROWS[0].replace(",120", ",999"),
@@ -128,7 +129,7 @@ def test_a_bad_last_row_leaves_the_table_exactly_as_before(refs):
         "14,,kurkkukipu,assessments_started,week,2024-W06,-1",
     ]
 
-    result = usage_import(file=upload(csv_text(*rows)), user=None, dry_run=False)
+    result = usage_import(file=upload(csv_text(*rows)), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert not result.ok
     message = NEGATIVE_VALUE.format(value="-1")
@@ -142,11 +143,11 @@ def test_a_bad_last_row_leaves_the_table_exactly_as_before(refs):
 
 
 def test_a_dry_run_reports_the_changes_and_writes_nothing(refs):
-    usage_import(file=upload(csv_text(VALID_ROWS[0])), user=None, dry_run=False)
+    usage_import(file=upload(csv_text(VALID_ROWS[0])), user=TRUSTED_OPERATOR, dry_run=False)
     before = snapshot()
     rows = [VALID_ROWS[0].replace(",120", ",121"), *VALID_ROWS[1:]]
 
-    result = usage_import(file=upload(csv_text(*rows)), user=None, dry_run=True, sample_size=10)
+    result = usage_import(file=upload(csv_text(*rows)), user=TRUSTED_OPERATOR, dry_run=True, sample_size=10)
 
     assert result.ok
     assert (result.created, result.updated, result.unchanged) == (3, 1, 0)
@@ -159,11 +160,11 @@ def test_a_dry_run_reports_the_changes_and_writes_nothing(refs):
 
 
 def test_the_dry_run_and_the_import_count_alike(refs):
-    usage_import(file=upload(csv_text(*VALID_ROWS[1:3])), user=None, dry_run=False)
+    usage_import(file=upload(csv_text(*VALID_ROWS[1:3])), user=TRUSTED_OPERATOR, dry_run=False)
     rows = [VALID_ROWS[0], VALID_ROWS[1].replace(",100", ",0"), *VALID_ROWS[2:]]
 
-    preview = usage_import(file=upload(csv_text(*rows)), user=None, dry_run=True)
-    applied = usage_import(file=upload(csv_text(*rows)), user=None, dry_run=False)
+    preview = usage_import(file=upload(csv_text(*rows)), user=TRUSTED_OPERATOR, dry_run=True)
+    applied = usage_import(file=upload(csv_text(*rows)), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert (preview.created, preview.updated, preview.unchanged) == (2, 1, 1)
     assert (applied.created, applied.updated, applied.unchanged) == (2, 1, 1)
@@ -178,7 +179,7 @@ def test_codes_names_and_finnish_forms_are_understood(refs):
         "08,,kurkkukipu,assessments_started,week,2024-02-04,0",
     )
 
-    result = usage_import(file=upload(csv_text(*rows)), user=None, dry_run=False)
+    result = usage_import(file=upload(csv_text(*rows)), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert result.errors == []
     assert stored() == {
@@ -195,7 +196,7 @@ def test_the_service_area_column_may_be_left_out(refs):
 
     result = usage_import(
         file=upload(csv_text("14,kurkkukipu,assessments_started,week,2024-W05,5", header=header)),
-        user=None,
+        user=TRUSTED_OPERATOR,
         dry_run=False,
     )
 
@@ -207,7 +208,7 @@ def test_a_path_can_be_imported(refs, tmp_path):
     path = tmp_path / "viikot.csv"
     path.write_text(csv_text(*VALID_ROWS), encoding="utf-8")
 
-    result = usage_import(file=path, user=None, dry_run=False)
+    result = usage_import(file=path, user=TRUSTED_OPERATOR, dry_run=False)
 
     assert (result.created, result.batch.file_name) == (4, "viikot.csv")
 

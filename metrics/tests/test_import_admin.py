@@ -9,10 +9,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from metrics.admin import IMPORT_CANCELLED
-from metrics.importing import FOREIGN_COUNTY, usage_import
+from metrics.importing import TRUSTED_OPERATOR, usage_import
 from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
 from metrics.parsing import NEGATIVE_VALUE
 from metrics.resources import UsageStatisticResource
+from metrics.row_validation import FOREIGN_COUNTY
 from metrics.tests.import_support import csv_text, reference_data, stored, upload
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_the_upload_form_is_shown(refs, admin_client):
 
 
 def test_a_valid_upload_shows_a_preview_and_writes_nothing(refs, admin_client):
-    usage_import(file=upload(csv_text(ROWS[0].replace(",120", ",100"))), user=None, dry_run=False)
+    usage_import(file=upload(csv_text(ROWS[0].replace(",120", ",100"))), user=TRUSTED_OPERATOR, dry_run=False)
 
     response = admin_client.post(UPLOAD_URL, {"file": upload(csv_text(*ROWS))})
 
@@ -194,7 +195,9 @@ def test_someone_elses_pending_import_cannot_be_confirmed(refs, admin_client):
 
 
 def test_a_rejected_batch_shows_its_errors(refs, admin_client):
-    result = usage_import(file=upload(csv_text("14,,kurkkukipu,users,week,2024-W05,1")), user=None, dry_run=False)
+    result = usage_import(
+        file=upload(csv_text("14,,kurkkukipu,users,week,2024-W05,1")), user=TRUSTED_OPERATOR, dry_run=False
+    )
 
     response = admin_client.get(reverse("admin:metrics_importbatch_change", args=[result.batch.pk]))
 
@@ -203,12 +206,12 @@ def test_a_rejected_batch_shows_its_errors(refs, admin_client):
 
 
 def test_an_export_can_be_imported_again_unchanged(refs):
-    usage_import(file=upload(csv_text(*ROWS)), user=None, dry_run=False)
+    usage_import(file=upload(csv_text(*ROWS)), user=TRUSTED_OPERATOR, dry_run=False)
 
     exported = UsageStatisticResource().export().csv
 
     assert exported.splitlines()[0] == "county,service_area,module,metric,period_type,period,value"
-    again = usage_import(file=upload(exported), user=None, dry_run=False)
+    again = usage_import(file=upload(exported), user=TRUSTED_OPERATOR, dry_run=False)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
 
 
@@ -225,7 +228,7 @@ def test_a_large_upload_streams_from_a_temporary_file(refs, admin_client, settin
 def test_a_county_editor_exports_only_their_county(refs, rf):
     from django.contrib import admin
 
-    usage_import(file=upload(csv_text(*ROWS)), user=None, dry_run=False)
+    usage_import(file=upload(csv_text(*ROWS)), user=TRUSTED_OPERATOR, dry_run=False)
     user = get_user_model().objects.create_user("editor", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename="view_usagestatistic"))
     refs.north_karelia.editors.add(user)

@@ -120,7 +120,7 @@ def test_the_shipped_sample_file_imports_after_the_reference_data():
 
 def test_progress_is_shown_on_a_terminal(usage_file, monkeypatch):
     monkeypatch.setattr("sys.stderr.isatty", lambda: True)
-    monkeypatch.setattr("metrics.importing.PROGRESS_EVERY", 1)
+    monkeypatch.setattr("metrics.row_validation.PROGRESS_EVERY", 1)
 
     _, stderr = run(usage_file(*ROWS))
 

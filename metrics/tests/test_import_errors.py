@@ -6,16 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 
-from metrics.importing import (
-    CLOSEST_CODE_HINT,
-    DUPLICATE_ROW,
-    UNKNOWN_COUNTY,
-    UNKNOWN_METRIC,
-    UNKNOWN_MODULE,
-    UNKNOWN_SERVICE_AREA,
-    WRITE_CONFLICT,
-    usage_import,
-)
+from metrics.importing import TRUSTED_OPERATOR, WRITE_CONFLICT, usage_import
 from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
 from metrics.parsing import (
     CELL_WITHOUT_HEADER,
@@ -23,24 +14,27 @@ from metrics.parsing import (
     FILE_NO_DATA_ROWS,
     FILE_NOT_CSV_OR_XLSX,
     FILE_NOT_TEXT,
-    FILE_XLSX_UNREADABLE,
     HEADER_DUPLICATE_COLUMN,
     HEADER_HINT,
     HEADER_MISSING_COLUMNS,
     HEADER_UNKNOWN_COLUMN,
-    INVALID_DATE,
-    INVALID_MONTH,
-    INVALID_WEEK,
     MISSING_CELL,
     NEGATIVE_VALUE,
-    NOT_A_MONTH,
-    NOT_A_WEEK,
     NOT_AN_INTEGER,
-    UNKNOWN_PERIOD_TYPE,
     VALUE_TOO_LARGE,
     ImportIssue,
 )
+from metrics.periods import INVALID_DATE, INVALID_MONTH, INVALID_WEEK, NOT_A_MONTH, NOT_A_WEEK, UNKNOWN_PERIOD_TYPE
+from metrics.row_validation import (
+    CLOSEST_CODE_HINT,
+    DUPLICATE_ROW,
+    UNKNOWN_COUNTY,
+    UNKNOWN_METRIC,
+    UNKNOWN_MODULE,
+    UNKNOWN_SERVICE_AREA,
+)
 from metrics.tests.import_support import csv_text, reference_data, upload
+from metrics.workbooks import FILE_XLSX_UNREADABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +52,7 @@ def refs():
 
 def import_rows(*rows, header=None):
     text = csv_text(*rows) if header is None else csv_text(*rows, header=header)
-    return usage_import(file=upload(text), user=None, dry_run=False)
+    return usage_import(file=upload(text), user=TRUSTED_OPERATOR, dry_run=False)
 
 
 @pytest.mark.parametrize(
@@ -172,7 +166,7 @@ def test_a_service_area_row_does_not_repeat_the_whole_county_row():
 
 
 def test_an_empty_file_is_refused():
-    result = usage_import(file=upload(""), user=None, dry_run=False)
+    result = usage_import(file=upload(""), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert result.errors == [ImportIssue(None, None, str(FILE_EMPTY))]
     assert result.batch.outcome == ImportOutcome.REJECTED
@@ -180,7 +174,7 @@ def test_an_empty_file_is_refused():
 
 
 def test_a_file_of_blank_lines_is_empty():
-    result = usage_import(file=upload("\r\n\r\n  \n"), user=None, dry_run=False)
+    result = usage_import(file=upload("\r\n\r\n  \n"), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert result.errors == [ImportIssue(None, None, str(FILE_EMPTY))]
 
@@ -200,7 +194,9 @@ def test_a_header_without_rows_is_refused():
     ],
 )
 def test_a_file_that_is_not_csv_or_xlsx_is_refused(content):
-    result = usage_import(file=upload(content.decode("latin-1"), encoding="latin-1"), user=None, dry_run=False)
+    result = usage_import(
+        file=upload(content.decode("latin-1"), encoding="latin-1"), user=TRUSTED_OPERATOR, dry_run=False
+    )
 
     assert result.errors == [ImportIssue(None, None, str(FILE_NOT_CSV_OR_XLSX))]
     assert UsageStatistic.objects.count() == 0
@@ -209,13 +205,17 @@ def test_a_file_that_is_not_csv_or_xlsx_is_refused(content):
 def test_text_in_an_unknown_encoding_is_refused():
     content = csv_text(GOOD).encode() + b"\x81\x8d\x8f"
 
-    result = usage_import(file=upload(content.decode("latin-1"), encoding="latin-1"), user=None, dry_run=False)
+    result = usage_import(
+        file=upload(content.decode("latin-1"), encoding="latin-1"), user=TRUSTED_OPERATOR, dry_run=False
+    )
 
     assert result.errors == [ImportIssue(None, None, str(FILE_NOT_TEXT))]
 
 
 def test_a_damaged_workbook_is_refused():
-    result = usage_import(file=upload("PK\x03\x04 not really a zip", name="usage.xlsx"), user=None, dry_run=False)
+    result = usage_import(
+        file=upload("PK\x03\x04 not really a zip", name="usage.xlsx"), user=TRUSTED_OPERATOR, dry_run=False
+    )
 
     assert result.errors == [ImportIssue(None, None, str(FILE_XLSX_UNREADABLE))]
 
@@ -255,7 +255,7 @@ def test_errors_print_as_line_and_column():
 
 def test_a_wrong_code_on_every_row_is_resolved_once(monkeypatch):
     calls = []
-    monkeypatch.setattr("metrics.importing.closest", lambda text, hints: calls.append(text))
+    monkeypatch.setattr("metrics.row_validation.closest", lambda text, hints: calls.append(text))
     rows = [f"14,,kurkkukipu,assessment_started,week,2024-W{week:02d},1" for week in range(1, 53)]
 
     result = import_rows(*rows)
@@ -271,7 +271,9 @@ def test_an_empty_workbook_is_empty():
     buffer = io.BytesIO()
     Workbook().save(buffer)
 
-    result = usage_import(file=SimpleUploadedFile("tyhja.xlsx", buffer.getvalue()), user=None, dry_run=False)
+    result = usage_import(
+        file=SimpleUploadedFile("tyhja.xlsx", buffer.getvalue()), user=TRUSTED_OPERATOR, dry_run=False
+    )
 
     assert result.errors == [ImportIssue(None, None, str(FILE_EMPTY))]
 
@@ -280,7 +282,7 @@ def test_a_reference_deleted_during_the_import_rolls_everything_back(monkeypatch
     def write_then_fail(self, batch_id):
         raise IntegrityError("insert or update violates foreign key constraint")
 
-    monkeypatch.setattr("metrics.importing._Staging.write", write_then_fail)
+    monkeypatch.setattr("metrics.staging.Staging.write", write_then_fail)
 
     result = import_rows(GOOD)
 

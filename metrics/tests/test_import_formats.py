@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from metrics.importing import usage_import
+from metrics.importing import TRUSTED_OPERATOR, usage_import
 from metrics.parsing import ImportIssue
 from metrics.tests.import_support import reference_data, stored, upload
 
@@ -46,7 +46,9 @@ def delimited(delimiter: str, line_end: str, rows=ROWS, header=FINNISH_HEADER) -
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 @pytest.mark.parametrize("line_end", ["\n", "\r\n"])
 def test_excel_text_files_are_read(encoding, delimiter, line_end):
-    result = usage_import(file=upload(delimited(delimiter, line_end), encoding=encoding), user=None, dry_run=False)
+    result = usage_import(
+        file=upload(delimited(delimiter, line_end), encoding=encoding), user=TRUSTED_OPERATOR, dry_run=False
+    )
 
     assert result.errors == []
     assert stored() == EXPECTED
@@ -55,7 +57,7 @@ def test_excel_text_files_are_read(encoding, delimiter, line_end):
 def test_excel_unicode_text_is_read():
     text = "\ufeff" + delimited("\t", "\r\n")
 
-    result = usage_import(file=upload(text, encoding="utf-16-le"), user=None, dry_run=False)
+    result = usage_import(file=upload(text, encoding="utf-16-le"), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert result.errors == []
     assert stored() == EXPECTED
@@ -65,7 +67,7 @@ def test_trailing_empty_rows_and_columns_are_ignored():
     rows = [[*row, "", ""] for row in ROWS] + [[""] * 9, [""] * 9]
     text = delimited(";", "\r\n", rows=rows, header=[*FINNISH_HEADER, "", ""])
 
-    result = usage_import(file=upload(text, encoding="cp1252"), user=None, dry_run=False)
+    result = usage_import(file=upload(text, encoding="cp1252"), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert result.errors == []
     assert (result.rows_read, stored()) == (2, EXPECTED)
@@ -74,7 +76,7 @@ def test_trailing_empty_rows_and_columns_are_ignored():
 def test_an_empty_row_in_the_middle_keeps_the_line_numbers_of_a_spreadsheet():
     rows = [ROWS[0], [""] * 7, [*ROWS[1][:6], "-7"]]
 
-    result = usage_import(file=upload(delimited(";", "\r\n", rows=rows)), user=None, dry_run=False)
+    result = usage_import(file=upload(delimited(";", "\r\n", rows=rows)), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert [(issue.line, issue.column) for issue in result.errors] == [(4, "G")]
 
@@ -85,7 +87,7 @@ def test_quoted_cells_are_read():
         '"14";"virtsatietulehdus";"assessments_started";"week";"29.1.2024";"1 234"\r\n'
     )
 
-    result = usage_import(file=upload(text), user=None, dry_run=False)
+    result = usage_import(file=upload(text), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert result.errors == []
 
@@ -110,7 +112,7 @@ def test_an_xlsx_workbook_is_read():
         ]
     )
 
-    result = usage_import(file=SimpleUploadedFile("viikot.xlsx", content), user=None, dry_run=False)
+    result = usage_import(file=SimpleUploadedFile("viikot.xlsx", content), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert result.errors == []
     assert stored() == EXPECTED
@@ -125,7 +127,7 @@ def test_errors_in_an_xlsx_workbook_name_the_cell():
         ]
     )
 
-    result = usage_import(file=SimpleUploadedFile("viikot.xlsx", content), user=None, dry_run=False)
+    result = usage_import(file=SimpleUploadedFile("viikot.xlsx", content), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert [(issue.line, issue.column) for issue in result.errors] == [(2, "G"), (3, "G")]
     assert isinstance(result.errors[0], ImportIssue)

@@ -17,16 +17,23 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from metrics.importing import MORE_ERRORS, UNEXPECTED_ERROR, UNKNOWN_MODULE, usage_import
+from metrics.importing import MORE_ERRORS, TRUSTED_OPERATOR, UNEXPECTED_ERROR, usage_import
 from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
 from metrics.parsing import (
     FILE_NUL_CHARACTER,
     FILE_TOO_LARGE,
-    INVALID_YEAR,
     TOO_MANY_COLUMNS,
-    TOO_MANY_EMPTY_ROWS,
     TOO_MANY_ROWS,
     VALUE_TOO_LARGE,
+    ImportIssue,
+)
+from metrics.periods import INVALID_YEAR
+from metrics.row_validation import UNKNOWN_MODULE
+from metrics.tests import hostile_files
+from metrics.tests.hostile_files import GOOD_ROW, HEADER, HEADER_CELLS, header_row, inline_row, write_workbook
+from metrics.tests.import_support import csv_text, reference_data, upload
+from metrics.workbooks import (
+    TOO_MANY_EMPTY_ROWS,
     XLSX_DIMENSION_TOO_LARGE,
     XLSX_PART_TOO_LARGE,
     XLSX_SUSPICIOUS_COMPRESSION,
@@ -34,11 +41,7 @@ from metrics.parsing import (
     XLSX_TOO_MANY_SHEETS,
     XLSX_TOO_MANY_TEXTS,
     XLSX_UNPACKS_TOO_LARGE,
-    ImportIssue,
 )
-from metrics.tests import hostile_files
-from metrics.tests.hostile_files import GOOD_ROW, HEADER, HEADER_CELLS, header_row, inline_row, write_workbook
-from metrics.tests.import_support import csv_text, reference_data, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +62,7 @@ def admin_client(client):
 
 
 def import_file(content: bytes, name="usage.csv"):
-    return usage_import(file=SimpleUploadedFile(name, content), user=None, dry_run=False)
+    return usage_import(file=SimpleUploadedFile(name, content), user=TRUSTED_OPERATOR, dry_run=False)
 
 
 def workbook(tmp_path, **parts) -> bytes:
@@ -179,7 +182,7 @@ def test_empty_cells_beyond_the_column_limit_are_ignored(settings):
 
 
 def test_a_workbook_declaring_too_many_shared_strings_is_refused_unread(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.parsing.MAX_XLSX_SHARED_STRINGS", 10)
+    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_SHARED_STRINGS", 10)
     content = workbook(tmp_path, rows=[header_row()], shared_strings=["x"] * 20, shared_strings_count=20)
 
     result = import_file(content, "strings.xlsx")
@@ -188,7 +191,7 @@ def test_a_workbook_declaring_too_many_shared_strings_is_refused_unread(tmp_path
 
 
 def test_shared_strings_are_counted_when_the_workbook_does_not_declare_them(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.parsing.MAX_XLSX_SHARED_STRINGS", 10)
+    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_SHARED_STRINGS", 10)
     content = workbook(tmp_path, rows=[header_row()], shared_strings=["x"] * 11)
 
     result = import_file(content, "strings.xlsx")
@@ -197,7 +200,7 @@ def test_shared_strings_are_counted_when_the_workbook_does_not_declare_them(tmp_
 
 
 def test_a_part_that_unpacks_hundreds_of_times_its_size_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.parsing.XLSX_RATIO_CHECKED_FROM_BYTES", 1000)
+    monkeypatch.setattr("metrics.workbooks.XLSX_RATIO_CHECKED_FROM_BYTES", 1000)
     content = workbook(tmp_path, rows=[header_row()], shared_strings=["x"] * 20_000)
 
     result = import_file(content, "bomb.xlsx")
@@ -207,7 +210,7 @@ def test_a_part_that_unpacks_hundreds_of_times_its_size_is_refused(tmp_path, mon
 
 
 def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.parsing.MAX_XLSX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_UNPACKED_BYTES", 1000)
     content = workbook(tmp_path, rows=[header_row(), inline_row(2, GOOD_ROW.split(","))])
 
     result = import_file(content, "big.xlsx")
@@ -216,7 +219,7 @@ def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
 
 
 def test_a_workbook_of_too_many_sheets_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.parsing.MAX_XLSX_SHEETS", 2)
+    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_SHEETS", 2)
     content = workbook(tmp_path, rows=[header_row()], sheets=3)
 
     result = import_file(content, "sheets.xlsx")
@@ -225,7 +228,7 @@ def test_a_workbook_of_too_many_sheets_is_refused(tmp_path, monkeypatch):
 
 
 def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.parsing.MAX_XLSX_PARTS", 4)
+    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_PARTS", 4)
     content = workbook(tmp_path, rows=[header_row()])  # five parts
 
     result = import_file(content, "parts.xlsx")
@@ -234,7 +237,7 @@ def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(tmp_pat
 
 
 def test_a_part_of_too_many_elements_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.parsing.MAX_XLSX_PART_ELEMENTS", 3)
+    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_PART_ELEMENTS", 3)
     content = workbook(tmp_path, rows=[header_row()])
 
     result = import_file(content, "styles.xlsx")
@@ -258,7 +261,7 @@ def test_a_sheet_declaring_more_rows_or_columns_than_accepted_is_refused_unread(
 
 
 def test_a_long_run_of_empty_rows_is_refused_before_the_sheet_is_opened(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.parsing.MAX_XLSX_EMPTY_ROWS", 10)
+    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_EMPTY_ROWS", 10)
     path = tmp_path / "empty.xlsx"
     hostile_files.empty_rows_workbook(path, count=50)
 
@@ -268,7 +271,7 @@ def test_a_long_run_of_empty_rows_is_refused_before_the_sheet_is_opened(tmp_path
 
 
 def test_a_long_run_of_empty_rows_is_refused_while_the_sheet_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.parsing.MAX_XLSX_EMPTY_ROWS", 10)
+    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_EMPTY_ROWS", 10)
     path = tmp_path / "empty.xlsx"
     hostile_files.empty_rows_workbook(path, count=50, dimension="A1:G52")
 
@@ -388,7 +391,7 @@ def crash_file(request, tmp_path):
 def test_what_crashed_the_import_is_an_error(crash_file):
     path, issue = crash_file
 
-    result = usage_import(file=str(path), user=None, dry_run=False)
+    result = usage_import(file=str(path), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert_refused(result, issue)
 
@@ -428,7 +431,7 @@ def test_an_unexpected_exception_is_logged_and_reported_not_raised(monkeypatch, 
     monkeypatch.setattr("metrics.importing.header_read", broken)
 
     with caplog.at_level(logging.ERROR, logger="metrics.importing"):
-        result = usage_import(file=upload(csv_text(GOOD_ROW)), user=None, dry_run=False)
+        result = usage_import(file=upload(csv_text(GOOD_ROW)), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert_refused(result, ImportIssue(None, None, str(UNEXPECTED_ERROR)))
     [record] = caplog.records

@@ -7,7 +7,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.importing import usage_import
+from metrics.importing import TRUSTED_OPERATOR, usage_import
 from metrics.parsing import column_letter
 from metrics.tests.import_support import reference_data, snapshot, stored, upload
 
@@ -128,11 +128,11 @@ def test_a_random_valid_file_round_trips_exactly(refs, data):
     text = encode(delimiter, line_end, header, lines)
 
     with transaction.atomic():
-        result = usage_import(file=upload(text, encoding=encoding), user=None, dry_run=False)
+        result = usage_import(file=upload(text, encoding=encoding), user=TRUSTED_OPERATOR, dry_run=False)
         assert result.errors == []
         assert (result.created, result.updated, result.unchanged) == (len(rows), 0, 0)
         assert stored() == expected(rows)
-        again = usage_import(file=upload(text, encoding=encoding), user=None, dry_run=False)
+        again = usage_import(file=upload(text, encoding=encoding), user=TRUSTED_OPERATOR, dry_run=False)
         assert (again.created, again.updated, again.unchanged) == (0, 0, len(rows))
         transaction.set_rollback(True)
 
@@ -153,9 +153,11 @@ def test_a_random_corruption_never_writes_a_row(refs, data):
             canonical = [
                 [c, a or "", m, k, kind, start.isoformat(), str(value + 1)] for c, a, m, k, kind, start, value in rows
             ]
-            assert usage_import(file=upload(encode(",", "\n", list(HEADERS), canonical)), user=None, dry_run=False).ok
+            assert usage_import(
+                file=upload(encode(",", "\n", list(HEADERS), canonical)), user=TRUSTED_OPERATOR, dry_run=False
+            ).ok
         before = snapshot()
-        result = usage_import(file=upload(text, encoding=encoding), user=None, dry_run=False)
+        result = usage_import(file=upload(text, encoding=encoding), user=TRUSTED_OPERATOR, dry_run=False)
         assert not result.ok
         assert (row_index + 2, column_letter(columns.index(name))) in {
             (issue.line, issue.column) for issue in result.errors

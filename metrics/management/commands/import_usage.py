@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from metrics.importing import usage_import
+from metrics.importing import TRUSTED_OPERATOR, usage_import
 
 ERRORS_SHOWN = 100
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         path = options["file"]
         progress = self._progress if options["verbosity"] >= 1 and sys.stderr.isatty() else None
         try:
-            result = usage_import(file=path, user=None, dry_run=options["dry_run"], progress=progress)
+            result = usage_import(file=path, user=TRUSTED_OPERATOR, dry_run=options["dry_run"], progress=progress)
         except OSError as exc:
             raise CommandError(CANNOT_READ % {"file": path, "reason": exc.strerror}) from exc
         finally:
