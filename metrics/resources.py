@@ -9,6 +9,8 @@ from import_export.widgets import ForeignKeyWidget
 
 from common.spreadsheet import SpreadsheetSafeModelResource
 from metrics.models import Metric, UsageStatistic
+from metrics.parsing import COLUMNS
+from metrics.periods import period_label
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 
@@ -33,12 +35,16 @@ class UsageStatisticResource(SpreadsheetSafeModelResource):
     )
     module = fields.Field(attribute="module", column_name="module", widget=ForeignKeyWidget(ContentModule, "code"))
     metric = fields.Field(attribute="metric", column_name="metric", widget=ForeignKeyWidget(Metric, "code"))
-    period = fields.Field(attribute="period_start", column_name="period")
+    period = fields.Field(column_name="period")
 
     class Meta:
         model = UsageStatistic
-        fields = ["county", "service_area", "module", "metric", "period_type", "period", "value"]
-        export_order = ["county", "service_area", "module", "metric", "period_type", "period", "value"]
+        fields = list(COLUMNS)
+        export_order = list(COLUMNS)
+
+    def dehydrate_period(self, statistic) -> str:
+        """The period as the public export and the import files write it: 2024-W05 or 2024-05."""
+        return period_label(statistic.period_type, statistic.period_start)
 
     def get_queryset(self):
         return super().get_queryset().select_related("county", "service_area", "module", "metric")

@@ -129,9 +129,31 @@ def test_admin_statistics_export_quotes_a_formula_and_keeps_codes_and_numbers(ad
         "module": "kurkkukipu",
         "metric": "started",
         "period_type": "week",
-        "period": "2024-01-01",
+        "period": "2024-W01",
         "value": "1234",
     }
+
+
+def test_the_admin_and_the_public_statistics_exports_write_the_same_rows(admin_client, client, demo_data):
+    public = client.get(reverse("metrics:statistics_export"), {"period_type": "month", "start": "2026-01"})
+    public_rows = list(csv.reader(io.StringIO(b"".join(public.streaming_content).decode())))
+    wanted = {tuple(row) for row in public_rows[1:]}
+
+    admin_rows = csv_rows(admin_export(admin_client, UsageStatistic, UsageStatisticResource))
+    exported = {tuple(row.values()) for row in admin_rows}
+
+    assert list(admin_rows[0]) == public_rows[0]
+    assert wanted
+    assert wanted <= exported
+
+
+def test_an_admin_statistics_export_imports_back_unchanged(admin_client, demo_data):
+    response = admin_export(admin_client, UsageStatistic, UsageStatisticResource)
+
+    result = usage_import(file=SimpleUploadedFile("export.csv", response.content), user=TRUSTED_OPERATOR, dry_run=True)
+
+    assert result.error_count == 0
+    assert result.unchanged == result.rows_read == UsageStatistic.objects.count()
 
 
 def test_public_statistics_export_quotes_a_formula_in_a_code(client):
