@@ -32,10 +32,6 @@ class TranslatedNameMixin:
     def name(self) -> str:
         return translated_value(self, "name")
 
-    @property
-    def name_is_translated(self) -> bool:
-        return is_translated(self, "name")
-
     def __str__(self) -> str:
         return self.name
 

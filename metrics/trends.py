@@ -33,13 +33,6 @@ def totals_by_period(statistics, *, period_type: str) -> list[PeriodTotal]:
     ]
 
 
-def totals_by_county(statistics) -> list[tuple[WellbeingCounty, int]]:
-    """Each county's total over the statistics, largest first (two queries)."""
-    rows = list(statistics.values("county_id").annotate(total=Sum("value")).order_by("-total"))
-    counties = WellbeingCounty.objects.in_bulk([row["county_id"] for row in rows])
-    return [(counties[row["county_id"]], row["total"]) for row in rows]
-
-
 @dataclass(frozen=True)
 class DecliningUsage:
     county: WellbeingCounty

@@ -56,11 +56,6 @@ class WellbeingCounty(TranslatedNameModel):
         verbose_name_plural = _("wellbeing services counties")
         ordering = ["code"]
 
-    @property
-    def display_name(self) -> str:
-        """The official name, followed by the brand name where the county has one."""
-        return f"{self.name} ({self.brand})" if self.brand else self.name
-
     def get_absolute_url(self):
         return reverse("county_detail", kwargs={"code": self.code})
 

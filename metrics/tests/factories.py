@@ -1,10 +1,11 @@
 import datetime
+from types import SimpleNamespace
 
 import factory
 
 from metrics.models import Metric, PeriodType, UsageStatistic
 from processes.tests.factories import ContentModuleFactory
-from regions.tests.factories import WellbeingCountyFactory
+from regions.tests.factories import ServiceAreaFactory, WellbeingCountyFactory
 
 
 class MetricFactory(factory.django.DjangoModelFactory):
@@ -28,3 +29,18 @@ class UsageStatisticFactory(factory.django.DjangoModelFactory):
     period_type = PeriodType.WEEK
     period_start = datetime.date(2024, 1, 1)
     value = 10
+
+
+def import_reference_data() -> SimpleNamespace:
+    """Two counties, a service area, two contents and two metrics."""
+    north_karelia = WellbeingCountyFactory(north_karelia=True)
+    pirkanmaa = WellbeingCountyFactory(pirkanmaa=True)
+    return SimpleNamespace(
+        north_karelia=north_karelia,
+        pirkanmaa=pirkanmaa,
+        oral_health=ServiceAreaFactory(county=north_karelia, code="suun-terveys", name_fi="Suun terveydenhuolto"),
+        uti=ContentModuleFactory(code="virtsatietulehdus", name_fi="Virtsatietulehdus"),
+        sore_throat=ContentModuleFactory(code="kurkkukipu", name_fi="Kurkkukipu"),
+        started=MetricFactory(code="assessments_started"),
+        completed=MetricFactory(code="assessments_completed"),
+    )

@@ -1,35 +1,11 @@
-"""Reference data, files and snapshots shared by the import tests."""
-
-from types import SimpleNamespace
+"""Files and snapshots shared by the import tests (their reference data is the `refs` fixture)."""
 
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from metrics.models import UsageStatistic
-from metrics.tests.factories import MetricFactory
-from processes.tests.factories import ContentModuleFactory
-from regions.tests.factories import ServiceAreaFactory, WellbeingCountyFactory
 
 HEADER = "county,service_area,module,metric,period_type,period,value"
-
-
-def reference_data() -> SimpleNamespace:
-    """Two counties, a service area, two contents and two metrics."""
-    north_karelia = WellbeingCountyFactory(
-        code="14", name_fi="Pohjois-Karjalan hyvinvointialue", name_sv="Norra Karelens välfärdsområde"
-    )
-    pirkanmaa = WellbeingCountyFactory(
-        code="08", name_fi="Pirkanmaan hyvinvointialue", name_sv="Birkalands välfärdsområde"
-    )
-    return SimpleNamespace(
-        north_karelia=north_karelia,
-        pirkanmaa=pirkanmaa,
-        oral_health=ServiceAreaFactory(county=north_karelia, code="suun-terveys", name_fi="Suun terveydenhuolto"),
-        uti=ContentModuleFactory(code="virtsatietulehdus", name_fi="Virtsatietulehdus"),
-        sore_throat=ContentModuleFactory(code="kurkkukipu", name_fi="Kurkkukipu"),
-        started=MetricFactory(code="assessments_started"),
-        completed=MetricFactory(code="assessments_completed"),
-    )
 
 
 def upload(text: str, *, encoding: str = "utf-8", name: str = "usage.csv") -> SimpleUploadedFile:

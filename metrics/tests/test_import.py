@@ -13,7 +13,7 @@ from metrics.importing import NO_IMPORT_PERMISSION, TRUSTED_OPERATOR, usage_impo
 from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
 from metrics.parsing import NEGATIVE_VALUE, ImportIssue
 from metrics.row_validation import FOREIGN_COUNTY
-from metrics.tests.import_support import csv_text, grant_import, reference_data, snapshot, stored, upload
+from metrics.tests.import_support import csv_text, grant_import, snapshot, stored, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,6 @@ VALID_STORED = {
     ("14", "suun-terveys", "virtsatietulehdus", "assessments_started", "week", WEEK_5, 20),
     ("08", None, "kurkkukipu", "assessments_started", "month", MAY, 4502),
 }
-
-
-@pytest.fixture
-def refs():
-    return reference_data()
 
 
 def test_a_valid_file_is_written_and_recorded_as_a_batch(refs):

@@ -14,7 +14,7 @@ from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, Usage
 from metrics.parsing import NEGATIVE_VALUE
 from metrics.resources import UsageStatisticResource
 from metrics.row_validation import FOREIGN_COUNTY
-from metrics.tests.import_support import csv_text, reference_data, stored, upload
+from metrics.tests.import_support import csv_text, stored, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,6 @@ ROWS = (
     "14,suun-terveys,virtsatietulehdus,assessments_started,week,2024-W05,20",
     "08,,kurkkukipu,assessments_completed,month,2024-05,7",
 )
-
-
-@pytest.fixture
-def refs():
-    return reference_data()
 
 
 @pytest.fixture

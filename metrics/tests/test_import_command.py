@@ -16,19 +16,14 @@ from metrics.management.commands.import_usage import (
 )
 from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
 from metrics.parsing import NEGATIVE_VALUE
-from metrics.tests.import_support import csv_text, reference_data
+from metrics.tests.import_support import csv_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("refs")]
 
 ROWS = (
     "14,,virtsatietulehdus,assessments_started,week,2024-W05,120",
     "08,,kurkkukipu,assessments_completed,month,2024-05,7",
 )
-
-
-@pytest.fixture(autouse=True)
-def refs():
-    return reference_data()
 
 
 @pytest.fixture
@@ -110,7 +105,7 @@ def test_the_command_exits_non_zero(usage_file, capsys):
     assert "line 2, column G:" in capsys.readouterr().err
 
 
-def test_the_shipped_sample_file_imports_after_the_reference_data():
+def test_the_shipped_sample_file_imports_after_the_import_reference_data():
     call_command("load_reference_data", verbosity=0)
 
     stdout, stderr = run(str(settings.BASE_DIR / "data" / "sample_usage.csv"))

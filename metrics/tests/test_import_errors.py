@@ -33,21 +33,16 @@ from metrics.row_validation import (
     UNKNOWN_MODULE,
     UNKNOWN_SERVICE_AREA,
 )
-from metrics.tests.import_support import csv_text, reference_data, upload
+from metrics.tests.import_support import csv_text, upload
 from metrics.workbooks import FILE_XLSX_UNREADABLE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("refs")]
 
 GOOD = "14,,virtsatietulehdus,assessments_started,week,2024-W05,120"
 
 
 def hinted(message, code):
     return f"{message} {CLOSEST_CODE_HINT.format(code=code)}"
-
-
-@pytest.fixture(autouse=True)
-def refs():
-    return reference_data()
 
 
 def import_rows(*rows, header=None):

@@ -9,9 +9,9 @@ from openpyxl import Workbook
 
 from metrics.importing import TRUSTED_OPERATOR, usage_import
 from metrics.parsing import ImportIssue
-from metrics.tests.import_support import reference_data, stored, upload
+from metrics.tests.import_support import stored, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("refs")]
 
 WEEK_5 = datetime.date(2024, 1, 29)
 EXPECTED = {
@@ -31,11 +31,6 @@ ROWS = [
     ],
     ["Birkalands välfärdsområde", "", "kurkkukipu", "assessments_completed", "kuukausi", "27.5.2024", "7"],
 ]
-
-
-@pytest.fixture(autouse=True)
-def refs():
-    return reference_data()
 
 
 def delimited(delimiter: str, line_end: str, rows=ROWS, header=FINNISH_HEADER) -> str:

@@ -31,7 +31,7 @@ from metrics.periods import INVALID_YEAR
 from metrics.row_validation import UNKNOWN_MODULE
 from metrics.tests import hostile_files
 from metrics.tests.hostile_files import GOOD_ROW, HEADER, HEADER_CELLS, header_row, inline_row, write_workbook
-from metrics.tests.import_support import csv_text, reference_data, upload
+from metrics.tests.import_support import csv_text, upload
 from metrics.workbooks import (
     TOO_MANY_EMPTY_ROWS,
     XLSX_DIMENSION_TOO_LARGE,
@@ -43,16 +43,11 @@ from metrics.workbooks import (
     XLSX_UNPACKS_TOO_LARGE,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("refs")]
 
 UPLOAD_URL = reverse("admin:metrics_usagestatistic_import_file")
 ROW_PREFIX = "14,,virtsatietulehdus,assessments_started"
 FIFTY_NINES = "9" * 50
-
-
-@pytest.fixture(autouse=True)
-def refs():
-    return reference_data()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from metrics.importing import TRUSTED_OPERATOR, usage_import
 from metrics.parsing import column_letter
-from metrics.tests.import_support import reference_data, snapshot, stored, upload
+from metrics.tests.import_support import snapshot, stored, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,6 @@ CORRUPTIONS = {
     "value": ["-1", "1.5", "12.0", "", "kymmenen", "1 2"],
 }
 HYPOTHESIS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-@pytest.fixture
-def refs():
-    return reference_data()
 
 
 @st.composite

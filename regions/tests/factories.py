@@ -16,6 +16,15 @@ class WellbeingCountyFactory(factory.django.DjangoModelFactory):
     population_year = 2024
     slug = factory.Sequence(lambda n: f"test-county-{n}")
 
+    class Params:
+        north_karelia = factory.Trait(
+            code="14",
+            name_fi="Pohjois-Karjalan hyvinvointialue",
+            name_sv="Norra Karelens välfärdsområde",
+            brand="Siun sote",
+        )
+        pirkanmaa = factory.Trait(code="08", name_fi="Pirkanmaan hyvinvointialue", name_sv="Birkalands välfärdsområde")
+
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
     class Meta:

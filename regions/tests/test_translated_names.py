@@ -25,11 +25,3 @@ def test_name_falls_back_to_finnish_when_the_translation_is_empty():
 
     with translation.override("sv"):
         assert county.name == "Kainuun hyvinvointialue"
-        assert county.name_is_translated is False
-
-
-def test_display_name_adds_the_brand():
-    county = WellbeingCountyFactory(name_fi="Pohjois-Karjalan hyvinvointialue", brand="Siun sote")
-
-    with translation.override("fi"):
-        assert county.display_name == "Pohjois-Karjalan hyvinvointialue (Siun sote)"

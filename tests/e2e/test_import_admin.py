@@ -8,7 +8,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
-from metrics.tests.import_support import csv_text, reference_data
+from metrics.tests.factories import import_reference_data
+from metrics.tests.import_support import csv_text
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +22,7 @@ ROWS = (
 
 @pytest.fixture
 def editor(transactional_db):
-    reference_data()
+    import_reference_data()
     return get_user_model().objects.create_superuser("paakayttaja", password="omaolo-salasana-2024")
 
 
