@@ -354,6 +354,8 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="omaolo_bench_files_"))
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "True", "PYTHONPATH": str(PROJECT_ROOT)}
     env.setdefault("DJANGO_SETTINGS_MODULE", "omaolo_portal.settings_test")
+    # A national file is larger than one admin upload may be; the command takes it like this.
+    env.setdefault("USAGE_IMPORT_MAX_UPLOAD_MB", "500")
     try:
         if vendor == "postgresql":
             postgres_recreate(cleanup)
