@@ -18,14 +18,20 @@ the first error. The last line is a summary; every file must be refused within 5
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from import_usage import PROJECT_ROOT, bench_database_url, django_setup, postgres_recreate, reference_data_load
+from import_usage import (
+    PROJECT_ROOT,
+    bench_database_url,
+    bench_files_remove,
+    django_setup,
+    postgres_recreate,
+    reference_data_load,
+)
 
 MAX_SECONDS = 5
 MAX_RSS_MB = 300
@@ -198,11 +204,7 @@ def main():
         print(json.dumps(summary), flush=True)
     finally:
         if not options.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-            if vendor == "postgresql":
-                postgres_recreate(cleanup, drop_only=True)
-            else:
-                shutil.rmtree(cleanup["directory"], ignore_errors=True)
+            bench_files_remove(workdir, vendor, cleanup)
 
 
 if __name__ == "__main__":

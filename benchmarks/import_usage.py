@@ -94,6 +94,15 @@ def postgres_recreate(admin: dict, *, drop_only=False):
             conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
+def bench_files_remove(workdir: Path, vendor: str, cleanup: dict):
+    """Delete the generated files and the throwaway database."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    if vendor == "postgresql":
+        postgres_recreate(cleanup, drop_only=True)
+    else:
+        shutil.rmtree(cleanup["directory"], ignore_errors=True)
+
+
 def reference_data_load():
     from django.utils.text import slugify
 
@@ -384,11 +393,7 @@ def main():
 
         connections.close_all()
         if not options.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-            if vendor == "postgresql":
-                postgres_recreate(cleanup, drop_only=True)
-            else:
-                shutil.rmtree(cleanup["directory"], ignore_errors=True)
+            bench_files_remove(workdir, vendor, cleanup)
 
 
 def summary(vendor: str, rows: int, results: dict) -> dict:
