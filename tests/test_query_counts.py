@@ -23,6 +23,7 @@ def portal(request):
         ("/fi/processes/", 4),
         ("/fi/processes/kayttoonotto/", 6),
         ("/fi/counties/12/", 6),
+        ("/fi/counties/", 1),
         ("/fi/modules/", 1),
         ("/fi/accessibility/", 0),
     ],
