@@ -3,7 +3,6 @@
 from common.csv_rows import REFERENCE_DATA_DIR, read_rows, upsert_by_code
 from processes.models import ContentKind, ContentModule
 
-
 # Columns of data/omaolo_modules.csv; an empty cell means no public source gave that text.
 MODULE_FIELDS = (
     "code",
