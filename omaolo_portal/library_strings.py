@@ -1,7 +1,9 @@
-"""Strings of the admin's libraries that the project translates (they ship no Finnish or Swedish).
+# ruff: noqa: E501  (msgids are kept whole, as the libraries write them)
+"""Strings of the admin and its libraries that the project translates (none ships them in fi or sv).
 
-django-simple-history (history and revert pages) and django-import-export (the export page) leave
-these untranslated in fi and sv. Naming them here keeps them in locale/*/django.po through
+django-simple-history (history and revert pages), django-import-export (the export page) and a
+few newer strings of Django's own admin (the search box's and date filter's labels, pagination,
+delete confirmations) are untranslated in fi and sv. Naming them here keeps them in locale/*/django.po through
 `makemessages --no-obsolete`; the translations there win over the libraries' own (LOCALE_PATHS first).
 Nothing imports this module: it exists for makemessages.
 """
@@ -9,6 +11,26 @@ Nothing imports this module: it exists for makemessages.
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 LIBRARY_STRINGS = [
+    # django.contrib.admin 6.1
+    gettext_noop("Run"),
+    gettext_noop("Change or view list link"),
+    gettext_noop(
+        "Deleting the %(object_name)s “%(escaped_object)s” would result in deleting related objects, but your account doesn't have permission to delete the following types of objects:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s “%(escaped_object)s” would require deleting the following protected related objects:"
+    ),
+    gettext_noop(
+        "Are you sure you want to delete the %(object_name)s “%(escaped_object)s”? All of the following related items will be deleted:"
+    ),
+    gettext_noop("Pagination %(name)s entries"),
+    gettext_noop("Pagination %(name)s"),
+    gettext_noop("Search %(name)s"),
+    gettext_noop("Filter by %(field_name)s"),
+    gettext_noop('The app "%s" could not be found.'),
+    gettext_noop(", "),
+    gettext_noop("Logout"),
+    # django-simple-history 3.13 and django-import-export 4.4
     gettext_noop("View history: %s"),
     gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
     gettext_noop("You may edit it again below"),
@@ -70,5 +92,6 @@ LIBRARY_STRINGS = [
     gettext_noop("use_natural_foreign_keys and key_is_id cannot both be True"),
 ]
 LIBRARY_PLURAL_STRINGS = [
+    ngettext_lazy("…and %(count)d more object.", "…and %(count)d more objects."),
     ngettext_lazy("Export %(len)s selected item.", "Export %(len)s selected items."),
 ]
