@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Full-text search on PostgreSQL; harmless on SQLite, where the search falls back (processes.search).
+    "django.contrib.postgres",
     "django_filters",
     "import_export",
     "simple_history",
@@ -181,9 +183,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
+    # Uploaded attachments; for several app servers point it at shared storage (README: Attachments).
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The largest file an editor may attach to a process description.
+ATTACHMENT_MAX_MEGABYTES = env.int("ATTACHMENT_MAX_MB", default=20)
 
 LOGIN_URL = "admin:login"
 

@@ -31,6 +31,14 @@ def home(request):
     )
 
 
+def county_list(request):
+    """Every county: brand, population, its rollouts by status and a link to its page."""
+    counties = list(WellbeingCounty.objects.annotate(**county_rollout_counts()).order_by("code"))
+    for county in counties:
+        county.status_counts = [getattr(county, f"rollouts_{status}") for status in STATUS_COLUMNS]
+    return render(request, "county_list.html", {"counties": counties, "statuses": STATUS_COLUMNS})
+
+
 def accessibility_statement(request):
     """The accessibility statement that Finland's Act on the Provision of Digital Services requires."""
     return render(request, "accessibility.html")

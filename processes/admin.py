@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -8,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from processes.models import (
     ContentModule,
     Phase,
+    ProcessAttachment,
     ProcessDescription,
     ProcessLink,
     Rollout,
@@ -58,6 +60,20 @@ class ProcessLinkInline(CountyScopedInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class ProcessAttachmentInline(CountyScopedInlineMixin, admin.StackedInline):
+    """Uploaded files; their type and size are read from the content when saved."""
+
+    model = ProcessAttachment
+    county_field = "process__county"
+    fields = [("order", "title"), "file", ("kind", "file_size"), ("show_in_guide", "alt_text")]
+    readonly_fields = ["kind", "file_size"]
+    extra = 0
+
+    @admin.display(description=_("size"))
+    def file_size(self, obj):
+        return filesizeformat(obj.size) if obj.pk else "–"
+
+
 @admin.register(ProcessDescription)
 class ProcessDescriptionAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "county", "status", "development_stage", "published_at", "modified_at"]
@@ -68,7 +84,7 @@ class ProcessDescriptionAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "modified_at"
     list_select_related = ["county"]
     readonly_fields = ["created_by", "modified_at"]
-    inlines = [PhaseInline, ProcessLinkInline]
+    inlines = [PhaseInline, ProcessLinkInline, ProcessAttachmentInline]
     actions = ["publish", "archive"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "county", "language", "summary", "modules"]}),
@@ -168,3 +184,55 @@ class RolloutAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
             # A county may follow another county's published guide, such as Päijät-Häme's.
             return ProcessDescription.objects.published()
         return super().also_pickable(request, db_field)
+
+    # --- the "steps done" picker: the steps of this rollout's process, labelled by phase and step ---
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name != "completed_steps":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        steps = list(_steps_of_process(self._process_id_of_request(request)))
+        labels = step_labels(steps)
+        kwargs["queryset"] = Step.objects.filter(pk__in=labels).order_by("phase__order", "phase__pk", "order", "pk")
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        field.label_from_instance = lambda step: labels[step.pk]
+        field.help_text = STEPS_OF_THE_PROCESS_HELP
+        return field
+
+    def _process_id_of_request(self, request):
+        """The process of the rollout being changed, as stored (None on the add form)."""
+        match = request.resolver_match
+        object_id = match.kwargs.get("object_id") if match else None
+        if object_id is None:
+            return None
+        rollout = self.get_queryset(request).filter(pk=object_id).values("process").first()
+        return rollout["process"] if rollout else None
+
+
+STEPS_OF_THE_PROCESS_HELP = _(
+    "The steps of the rollout's process description. Choose the process and save first to tick its steps."
+)
+STEP_LABEL = _("Phase {phase_number}. {phase} › Step {step_number}. {step}")
+
+
+def _steps_of_process(process_id):
+    if process_id is None:
+        return Step.objects.none()
+    return (
+        Step.objects.filter(phase__process=process_id)
+        .select_related("phase")
+        .order_by("phase__order", "phase__pk", "order", "pk")
+    )
+
+
+def step_labels(steps) -> dict[int, str]:
+    """Step pk → "Phase N. title › Step M. title", numbered by position so that no two labels are equal."""
+    labels = {}
+    phase_numbers = {}
+    step_numbers = {}
+    for step in steps:
+        phase_number = phase_numbers.setdefault(step.phase_id, len(phase_numbers) + 1)
+        step_numbers[step.phase_id] = step_numbers.get(step.phase_id, 0) + 1
+        labels[step.pk] = str(STEP_LABEL).format(
+            phase_number=phase_number, phase=step.phase.title, step_number=step_numbers[step.phase_id], step=step.title
+        )
+    return labels

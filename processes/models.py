@@ -1,14 +1,22 @@
+import operator
+import uuid
+from functools import reduce
+
 from django.conf import settings
+from django.contrib.postgres.search import Lexeme, SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connections, models
+from django.db.models import Case, Exists, F, OuterRef, Q, StringAgg, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.translation import TranslatedNameModel, translated_value
+from processes import attachments as attachment_formats
+from processes import search
 from regions.models import ServiceArea, WellbeingCounty
 
 
@@ -96,16 +104,150 @@ class ProcessDescriptionQuerySet(models.QuerySet):
         """Descriptions owned by one county."""
         return self.filter(county=county)
 
+    # --- search (see processes/search.py and README "Search") ----------------------------------
+
     def search(self, query):
-        """Descriptions whose title, summary or section texts contain every word of the query."""
-        fields = ("title", "summary", *ProcessDescription.SECTION_FIELDS)
+        """Descriptions that contain every word of the query, in any Finnish (or Swedish, English) form.
+
+        The words are looked for in the title, summary, sections, author, content names, the
+        phases (title, goal) and their steps (title, description, role, output, checklist).
+        PostgreSQL ranks the results and annotates `search_rank` and `search_headline` (the
+        matching passage, marked with `processes.search.START_SEL`/`STOP_SEL`); other
+        databases keep the queryset's order and match stems (`processes.search.finnish_stem`).
+        """
+        words = search.search_words(query)
+        if not words:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            return self._full_text_search(words)
+        return self._stem_search(words)
+
+    def _full_text_search(self, words):
+        config = _search_config()
+        terms = [Lexeme(word, prefix=True) for word in words]
+        tsquery = SearchQuery(reduce(operator.and_, terms), config=config)
+        parts = _searchable_parts()
+        vector = (
+            SearchVector("title", config=config, weight="A")
+            + SearchVector("summary", parts["modules"], "author", config=config, weight="B")
+            + SearchVector(parts["phases"], parts["steps"], config=config, weight="C")
+            + SearchVector(*ProcessDescription.SECTION_FIELDS, config=config, weight="D")
+        )
+        passage_text = Concat(
+            "summary",
+            *[piece for field in ProcessDescription.SECTION_FIELDS for piece in (Value("\n"), F(field))],
+            Value("\n"),
+            parts["phases"],
+            Value("\n"),
+            parts["steps"],
+            Value("\n"),
+            "author",
+            Value("\n"),
+            parts["modules"],
+            output_field=models.TextField(),
+        )
+        return (
+            self.alias(search_document=vector)
+            .filter(search_document=tsquery)
+            .annotate(
+                search_rank=SearchRank(vector, tsquery),
+                search_headline=SearchHeadline(
+                    passage_text,
+                    tsquery,
+                    config=config,
+                    start_sel=search.START_SEL,
+                    stop_sel=search.STOP_SEL,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=search.PASSAGE_FRAGMENT_DELIMITER,
+                ),
+            )
+            .order_by("-search_rank", "-modified_at", "pk")
+        )
+
+    def _stem_search(self, words):
         queryset = self
-        for word in query.split():
-            any_field = Q()
-            for field in fields:
-                any_field |= Q(**{f"{field}__icontains": word})
-            queryset = queryset.filter(any_field)
+        for word in words:
+            stem = search.finnish_stem(word)
+            # SQLite's LIKE ignores the case of ASCII letters only: try "äiti" and "Äiti" both.
+            variants = {stem, stem[:1].upper() + stem[1:]}
+            queryset = queryset.filter(reduce(operator.or_, [_matches_stem(variant) for variant in variants]))
         return queryset
+
+
+def _search_config():
+    """The text-search configuration of each description's own language."""
+    return Case(
+        When(language="sv", then=Value("swedish")),
+        When(language="en", then=Value("english")),
+        default=Value("finnish"),
+        output_field=models.CharField(),
+    )
+
+
+def _role_labels():
+    """Each responsible role's label in the reader's language, as SQL: what the guide shows."""
+    return Case(
+        *[When(responsible_role=code, then=Value(str(label))) for code, label in ResponsibleRole.choices],
+        default=Value(""),
+        output_field=models.CharField(),
+    )
+
+
+def _text_of(queryset, group_by, *fields):
+    """One text per description: the fields of every row of the queryset, joined."""
+    pieces = []
+    for field in fields:
+        pieces += [Coalesce(field, Value(""), output_field=models.TextField()), Value(" ")]
+    joined = Concat(*pieces, output_field=models.TextField())
+    aggregated = queryset.order_by().values(group_by).annotate(text=StringAgg(joined, delimiter=Value("\n")))
+    return Coalesce(Subquery(aggregated.values("text")), Value(""), output_field=models.TextField())
+
+
+def _searchable_parts():
+    """The texts of a description that live in other tables: its phases, steps and contents."""
+    return {
+        "phases": _text_of(Phase.objects.filter(process=OuterRef("pk")), "process", "title", "goal"),
+        "steps": _text_of(
+            Step.objects.filter(phase__process=OuterRef("pk")),
+            "phase__process",
+            "title",
+            _role_labels(),
+            "output",
+            "description",
+            "checklist",
+        ),
+        "modules": _text_of(
+            ProcessDescription.modules.through.objects.filter(processdescription=OuterRef("pk")),
+            "processdescription",
+            "contentmodule__name_fi",
+            "contentmodule__name_sv",
+            "contentmodule__name_en",
+        ),
+    }
+
+
+def _matches_stem(stem):
+    """The SQLite fallback: the stem occurs in a description's text, a phase, a step or a content name."""
+    own_fields = ("title", "summary", "author", *ProcessDescription.SECTION_FIELDS)
+    own = reduce(operator.or_, [Q(**{f"{field}__icontains": stem}) for field in own_fields])
+    roles = [code for code, label in ResponsibleRole.choices if stem.casefold() in str(label).casefold()]
+    phases = Phase.objects.filter(process=OuterRef("pk")).filter(Q(title__icontains=stem) | Q(goal__icontains=stem))
+    steps = Step.objects.filter(phase__process=OuterRef("pk")).filter(
+        Q(title__icontains=stem)
+        | Q(description__icontains=stem)
+        | Q(output__icontains=stem)
+        | Q(checklist__icontains=stem)
+        | Q(responsible_role__in=roles)
+    )
+    modules = ContentModule.objects.filter(process_descriptions=OuterRef("pk")).filter(
+        Q(name_fi__icontains=stem) | Q(name_sv__icontains=stem) | Q(name_en__icontains=stem)
+    )
+    return own | Q(Exists(phases)) | Q(Exists(steps)) | Q(Exists(modules))
+
+
+# --------------------------------------------------------------------------------------------------
 
 
 class ProcessDescription(models.Model):
@@ -245,6 +387,132 @@ class ProcessLink(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Uploaded attachments -------------------------------------------------------------------------
+
+
+class AttachmentKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+    XLSX = "xlsx", "Excel (XLSX)"
+    PPTX = "pptx", "PowerPoint (PPTX)"
+    PNG = "png", "PNG"
+    JPEG = "jpeg", "JPEG"
+
+
+IMAGE_KINDS = (AttachmentKind.PNG, AttachmentKind.JPEG)
+ALT_TEXT_REQUIRED = _("An image shown in the guide needs an alternative text that says what the image shows.")
+ONLY_IMAGES_IN_GUIDE = _("Only PNG and JPEG images can be shown in the guide; other files are listed as attachments.")
+
+
+def attachment_storage_name(instance, filename):
+    """A generated name: never the uploaded path, and the extension of the detected kind."""
+    extension = attachment_formats.FORMATS[instance.kind].extensions[0]
+    return f"attachments/{uuid.uuid4().hex}{extension}"
+
+
+class ProcessAttachment(models.Model):
+    """A file that belongs to a process description: the process picture, slides, a PDF, a spreadsheet."""
+
+    process = models.ForeignKey(
+        ProcessDescription,
+        verbose_name=_("process description"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    title = models.CharField(_("title"), max_length=200, help_text=_("The name readers see, e.g. “Process picture”."))
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_storage_name,
+        max_length=200,
+        help_text=_("PDF, DOCX, XLSX, PPTX, PNG or JPEG. The type is checked from the file's content."),
+    )
+    kind = models.CharField(_("file type"), max_length=10, choices=AttachmentKind, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        blank=True,
+        help_text=_("For an image shown in the guide: what the image shows, for readers who cannot see it."),
+    )
+    show_in_guide = models.BooleanField(
+        _("show in the guide"),
+        default=False,
+        help_text=_("Show this image on the guide's page, not only as a file to download."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attached file")
+        verbose_name_plural = _("attached files")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(show_in_guide=False) | ~Q(alt_text=""),
+                name="attachment_shown_in_guide_has_alt_text",
+            ),
+            models.CheckConstraint(
+                condition=Q(show_in_guide=False) | Q(kind__in=IMAGE_KINDS),
+                name="attachment_shown_in_guide_is_an_image",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind in IMAGE_KINDS
+
+    @property
+    def content_type(self) -> str:
+        return attachment_formats.FORMATS[self.kind].content_type
+
+    @property
+    def download_name(self) -> str:
+        """The name a download is saved under: the title, with the extension of the detected kind."""
+        stem = slugify(self.title) or "attachment"
+        return f"{stem}{attachment_formats.FORMATS[self.kind].extensions[0]}"
+
+    def get_absolute_url(self):
+        return reverse("processes:attachment", kwargs={"slug": self.process.slug, "pk": self.pk})
+
+    def _has_new_upload(self) -> bool:
+        return bool(self.file) and not self.file._committed
+
+    def detect_kind(self):
+        """Read a newly uploaded file's kind and size from its content; ValidationError when not allowed."""
+        if not self._has_new_upload() or self.__dict__.get("_checked_upload") is self.file.file:
+            return
+        try:
+            detected = attachment_formats.attachment_kind_detect(self.file, name=self.file.name)
+        except ValidationError as error:
+            raise ValidationError({"file": error.error_list}) from None
+        self.kind = detected.kind
+        self.size = self.file.size
+        self.__dict__["_checked_upload"] = self.file.file
+
+    def clean(self):
+        self.detect_kind()
+        errors = {}
+        if self.show_in_guide and self.kind and self.kind not in IMAGE_KINDS:
+            errors["show_in_guide"] = ONLY_IMAGES_IN_GUIDE
+        if self.show_in_guide and not self.alt_text.strip():
+            errors["alt_text"] = ALT_TEXT_REQUIRED
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Every way in (admin, shell, a service) checks the content before the file is stored.
+        self.detect_kind()
+        super().save(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------------
 
 
 class Phase(models.Model):

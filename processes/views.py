@@ -2,12 +2,23 @@ from itertools import groupby
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from processes.filters import ProcessDescriptionFilter
-from processes.models import ContentKind, ContentModule, Phase, ProcessDescription, ProcessLink, Rollout, Step
+from processes.models import (
+    ContentKind,
+    ContentModule,
+    Phase,
+    ProcessAttachment,
+    ProcessDescription,
+    ProcessLink,
+    Rollout,
+    Step,
+)
+from processes.search import finnish_stem, passage_from_texts, passage_html, search_words
 from regions.scoping import can_edit_county
 
 PROCESSES_PER_PAGE = 20
@@ -42,6 +53,7 @@ def process_list(request):
     filterset = ProcessDescriptionFilter(request.GET or None, queryset=published)
     _limit_search(filterset)
     page = Paginator(filterset.qs.distinct(), PROCESSES_PER_PAGE).get_page(request.GET.get("page"))
+    _add_search_passages(page.object_list, _applied_search(filterset))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -49,6 +61,55 @@ def process_list(request):
         "processes/process_list.html",
         {"filter": filterset, "page": page, "query_without_page": query.urlencode()},
     )
+
+
+# --- search results: the passage that matched ----------------------------------------------------
+
+
+def _applied_search(filterset) -> str:
+    """The search words the list was filtered with ('' when none or when the search was refused)."""
+    if not filterset.is_bound or "q" in filterset.form.errors:
+        return ""
+    return filterset.form.cleaned_data.get("q") or ""
+
+
+def _add_search_passages(processes, query):
+    """Give each result `search_passage`: where the words matched, with the words marked.
+
+    PostgreSQL wrote it (`search_headline`); elsewhere it is cut here from the same texts,
+    the phases and steps of the shown page read in two queries.
+    """
+    processes = list(processes)
+    if not query or not processes:
+        return
+    if all(hasattr(process, "search_headline") for process in processes):
+        for process in processes:
+            process.search_passage = passage_html(process.search_headline)
+        return
+    stems = [finnish_stem(word) for word in search_words(query)]
+    texts = _texts_by_process(processes)
+    for process in processes:
+        process.search_passage = passage_html(passage_from_texts(texts[process.pk], stems))
+
+
+def _texts_by_process(processes) -> dict[int, list[str]]:
+    texts = {
+        process.pk: [process.summary, *(getattr(process, field) for field in ProcessDescription.SECTION_FIELDS)]
+        for process in processes
+    }
+    for process_id, title, goal in Phase.objects.filter(process__in=texts).values_list("process", "title", "goal"):
+        texts[process_id] += [title, goal]
+    steps = Step.objects.filter(phase__process__in=texts).values_list(
+        "phase__process", "title", "output", "description", "checklist"
+    )
+    for process_id, *step_texts in steps:
+        texts[process_id] += step_texts
+    for process in processes:
+        texts[process.pk].append(process.author)
+    return texts
+
+
+# --------------------------------------------------------------------------------------------------
 
 
 def _may_preview(user, process) -> bool:
@@ -83,12 +144,47 @@ def _phase_diagram(phases):
     }
 
 
+# --- attachments: served by the portal, never straight from MEDIA_URL ------------------------------
+
+# A file served from the portal's origin must not be able to run anything there.
+ATTACHMENT_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
+def attachment_download(request, slug, pk):
+    """One attached file of a guide the user may read: inline for PNG and JPEG, a download otherwise."""
+    attachment = get_object_or_404(ProcessAttachment.objects.select_related("process"), pk=pk, process__slug=slug)
+    process = attachment.process
+    if not process.is_public and not _may_preview(request.user, process):
+        raise Http404
+    try:
+        opened = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        opened,
+        as_attachment=not attachment.is_image,
+        filename=attachment.download_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = ATTACHMENT_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    if not process.is_public:
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+    return response
+
+
+# --------------------------------------------------------------------------------------------------
+
+
 def process_detail(request, slug):
     """One process description as a readable, printable guide; drafts only for the county's editors."""
     process = get_object_or_404(
         ProcessDescription.objects.select_related("county").prefetch_related(
             "modules",
             Prefetch("links", queryset=ProcessLink.objects.order_by("order", "pk")),
+            Prefetch("attachments", queryset=ProcessAttachment.objects.order_by("order", "pk")),
             Prefetch(
                 "phases",
                 queryset=Phase.objects.order_by("order", "pk").prefetch_related(
@@ -111,6 +207,7 @@ def process_detail(request, slug):
         if (text := getattr(process, field))
     ]
     links = list(process.links.all())
+    attachments = list(process.attachments.all())
     return render(
         request,
         "processes/process_detail.html",
@@ -120,6 +217,8 @@ def process_detail(request, slug):
             "sections": sections,
             "phases": phases,
             "links": links,
+            "attachments": attachments,
+            "guide_images": [attachment for attachment in attachments if attachment.show_in_guide],
             "diagram": _phase_diagram(phases),
         },
     )

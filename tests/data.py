@@ -5,7 +5,16 @@ from dataclasses import dataclass
 
 from metrics.models import UsageStatistic
 from metrics.tests.factories import MetricFactory
-from processes.models import ContentModule, Phase, ProcessDescription, ProcessLink, Rollout, RolloutStatus, Step
+from processes.models import (
+    ContentModule,
+    Phase,
+    ProcessAttachment,
+    ProcessDescription,
+    ProcessLink,
+    Rollout,
+    RolloutStatus,
+    Step,
+)
 from processes.tests.factories import (
     ContentModuleFactory,
     PhaseFactory,
@@ -45,6 +54,18 @@ def build_portal(size: int, *, county_code: str = "12") -> PortalData:
     )
     guide.modules.set(modules)
     ProcessLink.objects.create(process=guide, title="Käyttöönoton tarkistuslista", url="https://example.fi/lista.pdf")
+    ProcessAttachment.objects.bulk_create(
+        ProcessAttachment(
+            process=guide,
+            title=f"Liite {number}",
+            file=f"attachments/liite-{number}.png",
+            kind="png",
+            show_in_guide=number % 2 == 0,
+            alt_text=f"Kuva {number}",
+            order=number,
+        )
+        for number in range(size)
+    )
     phases: list[Phase] = []
     steps: list[Step] = []
     for number in range(1, size + 1):

@@ -21,8 +21,9 @@ def portal(request):
     [
         ("/fi/", 2),
         ("/fi/processes/", 4),
-        ("/fi/processes/kayttoonotto/", 5),
+        ("/fi/processes/kayttoonotto/", 6),
         ("/fi/counties/12/", 6),
+        ("/fi/counties/", 1),
         ("/fi/modules/", 1),
         ("/fi/accessibility/", 0),
     ],
@@ -35,7 +36,8 @@ def test_page_query_count_does_not_grow_with_data(client, portal, django_assert_
 
 
 def test_filtered_search_query_count_does_not_grow_with_data(client, portal, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    # PostgreSQL writes the passages in the list's query; SQLite reads the page's phases and steps (2 more).
+    with django_assert_max_num_queries(8):
         response = client.get(
             "/fi/processes/",
             {"q": "käyttöönoton", "county": "12", "module": portal.module.code, "stage": "in_development"},

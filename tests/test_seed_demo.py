@@ -81,3 +81,46 @@ def test_demo_descriptions_keep_their_own_modification_dates(demo_data):
     paijat_hame = ProcessDescription.objects.get(county__code="09")
 
     assert paijat_hame.modified_at.date().isoformat() == "2023-11-17"
+
+
+SEED_SECTIONS = {
+    # The sections each operating model in shared/seeds/ has (its Innokylä page's headings).
+    "14": (
+        "operating_environment",
+        "starting_point",
+        "goals",
+        "needs_resident",
+        "needs_professional",
+        "needs_organisation",
+        "needs_society",
+        "target_group",
+        "solution",
+        "conditions",
+        "tips",
+        "measuring_change",
+        "evaluation_results",
+    ),
+    "09": ("solution", "operating_environment", "target_group", "conditions", "tips"),
+}
+
+
+@pytest.mark.parametrize("county_code", SEED_SECTIONS)
+def test_demo_descriptions_carry_every_section_of_their_operating_model(demo_data, county_code):
+    process = ProcessDescription.objects.get(county__code=county_code)
+
+    assert [field for field in SEED_SECTIONS[county_code] if not getattr(process, field).strip()] == []
+
+
+def test_paijat_hames_operating_environment_is_its_own(demo_data):
+    paijat_hame = ProcessDescription.objects.get(county__code="09")
+
+    assert "THL" in paijat_hame.operating_environment
+    assert "Lahden" in paijat_hame.operating_environment
+    assert "lisäresurss" in paijat_hame.tips
+
+
+def test_every_demo_guide_says_its_phases_are_an_example(demo_data):
+    for process in ProcessDescription.objects.all():
+        first_phase = process.phases.order_by("order").first()
+        assert "Vaiheet ja askeleet ovat esimerkki" in process.solution
+        assert first_phase.goal.startswith("*Vaiheet ja askeleet ovat esimerkki")

@@ -6,10 +6,18 @@ pages they were inspired by.
 
 import datetime
 
+# No public source lists Omaolo's deployment phases by name (data/SOURCES.md): the demo's phases
+# and steps are an example, and the guides say so.
+EXAMPLE_PHASES_NOTE = (
+    "Vaiheet ja askeleet ovat esimerkki, jonka tämä portaali on koonnut Päijät-Hämeen ja Lapin "
+    "kuvauksista sekä DigiFinlandin käsikirjasta; yksikään lähde ei luettele niitä tässä muodossa."
+)
+
 PHASE_TEMPLATE = [
     {
         "title": "Nykytila ja sitoutuminen",
-        "goal": "Organisaatio ja esihenkilöt sitoutuvat käyttöönottoon, ja käyttöön valitaan sisällöt, "
+        "goal": f"*{EXAMPLE_PHASES_NOTE}*\n\n"
+        "Organisaatio ja esihenkilöt sitoutuvat käyttöönottoon, ja käyttöön valitaan sisällöt, "
         "joille on todellinen tarve.",
         "steps": [
             {
@@ -190,9 +198,11 @@ PROCESSES = [
             "needs_professional": "Ammattilainen saa esitiedot valmiiksi jäsenneltyinä ja voi ohjata asiakkaan "
             "suoraan oikealle vastaanotolle.",
             "needs_organisation": "Puhelinpalvelun kuormitus kevenee, ja yhteydenotot ohjautuvat yhden kanavan kautta.",
+            "needs_society": "Kun digitaaliset palvelut ovat kaikkien ulottuvilla, asukkaat ovat tasavertaisemmassa "
+            "asemassa ja palveluita on helpompi saada.",
             "target_group": "Kaikki alueen täysi-ikäiset asukkaat; erityisesti ne, jotka asioivat mieluiten verkossa.",
             "solution": "Jokaiselle palvelualueelle kuvattiin, miten Omaolon kautta tuleva yhteydenotto käsitellään, "
-            "kuka siihen vastaa ja missä ajassa.",
+            "kuka siihen vastaa ja missä ajassa.\n\n" + EXAMPLE_PHASES_NOTE,
             "conditions": "Nimetyt pääkäyttäjät, esihenkilöiden tuki ja selkeä ohjaus asiakkaille.",
             "tips": "Seuraa käyttöä viikoittain ja ota yhteyttä palvelualueeseen heti, kun käyttö alkaa laskea.",
             "measuring_change": "Muutosta seurattiin käyttömäärillä sekä asiakkailta ja ammattilaisilta kerätyllä "
@@ -217,15 +227,29 @@ PROCESSES = [
         "modified_at": datetime.datetime(2023, 11, 17, 9, 0, tzinfo=datetime.UTC),
         "modules": ["hyvinvointitarkastus", "hyvinvointivalmennus", "omaishoidon-tuki", "kurkkukipu"],
         "sections": {
-            "operating_environment": "Hyvinvointialueen Omaolo-minitiimi koordinoi käyttöönottoja yhdessä "
-            "palvelualueiden kanssa.",
+            "operating_environment": (
+                "Päijät-Hämeessä moni tekijä vaikuttaa yhtä aikaa: väestö ja sen sosioekonominen tilanne ovat "
+                "haastavia, henkilöstön saatavuus puhuttaa ja lainsäädäntö muuttuu, joten toimintaa on "
+                "kehitettävä jatkuvasti. THL:n vuoden 2021 arvion mukaan alueella on paljon työttömyyttä ja "
+                "syrjäytymisvaarassa olevia nuoria, mielenterveys- ja päihdeongelmat korostuvat ja huono-osaisuus "
+                "periytyy; huoltosuhde, koulutustaso ja terveys ovat maan keskitasoa heikompia, erityisesti "
+                "Lahden seudulla.\n\n"
+                "Hyvinvointialueen Omaolo-minitiimi koordinoi käyttöönottoja yhdessä palvelualueiden kanssa."
+            ),
             "starting_point": "Aiemmat käyttöönotot tehtiin kukin omalla tavallaan. Yhteinen prosessi "
             "tekee käyttöönotoista ennustettavia ja säästää työtä.",
             "goals": "Jokainen uusi Omaolo-sisältö otetaan käyttöön saman, tarkistettavan prosessin mukaan.",
+            "target_group": "Kuvaus on tehty alueen Omaolo-minitiimille ja palvelualueille, jotka ottavat "
+            "sisältöjä käyttöön. Se nojaa kokemukseen, joka karttui aiemmista käyttöönotoista: mitä vaiheita "
+            "niissä oli ja missä kohdin ne takkusivat.",
             "solution": "Prosessi jakautuu vaiheisiin nykytilasta seurantaan. Jokaisella askeleella on vastuurooli, "
-            "arvioitu kesto ja tuotos.",
-            "tips": "Nimeä pääkäyttäjä ja esihenkilö ennen ensimmäistä koulutusta, ja sovi mittarit jo "
-            "suunnitteluvaiheessa.",
+            "arvioitu kesto ja tuotos.\n\n" + EXAMPLE_PHASES_NOTE,
+            "conditions": "Prosessikuvaus on minitiimin ja palvelualueiden yhteinen työväline, jota käytetään "
+            "jokaisessa tulevassa käyttöönotossa. Se ei vaadi lisää henkilöstöä: tiimin jäsenet olivat mukana "
+            "kuvaamassa prosessia, joten se on heille valmiiksi tuttu.",
+            "tips": "Mallin voi ottaa käyttöön ilman lisäresursseja, ja se sopii mille tahansa kohderyhmälle ja "
+            "toimintaympäristölle, jossa Omaolon osia otetaan käyttöön. Nimeä pääkäyttäjä ja esihenkilö ennen "
+            "ensimmäistä koulutusta, ja sovi mittarit jo suunnitteluvaiheessa.",
             "measuring_change": "Aloitetut ja valmiit arviot, ammattilaiselle lähetetyt arviot ja asiakaspalaute.",
         },
         "links": [],
@@ -248,7 +272,8 @@ PROCESSES = [
         "sections": {
             "starting_point": "Käyttöönotto tehtiin vuosina 2021–2022 neljässä syklissä.",
             "solution": "Ensin sitoutetaan organisaatiot ja esihenkilöt, sitten valitaan sisällöt tarpeen "
-            "mukaan. Pääkäyttäjät, ammattilaiset ja esihenkilöt nimetään ennen ensimmäistä valmennusta.",
+            "mukaan. Pääkäyttäjät, ammattilaiset ja esihenkilöt nimetään ennen ensimmäistä valmennusta.\n\n"
+            + EXAMPLE_PHASES_NOTE,
         },
         "links": [],
     },

@@ -11,6 +11,7 @@ PAGES = {
     "process list": "/{language}/processes/?q=omaolo",
     "process detail": "/{language}/processes/siun-soten-kayttoonotto/",
     "county": "/{language}/counties/12/",
+    "county index": "/{language}/counties/",
     "content list": "/{language}/modules/",
     "content detail": "/{language}/modules/virtsatietulehdus/",
     "accessibility statement": "/{language}/accessibility/",

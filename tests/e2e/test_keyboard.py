@@ -58,6 +58,7 @@ def test_walk_the_home_page_with_the_keyboard_alone(live_server, page, portal):
         "English",
         "Home",
         "Process descriptions",
+        "Counties",
         "Omaolo contents",
         "Usage statistics",
         "Search process descriptions",
