@@ -182,7 +182,6 @@ class ProcessDescriptionAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, Simpl
     list_display = ["title", "county", "status", "development_stage", "published_at", "modified_at"]
     list_filter = ["status", "development_stage", "county", "language", "modules"]
     search_fields = ["title", "summary", "author", "county__name_fi", "county__brand"]
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["county", "modules"]
     date_hierarchy = "modified_at"
     list_select_related = ["county"]
@@ -240,9 +239,11 @@ class ProcessDescriptionAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, Simpl
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):
+        # Not the prepopulated_fields attribute: django-simple-history's history form reads that
+        # directly and fails on the slug, which is read-only once the description was published.
         if obj is not None and obj.published_version_id is not None:
             return {}
-        return super().get_prepopulated_fields(request, obj)
+        return {"slug": ["title"]}
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
