@@ -1,6 +1,7 @@
 """The people of the review: a county's editor and publisher, a national admin, a superuser, another county's publisher."""
 
 import pytest
+from django.utils import timezone
 
 from processes.models import PublicationStatus
 from processes.tests.factories import PhaseFactory, ProcessDescriptionFactory, StepFactory
@@ -46,6 +47,8 @@ def people(django_user_model, own_county, other_county):
 
 def guide_with_phases(county, **fields):
     """A description with two phases of one step each, as a county writes it."""
+    # Whole seconds, as the admin's date and time fields keep them.
+    fields.setdefault("created_at", timezone.now().replace(microsecond=0))
     process = ProcessDescriptionFactory(county=county, **fields)
     for number in (1, 2):
         phase = PhaseFactory(process=process, order=number, title=f"Vaihe {number}", goal=f"Tavoite {number}")

@@ -105,7 +105,8 @@ def test_contents_and_links_added_and_removed(published):
     published.modules.add(ContentModuleFactory(name_fi="Kurkkukipu"))
     published.links.create(title="Koulutusmateriaali", url="https://example.fi/koulutus.pdf")
 
-    changes = changes_of(published)
+    with translation.override("fi"):
+        changes = changes_of(published)
 
     assert changes.modules_added == ["Kurkkukipu"]
     assert changes.modules_removed == []
