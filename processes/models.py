@@ -407,7 +407,12 @@ class RolloutQuerySet(models.QuerySet):
         published_guide_with_phase = ProcessDescription.objects.published().filter(
             pk=OuterRef("process"), phases=OuterRef("current_phase")
         )
-        return self.annotate(current_phase_is_public=Exists(published_guide_with_phase))
+        queryset = self.annotate(current_phase_is_public=Exists(published_guide_with_phase)).select_related(
+            "process__published_version", "current_phase"
+        )
+        # While the guide is revised, the phase is named as the published version names it.
+        queryset._iterable_class = PublishedPhaseIterable
+        return queryset
 
     def with_step_progress(self):
         """Annotate each rollout with its completed steps and the number of steps its process has."""
@@ -551,6 +556,22 @@ class PublishedFormIterable(ModelIterable):
         for process in super().__iter__():
             process.show_published_form()
             yield process
+
+
+class PublishedPhaseIterable(ModelIterable):
+    """Yields rollouts whose current phase reads as in the guide's last published version, if there is one."""
+
+    def __iter__(self):
+        for rollout in super().__iter__():
+            version = rollout.process.published_version if rollout.process_id else None
+            if version is not None and rollout.current_phase_id and rollout.current_phase_is_public:
+                published = {phase["id"]: phase for phase in version.snapshot.get("phases", [])}
+                phase = published.get(rollout.current_phase_id)
+                if phase is None:
+                    rollout.current_phase_is_public = False
+                else:
+                    rollout.current_phase.title = phase["title"]
+            yield rollout
 
 
 class PublishedVersion(models.Model):
