@@ -281,7 +281,6 @@ class ProcessDescriptionAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, Simpl
     def change_view(self, request, object_id, form_url="", extra_context=None):
         process = self.get_object(request, unquote(object_id))
         if process is not None and self.has_view_permission(request, process):
-            info = self.opts.app_label, self.opts.model_name
             offered = self.transitions_for(request, process)
             extra_context = {
                 **(extra_context or {}),
@@ -290,25 +289,32 @@ class ProcessDescriptionAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, Simpl
                     "in_revision": process.is_in_revision,
                     "transitions": offered,
                     "may_comment": any(action["name"] in {"return", "archive"} for action in offered),
-                    "transition_url": reverse("admin:%s_%s_transition" % info, args=[process.pk]),
-                    "changes_url": reverse("admin:%s_%s_changes" % info, args=[process.pk]),
+                    "transition_url": reverse(self._admin_url_name("transition"), args=[process.pk]),
+                    "changes_url": reverse(self._admin_url_name("changes"), args=[process.pk]),
                 },
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
     # --- URLs of the review ------------------------------------------------------------------------------
 
+    def _url_name(self, suffix: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{suffix}"
+
+    def _admin_url_name(self, suffix: str) -> str:
+        return f"{self.admin_site.name}:{self._url_name(suffix)}"
+
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
         own = [
-            path("copy/", self.admin_site.admin_view(self.copy_view), name="%s_%s_copy" % info),
+            path("copy/", self.admin_site.admin_view(self.copy_view), name=self._url_name("copy")),
             path(
                 "<path:object_id>/transition/",
                 self.admin_site.admin_view(self.transition_view),
-                name="%s_%s_transition" % info,
+                name=self._url_name("transition"),
             ),
             path(
-                "<path:object_id>/changes/", self.admin_site.admin_view(self.changes_view), name="%s_%s_changes" % info
+                "<path:object_id>/changes/",
+                self.admin_site.admin_view(self.changes_view),
+                name=self._url_name("changes"),
             ),
         ]
         return own + super().get_urls()
@@ -347,8 +353,7 @@ class ProcessDescriptionAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, Simpl
                 self.message_user(request, _refusal_text(refusal), messages.ERROR)
             else:
                 self.message_user(request, TRANSITION_DONE[name] % {"title": process.title}, messages.SUCCESS)
-        info = self.opts.app_label, self.opts.model_name
-        return HttpResponseRedirect(reverse("admin:%s_%s_change" % info, args=[process.pk]))
+        return HttpResponseRedirect(reverse(self._admin_url_name("change"), args=[process.pk]))
 
     def changes_view(self, request, object_id):
         """What changed since the last published version: fields, contents, phases, steps and links."""
@@ -387,10 +392,10 @@ class ProcessDescriptionAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, Simpl
             request,
             queryset,
             process_submit,
-            lambda done: ngettext(
-                "%d process description sent to review.", "%d process descriptions sent to review.", done
-            )
-            % done,
+            lambda done: (
+                ngettext("%d process description sent to review.", "%d process descriptions sent to review.", done)
+                % done
+            ),
         )
 
     @admin.action(description=_("Publish the selected process descriptions"), permissions=["change"])
@@ -399,8 +404,9 @@ class ProcessDescriptionAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, Simpl
             request,
             queryset,
             process_publish,
-            lambda done: ngettext("%d process description published.", "%d process descriptions published.", done)
-            % done,
+            lambda done: (
+                ngettext("%d process description published.", "%d process descriptions published.", done) % done
+            ),
         )
 
     @admin.action(description=_("Archive the selected process descriptions"), permissions=["change"])
@@ -409,15 +415,13 @@ class ProcessDescriptionAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, Simpl
             request,
             queryset,
             process_archive,
-            lambda done: ngettext("%d process description archived.", "%d process descriptions archived.", done)
-            % done,
+            lambda done: ngettext("%d process description archived.", "%d process descriptions archived.", done) % done,
         )
 
     @admin.action(description=_("Use the selected published descriptions as a model…"), permissions=["add"])
     def use_as_model(self, request, queryset):
-        info = self.opts.app_label, self.opts.model_name
         query = urlencode([("source", pk) for pk in queryset.values_list("pk", flat=True)])
-        return HttpResponseRedirect(f"{reverse('admin:%s_%s_copy' % info)}?{query}")
+        return HttpResponseRedirect(f"{reverse(self._admin_url_name('copy'))}?{query}")
 
     # --- "use this model": copying another county's published description -------------------------------
 
@@ -456,8 +460,7 @@ class ProcessDescriptionAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, Simpl
             self.message_user(request, _refusal_text(refusal), messages.ERROR)
             return None
         self.message_user(request, COPY_MADE % {"title": copy.title, "county": county.name}, messages.SUCCESS)
-        info = self.opts.app_label, self.opts.model_name
-        return HttpResponseRedirect(reverse("admin:%s_%s_change" % info, args=[copy.pk]))
+        return HttpResponseRedirect(reverse(self._admin_url_name("change"), args=[copy.pk]))
 
 
 def _int_or_none(value):

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.query import ModelIterable
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

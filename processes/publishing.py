@@ -58,7 +58,9 @@ def process_snapshot(process: ProcessDescription) -> dict:
             }
             for phase in process.phases.all()
         ],
-        "links": [{"id": link.pk, **{name: getattr(link, name) for name in LINK_FIELDS}} for link in process.links.all()],
+        "links": [
+            {"id": link.pk, **{name: getattr(link, name) for name in LINK_FIELDS}} for link in process.links.all()
+        ],
     }
 
 
@@ -193,9 +195,7 @@ def snapshot_changes(old: dict, new: dict) -> SnapshotChanges:
         fields=_field_changes(ProcessDescription, PUBLISHED_FORM_FIELDS, old.get("fields", {}), new["fields"]),
         modules_added=sorted(names.get(pk, pk) for pk in new_modules - old_modules),
         modules_removed=sorted(names.get(pk, pk) for pk in old_modules - new_modules),
-        phases=_item_changes(
-            Phase, PHASE_FIELDS, old.get("phases", []), new["phases"], children=_step_changes
-        ),
+        phases=_item_changes(Phase, PHASE_FIELDS, old.get("phases", []), new["phases"], children=_step_changes),
         links=_item_changes(ProcessLink, LINK_FIELDS, old.get("links", []), new["links"]),
     )
 

@@ -114,9 +114,7 @@ def process_return(*, process: ProcessDescription, user, comment: str) -> None:
         raise ValidationError(RETURN_NOT_ALLOWED)
     if not (comment or "").strip():
         raise ValidationError(RETURN_NEEDS_COMMENT)
-    _transition(
-        process=process, stored=stored, to_status=PublicationStatus.DRAFT, user=user, comment=comment.strip()
-    )
+    _transition(process=process, stored=stored, to_status=PublicationStatus.DRAFT, user=user, comment=comment.strip())
 
 
 @transaction.atomic

@@ -204,7 +204,7 @@ COPY_FORBIDDEN_TEXT = _("Only an editor or a publisher of a county can copy a mo
 
 @require_http_methods(["GET", "POST"])
 def process_copy_view(request, slug):
-    """"Use this model": copy a published description as a draft of a county the user edits."""
+    """ "Use this model": copy a published description as a draft of a county the user edits."""
     source = get_object_or_404(ProcessDescription.objects.published().in_published_form(), slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), login_url=reverse("admin:login"))

@@ -56,6 +56,7 @@ def editor_group_ensure() -> Group:
     """The group that gives a county's main users their model permissions."""
     return _group_with_exactly(EDITOR_GROUP, EDITOR_PERMISSIONS)
 
+
 NATIONAL_ADMIN_GROUP = "National administrators"
 NATIONAL_ADMIN_PERMISSIONS = [
     *EDITOR_PERMISSIONS,

@@ -601,9 +601,7 @@ def test_another_users_pending_import_cannot_be_confirmed_or_cancelled(world, ed
 
 
 @pytest.mark.parametrize(("model", "name"), patterns_of_kind("copy_model"))
-def test_copies_come_only_from_published_guides_and_go_only_into_the_editors_county(
-    world, editor_client, model, name
-):
+def test_copies_come_only_from_published_guides_and_go_only_into_the_editors_county(world, editor_client, model, name):
     url = reverse(f"admin:{name}")
     published_elsewhere = ProcessDescription.objects.published().exclude(county=world.own_county).first()
     lapland_draft = ProcessDescription.objects.get(county__code="21", status=PublicationStatus.DRAFT)

@@ -97,7 +97,9 @@ def test_an_archived_revision_is_gone_from_the_public(client, revised, editor):
         ("/fi/counties/12/", 6),
     ],
 )
-def test_pages_of_a_revised_guide_keep_their_query_bounds(client, revised, django_assert_max_num_queries, path, max_queries):
+def test_pages_of_a_revised_guide_keep_their_query_bounds(
+    client, revised, django_assert_max_num_queries, path, max_queries
+):
     with django_assert_max_num_queries(max_queries):
         response = client.get(path)
 

@@ -1,4 +1,4 @@
-"""The people of the review: a county's editor and publisher, a national admin, a superuser, another county's publisher."""
+"""The people of the review: an editor, a publisher, a national admin, a superuser, another county's publisher."""
 
 import pytest
 from django.utils import timezone

@@ -1,4 +1,4 @@
-""""Use this model": a county copies another county's published description as its own draft."""
+""" "Use this model": a county copies another county's published description as its own draft."""
 
 from http import HTTPStatus
 

@@ -127,9 +127,7 @@ def test_the_second_save_of_a_step_is_refused(draft, people, second_editor):
     assert (step.title, step.estimated_days) == ("Askel 1.1", 9)
 
 
-def test_a_phase_changed_meanwhile_refuses_the_description_page_with_its_inline_phases(
-    draft, people, second_editor
-):
+def test_a_phase_changed_meanwhile_refuses_the_description_page_with_its_inline_phases(draft, people, second_editor):
     url = reverse("admin:processes_processdescription_change", args=[draft.pk])
     phase = draft.phases.order_by("order").first()
     first = client_of(people["editor"])

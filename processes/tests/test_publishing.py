@@ -1,4 +1,4 @@
-"""The reviewer's comparison: what changed since the last published version, field by field, phase by phase, step by step."""
+"""The reviewer's comparison: what changed since the last published version, by field, phase and step."""
 
 import pytest
 from django.utils import translation

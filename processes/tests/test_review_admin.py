@@ -1,4 +1,4 @@
-"""The review in the admin: the buttons each role gets, what they do, the comparison, and edits that start a revision."""
+"""The review in the admin: each role's buttons, what they do, the comparison, edits that start a revision."""
 
 from http import HTTPStatus
 
