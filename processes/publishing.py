@@ -8,6 +8,7 @@ snapshots field by field, phase by phase and step by step for the reviewer.
 
 import datetime
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -24,7 +25,7 @@ from processes.models import (
 PHASE_FIELDS = ("order", "title", "goal")
 STEP_FIELDS = ("order", "title", "description", "responsible_role", "estimated_days", "output", "checklist")
 LINK_FIELDS = ("order", "kind", "title", "url")
-# A text longer than this, or of several lines, is compared line by line.
+# A text of several lines is compared line by line; a longer one-line text than this, word by word.
 LONG_TEXT_CHARACTERS = 120
 
 
@@ -102,7 +103,8 @@ class FieldChange:
     label: str
     old: object
     new: object
-    lines: list[tuple[str, str]] | None = None  # ("same" | "removed" | "added", line) for long texts
+    lines: list[tuple[str, str]] | None = None  # ("same" | "removed" | "added", line) for texts of several lines
+    words: list[tuple[str, str]] | None = None  # the same, word by word, for a long text of one line
 
 
 @dataclass
@@ -143,8 +145,29 @@ def line_changes(old: str, new: str) -> list[tuple[str, str]]:
     return marked
 
 
+def word_changes(old: str, new: str) -> list[tuple[str, str]]:
+    """The words of two one-line texts marked as kept, removed or added (each word keeps its trailing space)."""
+    old_words, new_words = re.findall(r"\S+\s*", old or ""), re.findall(r"\S+\s*", new or "")
+    marked = []
+    for tag, old_start, old_end, new_start, new_end in difflib.SequenceMatcher(
+        a=old_words, b=new_words, autojunk=False
+    ).get_opcodes():
+        if tag == "equal":
+            marked.append(("same", "".join(old_words[old_start:old_end])))
+            continue
+        if old_end > old_start:
+            marked.append(("removed", "".join(old_words[old_start:old_end])))
+        if new_end > new_start:
+            marked.append(("added", "".join(new_words[new_start:new_end])))
+    return marked
+
+
+def _is_several_lines(value) -> bool:
+    return isinstance(value, str) and "\n" in value.strip()
+
+
 def _is_long(value) -> bool:
-    return isinstance(value, str) and ("\n" in value or len(value) > LONG_TEXT_CHARACTERS)
+    return isinstance(value, str) and len(value) > LONG_TEXT_CHARACTERS
 
 
 def _field_changes(model, names, old: dict, new: dict) -> list[FieldChange]:
@@ -157,8 +180,12 @@ def _field_changes(model, names, old: dict, new: dict) -> list[FieldChange]:
         if model_field.choices:
             labels = dict(model_field.flatchoices)
             before, after = labels.get(before, before or ""), labels.get(after, after or "")
-        lines = line_changes(before, after) if _is_long(before) or _is_long(after) else None
-        changes.append(FieldChange(name, str(model_field.verbose_name), before, after, lines))
+        lines = words = None
+        if _is_several_lines(before) or _is_several_lines(after):
+            lines = line_changes(before, after)
+        elif _is_long(before) or _is_long(after):
+            words = word_changes(before, after)
+        changes.append(FieldChange(name, str(model_field.verbose_name), before, after, lines, words))
     return changes
 
 

@@ -116,7 +116,7 @@ def _adopting_county_count():
 
 def _guide_queryset():
     return ProcessDescription.objects.select_related(
-        "county", "published_version", "based_on", "based_on__published_version"
+        "county", "published_version", "based_on__county", "based_on__published_version"
     ).annotate(adopting_county_count=_adopting_county_count())
 
 

@@ -144,3 +144,19 @@ def test_the_demo_revision_waits_in_review_while_the_published_guide_stays_publi
     assert "Esimerkki tarkastettavana olevasta muutoksesta" in guide.tips
     assert "Esimerkki tarkastettavana olevasta muutoksesta" not in page
     assert "Kerää ammattilaisten palaute pilotista" not in page
+
+
+def test_a_copys_guide_and_its_source_keep_the_guides_query_bound(client, portal, django_assert_max_num_queries):
+    from processes.services import process_copy, process_publish, process_submit
+    from regions.tests.factories import WellbeingCountyFactory
+
+    superuser = get_user_model().objects.create_superuser("paakayttaja", password="x")
+    copy = process_copy(source=portal.guide, county=WellbeingCountyFactory(code="07"), user=superuser)
+    process_submit(process=copy, user=superuser)
+    process_publish(process=copy, user=superuser)
+
+    for path in (f"/fi/processes/{copy.slug}/", "/fi/processes/kayttoonotto/"):
+        with django_assert_max_num_queries(5):
+            response = client.get(path)
+        assert response.status_code == HTTPStatus.OK
+    assert "Omaolon käyttöönoton prosessikuvaus" in client.get(f"/fi/processes/{copy.slug}/").content.decode()
