@@ -22,7 +22,10 @@ def home(request):
     for county in counties:
         county.status_counts = [getattr(county, f"rollouts_{status}") for status in STATUS_COLUMNS]
     latest = (
-        ProcessDescription.objects.published().select_related("county").order_by("-modified_at")[:LATEST_PROCESS_COUNT]
+        ProcessDescription.objects.published()
+        .in_published_form()
+        .select_related("county")
+        .order_by("-modified_at")[:LATEST_PROCESS_COUNT]
     )
     return render(
         request,
@@ -58,7 +61,11 @@ def county_detail(request, code):
         .order_by("module__name_fi", "service_area__name_fi")
     )
     processes = (
-        ProcessDescription.objects.published().for_county(county).select_related("county").order_by("-modified_at")
+        ProcessDescription.objects.published()
+        .in_published_form()
+        .for_county(county)
+        .select_related("county")
+        .order_by("-modified_at")
     )
     usage_metric = Metric.objects.filter(code=DEFAULT_METRIC).first()
     usage = []

@@ -1,3 +1,4 @@
+import datetime
 import operator
 import uuid
 from functools import reduce
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Case, Exists, F, OuterRef, Q, StringAgg, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -78,8 +80,14 @@ class ContentModule(TranslatedNameModel):
 
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
     PUBLISHED = "published", _("published")
     ARCHIVED = "archived", _("archived")
+
+
+# A description in these states is being written or reviewed; if it was published before,
+# the public keeps reading its last published version meanwhile.
+REVISION_STATUSES = (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW)
 
 
 class DevelopmentStage(models.TextChoices):
@@ -97,8 +105,15 @@ class Funder(models.TextChoices):
 
 class ProcessDescriptionQuerySet(models.QuerySet):
     def published(self):
-        """Descriptions the public may read: published, and not scheduled for later."""
-        return self.filter(status=PublicationStatus.PUBLISHED, published_at__lte=timezone.now())
+        """Descriptions the public may read: published, or being revised after a publication; not scheduled."""
+        in_revision = Q(status__in=REVISION_STATUSES, published_version__isnull=False)
+        return self.filter(Q(status=PublicationStatus.PUBLISHED) | in_revision, published_at__lte=timezone.now())
+
+    def in_published_form(self):
+        """Each description as the public sees it: the last published version's texts where one was stored."""
+        queryset = self.select_related("published_version")
+        queryset._iterable_class = PublishedFormIterable
+        return queryset
 
     def for_county(self, county):
         """Descriptions owned by one county."""
@@ -250,7 +265,28 @@ def _matches_stem(stem):
 # --------------------------------------------------------------------------------------------------
 
 
-class ProcessDescription(models.Model):
+class VersionedModel(models.Model):
+    """A row whose every save raises its `version`: an editor's form carries the version it showed.
+
+    The next version is read from the database, so a stale instance (a history revert, a
+    form opened long ago) never writes a version that was already used.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None:
+            stored = type(self)._default_manager.filter(pk=self.pk).values_list("version", flat=True).first()
+            self.version = max(stored or 0, self.version or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
+class ProcessDescription(VersionedModel):
     """An operating model (toimintamalli): the rollout guide a county follows and publishes."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -312,6 +348,24 @@ class ProcessDescription(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("based on"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text=_("The published description of another county this one was copied from."),
+    )
+    published_version = models.ForeignKey(
+        "PublishedVersion",
+        verbose_name=_("published version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The version the public reads while a revision is being written and reviewed."),
+    )
 
     history = HistoricalRecords(m2m_fields=[modules])
     objects = ProcessDescriptionQuerySet.as_manager()
@@ -351,16 +405,35 @@ class ProcessDescription(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.status == PublicationStatus.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
+        has_public_version = self.status == PublicationStatus.PUBLISHED or (
+            self.status in REVISION_STATUSES and self.published_version_id is not None
         )
+        return has_public_version and self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def is_in_revision(self) -> bool:
+        """Being rewritten or reviewed while the public still reads the last published version."""
+        return self.status in REVISION_STATUSES and self.published_version_id is not None
 
     def save(self, *args, **kwargs):
+        if self.__dict__.get("_published_form"):
+            raise ValueError("A description shown in its published form is read-only.")
         if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+    def show_published_form(self) -> None:
+        """Show the texts of the last published version instead of the row's own (which may be a revision)."""
+        version = self.published_version if self.published_version_id else None
+        if version is None:
+            return
+        fields = version.snapshot.get("fields", {})
+        for name in PUBLISHED_FORM_FIELDS:
+            if name in fields:
+                setattr(self, name, fields[name])
+        if modified_at := version.snapshot.get("modified_at"):
+            self.modified_at = datetime.datetime.fromisoformat(modified_at)
+        self.__dict__["_published_form"] = True
 
 
 class ProcessLink(models.Model):
@@ -515,7 +588,7 @@ class ProcessAttachment(models.Model):
 # --------------------------------------------------------------------------------------------------
 
 
-class Phase(models.Model):
+class Phase(VersionedModel):
     """One phase of a rollout process, such as planning or the pilot."""
 
     process = models.ForeignKey(
@@ -546,7 +619,7 @@ class ResponsibleRole(models.TextChoices):
     TRAINER = "trainer", _("trainer or change coach")
 
 
-class Step(models.Model):
+class Step(VersionedModel):
     """A step inside a phase: who does it, how long it takes, what it produces."""
 
     phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.CASCADE, related_name="steps")
@@ -601,7 +674,12 @@ class RolloutQuerySet(models.QuerySet):
         published_guide_with_phase = ProcessDescription.objects.published().filter(
             pk=OuterRef("process"), phases=OuterRef("current_phase")
         )
-        return self.annotate(current_phase_is_public=Exists(published_guide_with_phase))
+        queryset = self.annotate(current_phase_is_public=Exists(published_guide_with_phase)).select_related(
+            "process__published_version", "current_phase"
+        )
+        # While the guide is revised, the phase is named as the published version names it.
+        queryset._iterable_class = PublishedPhaseIterable
+        return queryset
 
     def with_step_progress(self):
         """Annotate each rollout with its completed steps and the number of steps its process has."""
@@ -721,3 +799,104 @@ class Rollout(models.Model):
     def __str__(self):
         where = f" – {self.service_area.name}" if self.service_area_id else ""
         return f"{self.county.name}: {self.module.name}{where}"
+
+
+# --- review and publication: published versions and the transition log -------------------------
+
+# The description's own fields that a published version keeps and the public pages show.
+PUBLISHED_FORM_FIELDS = (
+    "title",
+    "summary",
+    "language",
+    *ProcessDescription.SECTION_FIELDS,
+    "author",
+    "funder",
+    "place_of_implementation",
+    "development_stage",
+)
+
+
+class PublishedFormIterable(ModelIterable):
+    """Yields descriptions showing their last published version (see `ProcessDescription.show_published_form`)."""
+
+    def __iter__(self):
+        for process in super().__iter__():
+            process.show_published_form()
+            yield process
+
+
+class PublishedPhaseIterable(ModelIterable):
+    """Yields rollouts whose current phase reads as in the guide's last published version, if there is one."""
+
+    def __iter__(self):
+        for rollout in super().__iter__():
+            version = rollout.process.published_version if rollout.process_id else None
+            if version is not None and rollout.current_phase_id and rollout.current_phase_is_public:
+                published = {phase["id"]: phase for phase in version.snapshot.get("phases", [])}
+                phase = published.get(rollout.current_phase_id)
+                if phase is None:
+                    rollout.current_phase_is_public = False
+                else:
+                    rollout.current_phase.title = phase["title"]
+            yield rollout
+
+
+class PublishedVersion(models.Model):
+    """What the public read of a description when it was published: its fields, contents, phases, steps, links.
+
+    `snapshot` is made by `processes.publishing.process_snapshot`; the public pages render it
+    while the description itself is being revised, and the reviewer's comparison starts from it.
+    """
+
+    process = models.ForeignKey(
+        ProcessDescription,
+        verbose_name=_("process description"),
+        on_delete=models.CASCADE,
+        related_name="published_versions",
+    )
+    snapshot = models.JSONField(_("published content"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.snapshot.get('fields', {}).get('title', '')} ({self.published_at:%Y-%m-%d %H:%M})"
+
+
+class PublicationTransition(models.Model):
+    """One change of a description's publication state: who, when, from what to what, and why."""
+
+    process = models.ForeignKey(
+        ProcessDescription, verbose_name=_("process description"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=PublicationStatus)
+    to_status = models.CharField(_("to"), max_length=20, choices=PublicationStatus)
+    comment = models.TextField(_("comment"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("publication transition")
+        verbose_name_plural = _("publication transitions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -1,11 +1,16 @@
 from itertools import groupby
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 
 from processes.filters import ProcessDescriptionFilter
 from processes.models import (
@@ -15,11 +20,15 @@ from processes.models import (
     ProcessAttachment,
     ProcessDescription,
     ProcessLink,
+    PublicationStatus,
     Rollout,
     Step,
 )
+from processes.publishing import published_form
 from processes.search import finnish_stem, passage_from_texts, passage_html, search_words
-from regions.scoping import can_edit_county
+from processes.services import process_copy
+from regions.models import WellbeingCounty
+from regions.scoping import can_edit_county, editable_county_ids
 
 PROCESSES_PER_PAGE = 20
 # Every word searches every section with LIKE: more would make one search a heavy query
@@ -49,7 +58,7 @@ def _limit_search(filterset):
 
 def process_list(request):
     """Published process descriptions, filtered by county, content and stage and searched by words."""
-    published = ProcessDescription.objects.published().select_related("county")
+    published = ProcessDescription.objects.published().in_published_form().select_related("county")
     filterset = ProcessDescriptionFilter(request.GET or None, queryset=published)
     _limit_search(filterset)
     page = Paginator(filterset.qs.distinct(), PROCESSES_PER_PAGE).get_page(request.GET.get("page"))
@@ -178,36 +187,97 @@ def attachment_download(request, slug, pk):
 # --------------------------------------------------------------------------------------------------
 
 
-def process_detail(request, slug):
-    """One process description as a readable, printable guide; drafts only for the county's editors."""
-    process = get_object_or_404(
-        ProcessDescription.objects.select_related("county").prefetch_related(
-            "modules",
-            Prefetch("links", queryset=ProcessLink.objects.order_by("order", "pk")),
-            Prefetch("attachments", queryset=ProcessAttachment.objects.order_by("order", "pk")),
-            Prefetch(
-                "phases",
-                queryset=Phase.objects.order_by("order", "pk").prefetch_related(
-                    Prefetch("steps", queryset=Step.objects.order_by("order", "pk"))
-                ),
+def _adopting_county_count():
+    """How many other counties hold a copy of the description (archived copies do not count)."""
+    copies = (
+        ProcessDescription.objects.filter(based_on=OuterRef("pk"))
+        .exclude(county=OuterRef("county"))
+        .exclude(status=PublicationStatus.ARCHIVED)
+        .order_by()
+        .values("based_on")
+        .annotate(counties=Count("county", distinct=True))
+        .values("counties")
+    )
+    return Coalesce(Subquery(copies), 0)
+
+
+def _guide_queryset():
+    return ProcessDescription.objects.select_related(
+        "county", "published_version", "based_on__county", "based_on__published_version"
+    ).annotate(adopting_county_count=_adopting_county_count())
+
+
+def _live_contents(process):
+    """The description's own contents, links, phases and steps: what a preview shows."""
+    prefetch_related_objects(
+        [process],
+        "modules",
+        Prefetch("links", queryset=ProcessLink.objects.order_by("order", "pk")),
+        Prefetch(
+            "phases",
+            queryset=Phase.objects.order_by("order", "pk").prefetch_related(
+                Prefetch("steps", queryset=Step.objects.order_by("order", "pk"))
             ),
         ),
-        slug=slug,
     )
-    is_preview = not process.is_public
-    if is_preview and not _may_preview(request.user, process):
-        raise Http404
     phases = list(process.phases.all())
     for phase in phases:
         phase.step_list = list(phase.steps.all())
+    return list(process.modules.all()), phases, list(process.links.all())
+
+
+def _published_contents(process):
+    """The contents, phases, steps and links of the description's last published version."""
+    form = published_form(process.published_version.snapshot)
+    process.show_published_form()
+    return list(ContentModule.objects.filter(pk__in=form.module_ids)), form.phases, form.links
+
+
+def _public_source(process):
+    """The description this one was copied from, in its published form, when the public may read it."""
+    source = process.based_on if process.based_on_id else None
+    if source is None or not source.is_public:
+        return None
+    source.show_published_form()
+    return source
+
+
+def _visible_attachments(process) -> list:
+    """The guide's files; while a revision is under way, only those it had when last published."""
+    attachments = process.attachments.order_by("order", "pk")
+    if process.is_public and process.published_version_id:
+        attachments = attachments.filter(uploaded_at__lte=process.published_version.published_at)
+    return list(attachments)
+
+
+def copy_target_counties(user, source):
+    """The counties the user may copy a published description into; none for anonymous users."""
+    if not user.is_authenticated or not user.has_perm("processes.add_processdescription"):
+        return []
+    return list(WellbeingCounty.objects.filter(pk__in=editable_county_ids(user)).order_by("code"))
+
+
+def process_detail(request, slug):
+    """One process description as a readable, printable guide; drafts only for the county's editors.
+
+    While a published description is being revised, the public reads its last published version.
+    """
+    process = get_object_or_404(_guide_queryset(), slug=slug)
+    is_preview = not process.is_public
+    if is_preview and not _may_preview(request.user, process):
+        raise Http404
+    if process.is_public and process.published_version_id:
+        modules, phases, links = _published_contents(process)
+    else:
+        modules, phases, links = _live_contents(process)
+    for phase in phases:
         phase.total_days = sum(step.estimated_days or 0 for step in phase.step_list)
     sections = [
         {"id": f"section-{field}", "title": ProcessDescription._meta.get_field(field).verbose_name, "text": text}
         for field in ProcessDescription.SECTION_FIELDS
         if (text := getattr(process, field))
     ]
-    links = list(process.links.all())
-    attachments = list(process.attachments.all())
+    attachments = _visible_attachments(process)
     return render(
         request,
         "processes/process_detail.html",
@@ -215,12 +285,48 @@ def process_detail(request, slug):
             "process": process,
             "is_preview": is_preview,
             "sections": sections,
+            "modules": modules,
             "phases": phases,
             "links": links,
             "attachments": attachments,
             "guide_images": [attachment for attachment in attachments if attachment.show_in_guide],
             "diagram": _phase_diagram(phases),
+            "based_on": _public_source(process),
+            "copy_counties": [] if is_preview else copy_target_counties(request.user, process),
         },
+    )
+
+
+COPY_FORBIDDEN_TEXT = _("Only an editor or a publisher of a county can copy a model into it.")
+
+
+@require_http_methods(["GET", "POST"])
+def process_copy_view(request, slug):
+    """ "Use this model": copy a published description as a draft of a county the user edits."""
+    source = get_object_or_404(ProcessDescription.objects.published().in_published_form(), slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), login_url=reverse("admin:login"))
+    counties = copy_target_counties(request.user, source)
+    error, status = None, 200
+    if request.method == "POST":
+        county = next((c for c in counties if str(c.pk) == request.POST.get("county")), None)
+        try:
+            if county is None:
+                raise PermissionDenied(COPY_FORBIDDEN_TEXT)
+            copy = process_copy(source=source, county=county, user=request.user)
+        except PermissionDenied as refusal:
+            error, status = str(refusal), 403
+        except ValidationError as refusal:
+            error, status = " ".join(refusal.messages), 400
+        else:
+            return HttpResponseRedirect(reverse("admin:processes_processdescription_change", args=[copy.pk]))
+    elif not counties:
+        error, status = str(COPY_FORBIDDEN_TEXT), 403
+    return render(
+        request,
+        "processes/process_copy.html",
+        {"process": source, "copy_counties": counties, "error": error},
+        status=status,
     )
 
 
@@ -245,7 +351,9 @@ def module_detail(request, code):
         .with_public_current_phase()
         .order_by("county__code", "service_area__name_fi")
     )
-    processes = ProcessDescription.objects.published().filter(modules=module).select_related("county")
+    processes = (
+        ProcessDescription.objects.published().in_published_form().filter(modules=module).select_related("county")
+    )
     return render(
         request,
         "processes/module_detail.html",

@@ -24,13 +24,13 @@ class WellbeingCountyAdmin(CountyScopedAdminMixin, ImportExportModelAdmin, Simpl
     search_fields = ["code", "name_fi", "name_sv", "name_en", "brand"]
     list_filter = ["population_year"]
     ordering = ["code"]
-    filter_horizontal = ["editors"]
+    filter_horizontal = ["editors", "publishers"]
     inlines = [ServiceAreaInline]
     fieldsets = [
         (None, {"fields": ["code", "slug", "brand"]}),
         (_("Names"), {"fields": ["name_fi", "name_sv", "name_en"]}),
         (_("Population"), {"fields": ["population", "population_year"]}),
-        (_("Editors"), {"fields": ["editors"]}),
+        (_("Editors"), {"fields": ["editors", "publishers"]}),
     ]
 
     def get_queryset(self, request):
@@ -49,7 +49,17 @@ class WellbeingCountyAdmin(CountyScopedAdminMixin, ImportExportModelAdmin, Simpl
         # Only superusers decide who edits a county and what its official identity is.
         if request.user.is_superuser:
             return []
-        return ["code", "slug", "name_fi", "name_sv", "name_en", "population", "population_year", "editors"]
+        return [
+            "code",
+            "slug",
+            "name_fi",
+            "name_sv",
+            "name_en",
+            "population",
+            "population_year",
+            "editors",
+            "publishers",
+        ]
 
 
 @admin.register(Municipality)

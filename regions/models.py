@@ -1,20 +1,33 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.translation import TranslatedNameModel
+from regions.permissions import NATIONAL_ADMIN_GROUP
 
 
 class WellbeingCountyQuerySet(models.QuerySet):
     def editable_by(self, user):
-        """Counties whose data the user may change: all for a superuser, else the user's own."""
+        """Counties whose data the user may change: all for a superuser or national admin, else their own.
+
+        A county's own are those it lists the user among its editors or its publishers.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:
+        if user.is_superuser or user.groups.filter(name=NATIONAL_ADMIN_GROUP).exists():
             return self
-        return self.filter(editors=user)
+        return self.filter(Q(editors=user) | Q(publishers=user)).distinct()
+
+    def publishable_by(self, user):
+        """Counties whose descriptions the user may publish, send back or archive."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.groups.filter(name=NATIONAL_ADMIN_GROUP).exists():
+            return self
+        return self.filter(publishers=user)
 
 
 class WellbeingCounty(TranslatedNameModel):
@@ -47,8 +60,18 @@ class WellbeingCounty(TranslatedNameModel):
         related_name="editable_counties",
         help_text=_("Main users who may edit this county's service areas, rollouts, processes and statistics."),
     )
+    publishers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publishers"),
+        blank=True,
+        related_name="publishable_counties",
+        help_text=_(
+            "Users who review this county's process descriptions: they publish them, send them back with a comment "
+            "or archive them. A publisher may also edit the county's data."
+        ),
+    )
 
-    history = HistoricalRecords(excluded_fields=["editors"])
+    history = HistoricalRecords(excluded_fields=["editors", "publishers"])
     objects = WellbeingCountyQuerySet.as_manager()
 
     class Meta:

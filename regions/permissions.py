@@ -1,9 +1,16 @@
-"""The editor-group permission policy: the model permissions a county's main users need.
+"""The groups' permission policies: the model permissions a county's main users and the national admins need.
 
 `EDITOR_PERMISSIONS` is the policy as data; `editor_group_ensure()` makes the group
 `County editors` hold exactly those permissions. Which rows an editor may touch is a
 separate rule, `regions.scoping`: the group says what kinds of data, the county's
-`editors` say whose.
+`editors` and `publishers` say whose. A county's publishers hold the same model
+permissions (they are in the same group); being listed as a county's publisher is what
+lets them publish, send back and archive (`regions.scoping.can_publish_county`).
+
+`NATIONAL_ADMIN_GROUP` is the national administrators: its members act on every county as
+editors and publishers at once, without being superusers (national reference data and
+who edits which county stay with superusers). `NATIONAL_ADMIN_PERMISSIONS` is their policy,
+held exactly by `national_admin_group_ensure()`.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -35,6 +42,8 @@ EDITOR_PERMISSIONS = [
     ("processes", "add_processattachment"),
     ("processes", "change_processattachment"),
     ("processes", "delete_processattachment"),
+    ("processes", "view_publicationtransition"),
+    ("processes", "view_publishedversion"),
     ("processes", "view_rollout"),
     ("processes", "add_rollout"),
     ("processes", "change_rollout"),
@@ -49,8 +58,23 @@ EDITOR_PERMISSIONS = [
 
 def editor_group_ensure() -> Group:
     """The group that gives a county's main users their model permissions."""
-    group, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
-    wanted_codes = set(EDITOR_PERMISSIONS)
+    return _group_with_exactly(EDITOR_GROUP, EDITOR_PERMISSIONS)
+
+
+NATIONAL_ADMIN_GROUP = "National administrators"
+NATIONAL_ADMIN_PERMISSIONS = [
+    *EDITOR_PERMISSIONS,
+    ("regions", "view_municipality"),
+    ("regions", "delete_servicearea"),
+    ("processes", "delete_processdescription"),
+    ("processes", "delete_rollout"),
+    ("metrics", "delete_usagestatistic"),
+]
+
+
+def _group_with_exactly(name: str, codes) -> Group:
+    group, _ = Group.objects.get_or_create(name=name)
+    wanted_codes = set(codes)
     wanted = [
         permission
         for permission in Permission.objects.filter(
@@ -61,3 +85,8 @@ def editor_group_ensure() -> Group:
     ]
     group.permissions.set(wanted)
     return group
+
+
+def national_admin_group_ensure() -> Group:
+    """The group whose members see and do everything a county's editors and publishers do, in every county."""
+    return _group_with_exactly(NATIONAL_ADMIN_GROUP, NATIONAL_ADMIN_PERMISSIONS)

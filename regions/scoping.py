@@ -43,6 +43,22 @@ def can_edit_county(user, county_id) -> bool:
     return user.is_superuser or county_id in editable_county_ids(user)
 
 
+def publishable_county_ids(user) -> set[int]:
+    """Primary keys of the counties whose descriptions the user may publish (every county for a national admin)."""
+    cached = getattr(user, "_publishable_county_ids", None)
+    if cached is None:
+        cached = set(WellbeingCounty.objects.publishable_by(user).values_list("pk", flat=True))
+        user._publishable_county_ids = cached
+    return cached
+
+
+def can_publish_county(user, county_id) -> bool:
+    """Whether the user may publish, send back or archive the county's process descriptions."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or county_id in publishable_county_ids(user)
+
+
 class AdminScopeMixin:
     """What every admin of the project does with a row outside the user's scope."""
 

@@ -64,6 +64,9 @@ MODEL_URL_KINDS = {
     "import_file": "usage_upload",
     "import_confirm": "pending_usage_import",
     "import_cancel": "pending_usage_import",
+    "changes": "object",  # the reviewer's comparison with the last published version
+    "transition": "object",  # the review panel's buttons (POST only)
+    "copy": "copy_model",  # "use this model": published guides of every county, copied into one's own
 }
 # Unnamed model URLs, by their route.
 UNNAMED_MODEL_ROUTES = {"<path:object_id>/": "object_redirect"}
@@ -592,6 +595,29 @@ def test_another_users_pending_import_cannot_be_confirmed_or_cancelled(world, ed
     assert posted.status_code in REFUSED
     assert PendingUsageImport.objects.filter(pk=pending.pk).exists()
     assert _statistics_of("14") == before
+
+
+# --- "use this model": copying a published description ------------------------------------------------
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("copy_model"))
+def test_copies_come_only_from_published_guides_and_go_only_into_the_editors_county(world, editor_client, model, name):
+    url = reverse(f"admin:{name}")
+    published_elsewhere = ProcessDescription.objects.published().exclude(county=world.own_county).first()
+    lapland_draft = ProcessDescription.objects.get(county__code="21", status=PublicationStatus.DRAFT)
+    foreign_county = WellbeingCounty.objects.get(code="21")
+    before = ProcessDescription.objects.count()
+
+    listed = editor_client.get(url)
+    copied_draft = editor_client.post(url, {"source": lapland_draft.pk, "county": world.own_county.pk})
+    copied_elsewhere = editor_client.post(url, {"source": published_elsewhere.pk, "county": foreign_county.pk})
+
+    assert listed.status_code == HTTPStatus.OK
+    offered = {source.pk for source in listed.context["sources"]}
+    assert offered == set(ProcessDescription.objects.published().values_list("pk", flat=True))
+    assert {county.pk for county in listed.context["counties"]} == {world.own_county.pk}
+    assert copied_draft.status_code == copied_elsewhere.status_code == HTTPStatus.OK
+    assert ProcessDescription.objects.count() == before
 
 
 # --- the site's own URLs ------------------------------------------------------------------------------

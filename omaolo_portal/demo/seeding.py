@@ -5,23 +5,48 @@ from django.db import transaction
 
 from omaolo_portal.demo.content import PHASE_TEMPLATE, PROCESSES, ROLLOUTS, SERVICE_AREAS
 from omaolo_portal.demo.statistics import demo_statistics_seed
-from processes.models import ContentModule, Phase, ProcessDescription, ProcessLink, Rollout, Step
+from processes.models import (
+    ContentModule,
+    Phase,
+    ProcessDescription,
+    ProcessLink,
+    PublicationStatus,
+    PublicationTransition,
+    PublishedVersion,
+    ResponsibleRole,
+    Rollout,
+    Step,
+)
+from processes.publishing import process_snapshot
 from regions.models import ServiceArea, WellbeingCounty
-from regions.permissions import editor_group_ensure
+from regions.permissions import editor_group_ensure, national_admin_group_ensure
 
 DEMO_USERS = [
-    # (username, password, county code or None for a superuser)
-    ("admin", "admin", None),
-    ("paijat-hame", "paijat-hame", "09"),
+    # (username, password, county code or None for a superuser, role in the county)
+    ("admin", "admin", None, None),
+    ("paijat-hame", "paijat-hame", "09", "editor"),
+    ("paijat-hame-julkaisija", "paijat-hame-julkaisija", "09", "publisher"),
 ]
+# The Päijät-Häme guide's revision waiting for its publisher: what the demo changes after publishing it.
+DEMO_REVISION_SLUG = "omaolo-kayttoonoton-vaiheet-paijat-hame"
+DEMO_REVISION_TIPS = (
+    " Esimerkki tarkastettavana olevasta muutoksesta: kerää ammattilaisten palaute jokaisen pilotin jälkeen."
+)
+DEMO_REVISION_STEP = {
+    "title": "Kerää ammattilaisten palaute pilotista (esimerkki)",
+    "responsible_role": ResponsibleRole.MAIN_USER,
+    "estimated_days": 3,
+    "output": "Koonti palautteesta ja sovitut korjaukset",
+    "checklist": "Lyhyt kysely ammattilaisille\nPalautekeskustelu esihenkilöiden kanssa",
+}
 
 
 def demo_users_ensure() -> list[tuple[str, str]]:
-    """A demo superuser and a Päijät-Häme editor; returns (username, password) of each."""
+    """A demo superuser, a Päijät-Häme editor and its publisher; returns (username, password) of each."""
     user_model = get_user_model()
     group = editor_group_ensure()
     created = []
-    for username, password, county_code in DEMO_USERS:
+    for username, password, county_code, role in DEMO_USERS:
         user, was_created = user_model.objects.get_or_create(username=username)
         if was_created:
             user.set_password(password)
@@ -30,7 +55,8 @@ def demo_users_ensure() -> list[tuple[str, str]]:
         user.save()
         if county_code:
             user.groups.add(group)
-            WellbeingCounty.objects.get(code=county_code).editors.add(user)
+            county = WellbeingCounty.objects.get(code=county_code)
+            (county.publishers if role == "publisher" else county.editors).add(user)
         created.append((username, password))
     return created
 
@@ -73,8 +99,9 @@ def _process_seed(spec) -> ProcessDescription:
         phase = Phase.objects.create(
             process=process, order=phase_order, title=phase_spec["title"], goal=phase_spec["goal"]
         )
-        Step.objects.bulk_create(
-            Step(
+        # One by one, so that each step has the history an editor's conflicting save is compared with.
+        for step_order, step in enumerate(phase_spec["steps"], start=1):
+            Step.objects.create(
                 phase=phase,
                 order=step_order,
                 title=step["title"],
@@ -83,9 +110,44 @@ def _process_seed(spec) -> ProcessDescription:
                 output=step["output"],
                 checklist=step["checklist"],
             )
-            for step_order, step in enumerate(phase_spec["steps"], start=1)
-        )
+    if process.status == PublicationStatus.PUBLISHED:
+        _published_version_ensure(process)
+    if process.slug == DEMO_REVISION_SLUG:
+        _revision_in_review_seed(process)
     return process
+
+
+def _published_version_ensure(process: ProcessDescription) -> None:
+    """The published version and the review log of a demo description that the demo publishes as it is."""
+    process.refresh_from_db()
+    version = PublishedVersion.objects.create(
+        process=process, snapshot=process_snapshot(process), published_at=process.published_at
+    )
+    for from_status, to_status in [
+        (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW),
+        (PublicationStatus.IN_REVIEW, PublicationStatus.PUBLISHED),
+    ]:
+        PublicationTransition.objects.create(
+            process=process, from_status=from_status, to_status=to_status, created_at=process.published_at
+        )
+    ProcessDescription.objects.filter(pk=process.pk).update(published_version=version)
+
+
+def _revision_in_review_seed(process: ProcessDescription) -> None:
+    """A revision of the published guide waiting for review: the public still reads the published version."""
+    process.refresh_from_db()
+    modified_at = process.modified_at
+    process.tips += DEMO_REVISION_TIPS
+    process.status = PublicationStatus.IN_REVIEW
+    process.save()
+    ProcessDescription.objects.filter(pk=process.pk).update(modified_at=modified_at)
+    last_phase = process.phases.order_by("-order").first()
+    Step.objects.create(phase=last_phase, order=last_phase.steps.count() + 1, **DEMO_REVISION_STEP)
+    for from_status, to_status in [
+        (PublicationStatus.PUBLISHED, PublicationStatus.DRAFT),
+        (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW),
+    ]:
+        PublicationTransition.objects.create(process=process, from_status=from_status, to_status=to_status)
 
 
 def _rollouts_seed(processes: dict[str, ProcessDescription]):
@@ -123,5 +185,6 @@ def demo_seed(*, with_users: bool) -> dict:
     _rollouts_seed(processes)
     statistics_created = demo_statistics_seed()
     editor_group_ensure()
+    national_admin_group_ensure()
     users = demo_users_ensure() if with_users else []
     return {"processes": len(processes), "statistics_created": statistics_created, "users": users}

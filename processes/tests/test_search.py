@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from processes.models import ProcessDescription, ResponsibleRole
@@ -41,7 +41,9 @@ def other_guide():
 
 
 def titles(query) -> list[str]:
-    return list(ProcessDescription.objects.published().search(query).values_list("title", flat=True))
+    # Role labels are matched in the reader's language; earlier requests may have left another active.
+    with translation.override("fi"):
+        return list(ProcessDescription.objects.published().search(query).values_list("title", flat=True))
 
 
 class TestWhatTheSearchReaches:

@@ -4,7 +4,8 @@ Usage: python manage.py load_reference_data
 
 Creates or updates the wellbeing services counties (counties.csv), the Omaolo
 content catalogue (omaolo_modules.csv), the usage metrics (metrics.csv) and the
-`County editors` group with the permissions of `regions.permissions.EDITOR_PERMISSIONS`.
+`County editors` group with the permissions of `regions.permissions.EDITOR_PERMISSIONS`
+and the `National administrators` group with those of `NATIONAL_ADMIN_PERMISSIONS`.
 Running it again updates changed rows and never duplicates anything.
 """
 
@@ -13,7 +14,7 @@ from django.db import transaction
 
 from metrics.reference_data import metrics_load
 from processes.reference_data import content_modules_load
-from regions.permissions import editor_group_ensure
+from regions.permissions import editor_group_ensure, national_admin_group_ensure
 from regions.reference_data import counties_load
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 created, updated = load()
                 if options["verbosity"] >= 1:
                     self.stdout.write(f"{label}: {created} created, {updated} updated")
-            group = editor_group_ensure()
+            groups = [editor_group_ensure(), national_admin_group_ensure()]
         if options["verbosity"] >= 1:
-            self.stdout.write(f"group {group.name}: {group.permissions.count()} permissions")
+            for group in groups:
+                self.stdout.write(f"group {group.name}: {group.permissions.count()} permissions")

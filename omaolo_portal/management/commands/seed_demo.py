@@ -3,11 +3,12 @@
 Usage: python manage.py seed_demo [--no-users]
 
 Needs the reference data (`load_reference_data`) first. Creates three process
-descriptions with phases and steps (North Karelia, Päijät-Häme, a Lapland draft),
-service areas, rollouts (North Karelia's ended in June 2024) and a year of weekly
-and monthly usage figures. With DEBUG on it also creates a demo superuser and a
-Päijät-Häme editor; it never does so in production. Running it again creates only
-what is missing.
+descriptions with phases and steps (North Karelia's and Päijät-Häme's published, with
+their published versions and review log; Päijät-Häme's with a revision waiting in review;
+a Lapland draft), service areas, rollouts (North Karelia's ended in June 2024) and a year
+of weekly and monthly usage figures. With DEBUG on it also creates a demo superuser, a
+Päijät-Häme editor and a Päijät-Häme publisher; it never does so in production. Running
+it again creates only what is missing.
 """
 
 from django.conf import settings
@@ -22,7 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-users", action="store_true", help="Do not create the demo superuser and editor accounts."
+            "--no-users", action="store_true", help="Do not create the demo superuser, editor and publisher accounts."
         )
 
     def handle(self, *args, **options):
