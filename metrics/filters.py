@@ -133,3 +133,9 @@ class AdoptionForm(forms.Form):
                 data["module"] = first.code
         super().__init__(data, *args, **kwargs)
         self.fields["weeks"].help_text = str(ADOPTION_WEEKS_HELP).format(most=52)
+
+
+class GoLiveWeeksForm(forms.Form):
+    """How many weeks before and after each go-live the county page compares."""
+
+    weeks = forms.IntegerField(label=_("Weeks before and after go-live"), min_value=1, max_value=52, required=False)

@@ -36,11 +36,8 @@ class RolloutEvent:
         return f"{self.event}: {self.module}{where}"
 
 
-def rollout_events(*, county, module=None, period_type: str) -> list[RolloutEvent]:
-    """The pilot starts, go-lives and ends of a county's rollouts (of one content, when given), by date (one query)."""
-    rollouts = Rollout.objects.for_county(county).select_related("module", "service_area")
-    if module is not None:
-        rollouts = rollouts.filter(module=module)
+def events_of(rollouts, *, period_type: str) -> list[RolloutEvent]:
+    """The pilot starts, go-lives and ends of the rollouts (with module and service area selected), by date."""
     events = []
     for rollout in rollouts:
         area = rollout.service_area.name if rollout.service_area else ""
@@ -54,6 +51,14 @@ def rollout_events(*, county, module=None, period_type: str) -> list[RolloutEven
                     RolloutEvent(day, current_period_start(period_type, day), str(event), rollout.module.name, area)
                 )
     return sorted(events, key=lambda event: (event.date, event.text))
+
+
+def rollout_events(*, county, module=None, period_type: str) -> list[RolloutEvent]:
+    """The rollout events of a county (of one content, when given), by date (one query)."""
+    rollouts = Rollout.objects.for_county(county).select_related("module", "service_area")
+    if module is not None:
+        rollouts = rollouts.filter(module=module)
+    return events_of(rollouts, period_type=period_type)
 
 
 # --- before and after go-live -----------------------------------------------------------------
