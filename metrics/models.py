@@ -208,7 +208,11 @@ class UsageStatistic(models.Model):
                 name="usage_unique_per_county",
             ),
         ]
-        indexes = [models.Index(fields=["period_type", "period_start"], name="usage_period_idx")]
+        indexes = [
+            models.Index(fields=["period_type", "period_start"], name="usage_period_idx"),
+            # Every usage page filters by metric and period type and reads a range of periods.
+            models.Index(fields=["metric", "period_type", "period_start"], name="usage_metric_period_idx"),
+        ]
 
     def __str__(self):
         return f"{self.county_id}/{self.module_id}/{self.metric_id} {self.period_start}: {self.value}"
