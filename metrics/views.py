@@ -89,7 +89,7 @@ def statistics(request):
             if metric.is_distinct and any(total.parts_left_out for total in totals)
             else []
         ),
-        "events": [event for event in events if period_range and period_range.covers(event.date)],
+        "events": [event for event in events if period_range and period_range.covers(event.period_start)],
         "declining": trends.declining_usage(statistic_filter.qs, period_type=period_type),
         "export_query": request.GET.urlencode(),
     }
