@@ -39,6 +39,9 @@ def range_bound_parse(raw: str, period_type: str) -> datetime.date | str:
     return first_day
 
 
+ADOPTION_WEEKS_HELP = _("Weeks shown after the go-live week, from 1 to {most}.")
+
+
 class StatisticsForm(forms.Form):
     """Reads the range bounds the way import files write periods."""
 
@@ -95,3 +98,44 @@ class StatisticsFilter(django_filters.FilterSet):
 
     def filter_end(self, queryset, name, value):
         return queryset.filter(period_start__lte=value)
+
+
+class ComparisonFilter(StatisticsFilter):
+    """The statistics filters without the county: the comparison shows every county."""
+
+    class Meta(StatisticsFilter.Meta):
+        fields = ["module", "metric", "period_type"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.filters["county"]
+        self.form.fields.pop("county", None)
+
+
+class AdoptionForm(forms.Form):
+    """The adoption view's choices: a content (required), a metric and how many weeks after go-live."""
+
+    module = forms.ModelChoiceField(
+        label=_("Omaolo content"), queryset=ContentModule.objects.all(), to_field_name="code", empty_label=None
+    )
+    metric = forms.ModelChoiceField(
+        label=_("Metric"), queryset=Metric.objects.all(), to_field_name="code", empty_label=None
+    )
+    weeks = forms.IntegerField(label=_("Weeks after go-live"), min_value=1, max_value=52, required=False)
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("metric"):
+            data["metric"] = DEFAULT_METRIC
+        if not data.get("module"):
+            first = ContentModule.objects.filter(rollouts__go_live__isnull=False).order_by("code").first()
+            if first is not None:
+                data["module"] = first.code
+        super().__init__(data, *args, **kwargs)
+        self.fields["weeks"].help_text = str(ADOPTION_WEEKS_HELP).format(most=52)
+
+
+class GoLiveWeeksForm(forms.Form):
+    """How many weeks before and after each go-live the county page compares."""
+
+    weeks = forms.IntegerField(label=_("Weeks before and after go-live"), min_value=1, max_value=52, required=False)

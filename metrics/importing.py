@@ -41,6 +41,7 @@ from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport
 from metrics.parsing import (
     FILE_EMPTY,
     FILE_NO_DATA_ROWS,
+    RESPONSES_COLUMN,
     ImportIssue,
     ImportLimits,
     UnreadableFile,
@@ -283,6 +284,7 @@ class _Importer(RowValidator):
                 for issue in issues:
                     self.issue(issue)
             if header is not None:
+                staging.with_responses = RESPONSES_COLUMN in header.indexes
                 staging.load(self.valid_rows(header, records))
                 if not self.rows_read and not self.error_count:
                     self.issue(ImportIssue(2, None, str(FILE_NO_DATA_ROWS)))
@@ -324,7 +326,7 @@ class _Importer(RowValidator):
                 old_value=old_value,
                 new_value=new_value,
             )
-            for line, county_id, area_id, module_id, metric_id, period_type, period_start, new_value, old_value in (
+            for line, county_id, area_id, module_id, metric_id, period_type, period_start, new_value, _, old_value in (
                 staging.sample(size)
             )
         ]

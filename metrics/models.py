@@ -12,6 +12,14 @@ from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 
 
+class MetricKind(models.TextChoices):
+    """What a metric counts, which decides how its figures are added up on every page and export."""
+
+    ADDITIVE = "additive", _("additive count")
+    DISTINCT = "distinct", _("distinct count")
+    SCORE = "score", _("score")
+
+
 class Metric(TranslatedNameModel):
     """A usage measure, such as assessments started. Statistics files name it by code."""
 
@@ -24,6 +32,23 @@ class Metric(TranslatedNameModel):
     description_fi = models.TextField(_("description in Finnish"), blank=True)
     description_sv = models.TextField(_("description in Swedish"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=MetricKind,
+        default=MetricKind.ADDITIVE,
+        help_text=_(
+            "An additive count (assessments started) is summed over periods and service areas; "
+            "a distinct count (users) is shown per period and never summed; "
+            "a score (feedback) is a mean weighted by the number of responses."
+        ),
+    )
+    scale_min = models.PositiveSmallIntegerField(
+        _("lowest score"), null=True, blank=True, help_text=_("For a score: the lowest value of its scale, e.g. 1.")
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        _("highest score"), null=True, blank=True, help_text=_("For a score: the highest value of its scale, e.g. 5.")
+    )
 
     history = HistoricalRecords()
 
@@ -35,6 +60,14 @@ class Metric(TranslatedNameModel):
     @property
     def description(self) -> str:
         return translated_value(self, "description")
+
+    @property
+    def is_score(self) -> bool:
+        return self.kind == MetricKind.SCORE
+
+    @property
+    def is_distinct(self) -> bool:
+        return self.kind == MetricKind.DISTINCT
 
 
 class PeriodType(models.TextChoices):
@@ -138,6 +171,12 @@ class UsageStatistic(models.Model):
         _("period start"), help_text=_("The Monday of the ISO week, or the first day of the month.")
     )
     value = models.BigIntegerField(_("value"))
+    responses = models.PositiveIntegerField(
+        _("responses"),
+        null=True,
+        blank=True,
+        help_text=_("For a score: how many answers the value is the mean of; it weighs the value in every mean."),
+    )
     import_batch = models.ForeignKey(
         ImportBatch,
         verbose_name=_("import batch"),
@@ -171,7 +210,11 @@ class UsageStatistic(models.Model):
                 name="usage_unique_per_county",
             ),
         ]
-        indexes = [models.Index(fields=["period_type", "period_start"], name="usage_period_idx")]
+        indexes = [
+            models.Index(fields=["period_type", "period_start"], name="usage_period_idx"),
+            # Every usage page filters by metric and period type and reads a range of periods.
+            models.Index(fields=["metric", "period_type", "period_start"], name="usage_metric_period_idx"),
+        ]
 
     def __str__(self):
         return f"{self.county_id}/{self.module_id}/{self.metric_id} {self.period_start}: {self.value}"

@@ -47,6 +47,8 @@ TOO_MANY_COLUMNS = _(
 # spaces and hyphens read as underscores).
 COLUMNS = ("county", "service_area", "module", "metric", "period_type", "period", "value")
 REQUIRED_COLUMNS = ("county", "module", "metric", "period_type", "period", "value")
+# Optional: how many answers a score's value is the mean of. A file without it imports as before.
+RESPONSES_COLUMN = "responses"
 HEADER_ALIASES = {
     "county": "county",
     "hyvinvointialue": "county",
@@ -67,6 +69,10 @@ HEADER_ALIASES = {
     "value": "value",
     "määrä": "value",
     "maara": "value",
+    "responses": "responses",
+    "vastauksia": "responses",
+    "vastaukset": "responses",
+    "svar": "responses",
 }
 
 MAX_VALUE = 2**63 - 1

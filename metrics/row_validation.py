@@ -15,6 +15,7 @@ from metrics.import_references import remember
 from metrics.parsing import (
     CELL_WITHOUT_HEADER,
     MISSING_CELL,
+    RESPONSES_COLUMN,
     Header,
     ImportIssue,
     ImportLimits,
@@ -35,6 +36,7 @@ UNKNOWN_MODULE = _("Unknown content “{value}”.")
 UNKNOWN_METRIC = _("Unknown metric “{value}”.")
 CLOSEST_CODE_HINT = _("The closest known code is “{code}”.")
 FOREIGN_COUNTY = _("You may import statistics only of your own county, not of county {county}.")
+RESPONSES_TOO_LARGE = _("The number of responses “{value}” is too large.")
 DUPLICATE_ROW = _("This row repeats the county, service area, content, metric and period of line {line}.")
 
 # Errors kept in full (the rest are only counted), so a hopeless file cannot fill memory.
@@ -42,6 +44,8 @@ MAX_REPORTED_ERRORS = 1000
 PROGRESS_EVERY = 50_000
 # A value of fewer digits is below 2**63 and read on the fast path.
 MAX_VALUE_DIGITS = 19
+# The largest number of responses a row may give (the column is a 32-bit integer).
+MAX_RESPONSES = 2**31 - 1
 
 
 class RowValidator:
@@ -78,6 +82,8 @@ class RowValidator:
             header.indexes[name] for name in ("county", "module", "metric", "period_type", "period", "value")
         )
         area_at = header.indexes.get("service_area")
+        responses_at = header.indexes.get(RESPONSES_COLUMN)
+        responses = None
         county_of, module_of, metric_of = refs.county_cache.get, refs.module_cache.get, refs.metric_cache.get
         period_type_of, area_of = refs.period_type_cache.get, refs.area_cache.get
         period_of = {period_type: cache.get for period_type, cache in refs.period_caches.items()}
@@ -111,6 +117,8 @@ class RowValidator:
                     value = int(value_text)
                 else:
                     value = self._resolve_value(line, cells)
+                if responses_at is not None:
+                    responses = self._responses(line, cells[responses_at], responses_at)
                 rows_read += 1
                 if self.progress is not None and not rows_read % PROGRESS_EVERY:
                     self.progress(rows_read)
@@ -123,7 +131,7 @@ class RowValidator:
                     self.rejected_rows += 1
                     self.error(line, None, DUPLICATE_ROW.format(line=first_line))
                 elif not self.error_count:
-                    yield (line, county, area or None, module, metric, period_type, period_start, value)
+                    yield (line, county, area or None, module, metric, period_type, period_start, value, responses)
         finally:
             # Also when the file is refused half-way: the batch tells how far it was read.
             self.rows_read = rows_read
@@ -249,6 +257,21 @@ class RowValidator:
             self.error(line, index, value)
             return None
         return value
+
+    def _responses(self, line, raw, index) -> int | None:
+        """The number of responses of a row's score; None when the cell is empty."""
+        if raw.isdigit() and raw.isascii() and len(raw) < 10:
+            return int(raw)
+        if not raw.strip():
+            return None
+        responses = value_parse(raw)
+        if isinstance(responses, str):
+            self.error(line, index, responses)
+            return None
+        if responses > MAX_RESPONSES:
+            self.error(line, index, RESPONSES_TOO_LARGE.format(value=quoted(raw.strip())))
+            return None
+        return responses
 
     def _failed_before(self, line, index, kind, key) -> bool:
         """Report the error this cell text already had, if any, without working it out again."""

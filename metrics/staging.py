@@ -17,7 +17,7 @@ from django.conf import settings
 from metrics.models import UsageStatistic
 
 STAGING_TABLE = "usage_import_staging"
-STAGING_COLUMNS = "line, county_id, service_area_id, module_id, metric_id, period_type, period_start, value"
+STAGING_COLUMNS = "line, county_id, service_area_id, module_id, metric_id, period_type, period_start, value, responses"
 ANALYZE_AFTER_ROWS = 10_000
 
 
@@ -54,6 +54,17 @@ class Staging:
     def __init__(self, conn):
         self.conn = conn
         self.table = UsageStatistic._meta.db_table
+        # A file without a responses column leaves the stored responses as they are.
+        self.with_responses = False
+
+    def _changed(self) -> str:
+        """Condition of a stored row t that the staging row s changes."""
+        if self.with_responses:
+            return "(t.value <> s.value OR t.responses IS DISTINCT FROM s.responses)"
+        return "t.value <> s.value"
+
+    def _set_responses(self) -> str:
+        return ", responses = s.responses" if self.with_responses else ""
 
     def execute(self, sql, params=()):
         with self.conn.cursor() as cursor:
@@ -88,16 +99,17 @@ class Staging:
         updated = created = 0
         for with_area in (False, True):
             updated += self.execute(
-                f"UPDATE {table} AS t SET value = s.value, import_batch_id = %s"  # noqa: S608 (identifiers are constants)
-                f" FROM {STAGING_TABLE} AS s WHERE {_key_match(with_area)} AND t.value <> s.value",
+                f"UPDATE {table} AS t SET value = s.value{self._set_responses()}, import_batch_id = %s"  # noqa: S608 (identifiers are constants)
+                f" FROM {STAGING_TABLE} AS s WHERE {_key_match(with_area)} AND {self._changed()}",
                 [batch_id],
             )
         for with_area in (False, True):
             created += self.execute(
                 f"INSERT INTO {table}"  # noqa: S608 (identifiers are constants)
-                " (county_id, service_area_id, module_id, metric_id, period_type, period_start, value, import_batch_id)"
+                " (county_id, service_area_id, module_id, metric_id, period_type, period_start, value, responses,"
+                " import_batch_id)"
                 " SELECT s.county_id, s.service_area_id, s.module_id, s.metric_id, s.period_type, s.period_start,"
-                f" s.value, %s FROM {STAGING_TABLE} AS s WHERE {_area_filter(with_area)}"
+                f" s.value, s.responses, %s FROM {STAGING_TABLE} AS s WHERE {_area_filter(with_area)}"
                 f" {self.insert_new_only(with_area)}",
                 [batch_id],
             )
@@ -118,7 +130,7 @@ class Staging:
         for with_area in (False, True):
             updated += self.fetch(
                 f"SELECT COUNT(*) FROM {STAGING_TABLE} AS s JOIN {table} AS t"  # noqa: S608 (identifiers are constants)
-                f" ON {_key_match(with_area)} WHERE t.value <> s.value"
+                f" ON {_key_match(with_area)} WHERE {self._changed()}"
             )[0][0]
             created += self.fetch(
                 f"SELECT COUNT(*) FROM {STAGING_TABLE} AS s WHERE {_area_filter(with_area)}"  # noqa: S608 (identifiers are constants)
@@ -133,7 +145,7 @@ class Staging:
         for with_area in (False, True):
             rows += self.fetch(
                 f"SELECT s.{', s.'.join(STAGING_COLUMNS.split(', '))}, t.value FROM {STAGING_TABLE} AS s"  # noqa: S608 (identifiers are constants)
-                f" JOIN {table} AS t ON {_key_match(with_area)} WHERE t.value <> s.value LIMIT %s",
+                f" JOIN {table} AS t ON {_key_match(with_area)} WHERE {self._changed()} LIMIT %s",
                 [size],
             )
             rows += self.fetch(
@@ -148,7 +160,8 @@ class Staging:
 class PostgresStaging(Staging):
     create_sql = (
         f"CREATE TEMPORARY TABLE {STAGING_TABLE} (line integer, county_id bigint, service_area_id bigint,"
-        " module_id bigint, metric_id bigint, period_type varchar(5), period_start date, value bigint)"
+        " module_id bigint, metric_id bigint, period_type varchar(5), period_start date, value bigint,"
+        " responses integer)"
         " ON COMMIT DROP"
     )
 
@@ -200,12 +213,13 @@ class SqliteStaging(Staging):
     date_as_text = True
     create_sql = (
         f"CREATE TEMPORARY TABLE {STAGING_TABLE} (line integer, county_id integer, service_area_id integer,"
-        " module_id integer, metric_id integer, period_type text, period_start text, value integer)"
+        " module_id integer, metric_id integer, period_type text, period_start text, value integer,"
+        " responses integer)"
     )
 
     def load(self, rows):
         self.conn.ensure_connection()
         self.conn.connection.executemany(
-            f"INSERT INTO {STAGING_TABLE} ({STAGING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+            f"INSERT INTO {STAGING_TABLE} ({STAGING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
             rows,
         )

@@ -78,8 +78,11 @@ def declining_usage(
     return sorted(declines, key=lambda decline: decline.change_percent)
 
 
-def export_rows(statistics):
-    """The statistics as flat rows for CSV export, in a stable order, fetched in chunks."""
+def export_rows(statistics, *, responses: bool = False):
+    """The statistics as flat rows for export in the import format, in a stable order, fetched in chunks.
+
+    With `responses` (a score metric), each row ends with its number of responses (empty when unknown).
+    """
     rows = statistics.order_by(
         "county__code", "module__code", "metric__code", "period_type", "period_start"
     ).values_list(
@@ -90,6 +93,10 @@ def export_rows(statistics):
         "period_type",
         "period_start",
         "value",
+        "responses",
     )
-    for county, service_area, module, metric, period_type, period_start, value in rows.iterator(chunk_size=5000):
-        yield [county, service_area or "", module, metric, period_type, period_label(period_type, period_start), value]
+    for county, area, module, metric, period_type, period_start, value, answers in rows.iterator(chunk_size=5000):
+        row = [county, area or "", module, metric, period_type, period_label(period_type, period_start), value]
+        if responses:
+            row.append("" if answers is None else answers)
+        yield row

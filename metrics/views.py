@@ -1,24 +1,27 @@
 import csv
+import io
+from dataclasses import dataclass
 from http import HTTPStatus
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from common.spreadsheet import spreadsheet_safe
-from metrics import charts, periods, trends
-from metrics.filters import StatisticsFilter
+from metrics import aggregation, charts, rollout_effect, trends
+from metrics.aggregation import DEFAULT_PERIODS  # noqa: F401 (the page's default range, read by tests)
+from metrics.filters import AdoptionForm, ComparisonFilter, StatisticsFilter
 from metrics.models import UsageStatistic
-from metrics.parsing import COLUMNS
+from metrics.parsing import COLUMNS, RESPONSES_COLUMN
 
-# The latest periods drawn (and exported) when the reader gives no range.
-DEFAULT_PERIODS = {"week": 26, "month": 12}
 # An anonymous download is one bounded query: past this many rows the reader narrows the filters.
 MAX_EXPORT_ROWS = 100_000
 # Proxies and browsers may reuse a download this long; imports change the figures rarely.
 EXPORT_CACHE_SECONDS = 300
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 EXPORT_TOO_LARGE = _(
     "The selection has more than {limit} rows, too many to download at once. "
@@ -26,32 +29,22 @@ EXPORT_TOO_LARGE = _(
 )
 
 
-def _has_range(statistic_filter) -> bool:
+def _selection(statistic_filter):
+    """The filtered statistics, the chosen metric and the range the view shows (None when nothing matches)."""
     cleaned = statistic_filter.form.cleaned_data
-    return bool(cleaned.get("start") or cleaned.get("end"))
-
-
-def _default_start(period_type, latest):
-    """The first period shown when the reader gives no range: the latest DEFAULT_PERIODS periods up to `latest`."""
-    return periods.period_step_back(period_type, latest, DEFAULT_PERIODS[period_type] - 1)
-
-
-def _shown_statistics(statistic_filter):
-    """The filtered statistics of the chosen range, or of the latest periods when the reader gives no range."""
     selection = statistic_filter.qs
-    if _has_range(statistic_filter):
-        return selection
-    latest = selection.order_by("-period_start").values_list("period_start", flat=True).first()
-    if latest is None:
-        return selection
-    period_type = statistic_filter.form.cleaned_data["period_type"]
-    return selection.filter(period_start__gte=_default_start(period_type, latest))
+    period_range = aggregation.shown_range(
+        selection, period_type=cleaned["period_type"], start=cleaned.get("start"), end=cleaned.get("end")
+    )
+    if period_range is not None:
+        selection = aggregation.in_range(selection, period_range)
+    return selection, period_range
 
 
-def _statistics_page(request, statistic_filter, status=HTTPStatus.OK):
-    """The statistics page showing only the form and its errors."""
+def _statistics_page(request, statistic_filter, status=HTTPStatus.OK, template="metrics/statistics.html"):
+    """A page showing only the form and its errors."""
     context = {"filter": statistic_filter, "form": statistic_filter.form}
-    return render(request, "metrics/statistics.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
 def statistics(request):
@@ -59,19 +52,44 @@ def statistics(request):
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter)
-    period_type = statistic_filter.form.cleaned_data["period_type"]
-    totals = trends.totals_by_period(statistic_filter.qs, period_type=period_type)
-    if totals and not _has_range(statistic_filter):
-        start = _default_start(period_type, totals[-1].period_start)
-        totals = [total for total in totals if total.period_start >= start]
+    cleaned = statistic_filter.form.cleaned_data
+    metric, period_type, county, module = (
+        cleaned["metric"],
+        cleaned["period_type"],
+        cleaned["county"],
+        cleaned["module"],
+    )
+    shown, period_range = _selection(statistic_filter)
+    totals = []
+    if period_range is not None:
+        totals = aggregation.series(
+            shown,
+            metric=metric,
+            period_type=period_type,
+            today=timezone.localdate(),
+            population=county.population if county is not None else None,
+        )
+    events = []
+    if county is not None:
+        events = rollout_effect.rollout_events(county=county, module=module, period_type=period_type)
+    chart_events = [charts.ChartEvent(event.period_start, event.text) for event in events]
     context = {
         "filter": statistic_filter,
         "form": statistic_filter.form,
-        "metric": statistic_filter.form.cleaned_data["metric"],
+        "metric": metric,
+        "county": county,
         "period_type": period_type,
+        "period_range": period_range,
         "totals": totals,
-        "chart": charts.bar_chart(totals),
-        "range_total": sum(total.value for total in totals),
+        "per_residents": county is not None and bool(county.population) and not metric.is_score,
+        "chart": charts.bar_chart(totals, scale_max=metric.scale_max if metric.is_score else None, events=chart_events),
+        "range_figure": aggregation.range_figure(totals, kind=metric.kind),
+        "distinct_parts": (
+            aggregation.distinct_parts(shown, period_type=period_type)
+            if metric.is_distinct and any(total.parts_left_out for total in totals)
+            else []
+        ),
+        "events": [event for event in events if period_range and period_range.covers(event.period_start)],
         "declining": trends.declining_usage(statistic_filter.qs, period_type=period_type),
         "export_query": request.GET.urlencode(),
     }
@@ -83,22 +101,120 @@ class _Echo:
         return value
 
 
+def _export_rows(statistic_filter):
+    """The header and rows behind the page, or the page with an error when there are too many."""
+    shown, period_range = _selection(statistic_filter)
+    if period_range is None:
+        shown = shown.none()
+    # Counting through a LIMIT stops at the cap instead of scanning the whole selection.
+    if shown[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
+        limit = number_format(MAX_EXPORT_ROWS, force_grouping=True)
+        statistic_filter.form.add_error(None, str(EXPORT_TOO_LARGE).format(limit=limit))
+        return None, None
+    with_responses = statistic_filter.form.cleaned_data["metric"].is_score
+    header = [*COLUMNS, RESPONSES_COLUMN] if with_responses else list(COLUMNS)
+    rows = ([spreadsheet_safe(cell) for cell in row] for row in trends.export_rows(shown, responses=with_responses))
+    return header, rows
+
+
 def statistics_export(request):
     """The statistics the page shows as CSV in the import format, so a file can round-trip; at most MAX_EXPORT_ROWS."""
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    shown = _shown_statistics(statistic_filter)
-    # Counting through a LIMIT stops at the cap instead of scanning the whole selection.
-    if shown[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
-        limit = number_format(MAX_EXPORT_ROWS, force_grouping=True)
-        statistic_filter.form.add_error(None, str(EXPORT_TOO_LARGE).format(limit=limit))
+    header, rows = _export_rows(statistic_filter)
+    if header is None:
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
     writer = csv.writer(_Echo())
-    lines = (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in trends.export_rows(shown))
     response = StreamingHttpResponse(
-        (line for part in ([writer.writerow(COLUMNS)], lines) for line in part), content_type="text/csv; charset=utf-8"
+        (writer.writerow(row) for part in ([header], rows) for row in part), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="omaolo-usage.csv"'
     patch_cache_control(response, public=True, max_age=EXPORT_CACHE_SECONDS)
     return response
+
+
+def statistics_export_xlsx(request):
+    """The same rows as the CSV export, as an Excel workbook (written in write-only mode)."""
+    from openpyxl import Workbook
+
+    statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
+    if not statistic_filter.is_valid():
+        return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
+    header, rows = _export_rows(statistic_filter)
+    if header is None:
+        return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("usage")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="omaolo-usage.xlsx"'
+    patch_cache_control(response, public=True, max_age=EXPORT_CACHE_SECONDS)
+    return response
+
+
+def comparison(request):
+    """Every county ranked for one metric, content and range: absolute and per 1,000 residents."""
+    comparison_filter = ComparisonFilter(request.GET, queryset=UsageStatistic.objects.all())
+    if not comparison_filter.is_valid():
+        return _statistics_page(request, comparison_filter, template="metrics/comparison.html")
+    cleaned = comparison_filter.form.cleaned_data
+    shown, period_range = _selection(comparison_filter)
+    ranking = rollout_effect.county_ranking(
+        shown, metric=cleaned["metric"], module=cleaned["module"], period_range=period_range
+    )
+    context = {
+        "filter": comparison_filter,
+        "form": comparison_filter.form,
+        "metric": cleaned["metric"],
+        "module": cleaned["module"],
+        "period_type": cleaned["period_type"],
+        "period_range": period_range,
+        "ranking": ranking,
+        "chart": charts.ranking_chart(_ranking_rows(ranking, is_score=cleaned["metric"].is_score)),
+    }
+    return render(request, "metrics/comparison.html", context)
+
+
+@dataclass(frozen=True)
+class _ChartRow:
+    label: str
+    value: float | int
+
+
+def _ranking_rows(ranking, *, is_score: bool) -> list[_ChartRow]:
+    """What the comparison's bars show: a score's mean, a count per 1,000 residents."""
+    rows = []
+    for row in ranking.ranked:
+        value = row.figure.value if is_score else row.per_residents
+        if value is not None:
+            rows.append(_ChartRow(row.county.name, value))
+    return rows
+
+
+def adoption(request):
+    """The counties that took a content into use, aligned on weeks since go-live, per 1,000 residents."""
+    form = AdoptionForm(request.GET)
+    if not form.is_valid():
+        return render(request, "metrics/adoption.html", {"form": form})
+    metric, module = form.cleaned_data["metric"], form.cleaned_data["module"]
+    weeks_after = form.cleaned_data["weeks"] or rollout_effect.ADOPTION_WEEKS_AFTER
+    weeks = rollout_effect.go_live_weeks(rollout_effect.ADOPTION_WEEKS_BEFORE, weeks_after)
+    curves = rollout_effect.adoption_curves(
+        metric=metric, module=module, weeks_before=rollout_effect.ADOPTION_WEEKS_BEFORE, weeks_after=weeks_after
+    )
+    table = [(week, [curve.per_week.get(week) for curve in curves]) for week in weeks]
+    context = {
+        "form": form,
+        "metric": metric,
+        "module": module,
+        "curves": curves,
+        "weeks": weeks,
+        "table": table,
+        "chart": charts.line_chart(curves, weeks),
+    }
+    return render(request, "metrics/adoption.html", context)

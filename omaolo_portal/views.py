@@ -3,10 +3,13 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
-from metrics import charts, trends
-from metrics.filters import DEFAULT_METRIC
+from metrics import aggregation, charts, rollout_effect
+from metrics.filters import DEFAULT_METRIC, GoLiveWeeksForm
 from metrics.models import Metric, PeriodType, UsageStatistic
+from metrics.periods import period_step_back
+from metrics.rollout_effect import DEFAULT_WEEKS_AROUND_GO_LIVE
 from processes.models import ProcessDescription, Rollout, RolloutStatus, county_rollout_counts
 from regions.models import WellbeingCounty
 
@@ -67,12 +70,22 @@ def county_detail(request, code):
         .select_related("county")
         .order_by("-modified_at")
     )
+    rollouts = list(rollouts)
     usage_metric = Metric.objects.filter(code=DEFAULT_METRIC).first()
-    usage = []
+    weeks_form = GoLiveWeeksForm(request.GET)
+    weeks = weeks_form.cleaned_data["weeks"] if weeks_form.is_valid() and weeks_form.cleaned_data["weeks"] else None
+    usage, effects = [], []
     if usage_metric is not None:
-        usage = trends.totals_by_period(
-            UsageStatistic.objects.for_county(county).filter(metric=usage_metric), period_type=PeriodType.MONTH
-        )[-USAGE_MONTHS_SHOWN:]
+        usage = _monthly_usage(county, usage_metric)
+        effects = rollout_effect.go_live_effects(
+            county=county, metric=usage_metric, rollouts=rollouts, weeks=weeks or DEFAULT_WEEKS_AROUND_GO_LIVE
+        )
+    months = {figure.period_start for figure in usage}
+    events = [
+        event
+        for event in rollout_effect.events_of(rollouts, period_type=PeriodType.MONTH)
+        if event.period_start in months
+    ]
     return render(
         request,
         "county_detail.html",
@@ -84,6 +97,28 @@ def county_detail(request, code):
             "statistics_url": f"{reverse('metrics:statistics')}?county={county.code}",
             "usage_metric": usage_metric,
             "usage": usage,
-            "usage_chart": charts.bar_chart(usage),
+            "usage_chart": charts.bar_chart(
+                usage, events=[charts.ChartEvent(event.period_start, event.text) for event in events]
+            ),
+            "events": events,
+            "effects": effects,
+            "weeks_form": weeks_form,
+            "weeks": weeks or DEFAULT_WEEKS_AROUND_GO_LIVE,
         },
+    )
+
+
+def _monthly_usage(county, metric):
+    """The county's last USAGE_MONTHS_SHOWN months of the metric, totalled by the aggregation rules (two queries)."""
+    statistics = UsageStatistic.objects.for_county(county).filter(metric=metric, period_type=PeriodType.MONTH)
+    last = aggregation.latest_period(statistics)
+    if last is None:
+        return []
+    first = period_step_back(PeriodType.MONTH, last, USAGE_MONTHS_SHOWN - 1)
+    return aggregation.series(
+        statistics.filter(period_start__gte=first),
+        metric=metric,
+        period_type=PeriodType.MONTH,
+        today=timezone.localdate(),
+        population=county.population,
     )

@@ -22,7 +22,7 @@ def portal(request):
         ("/fi/", 2),
         ("/fi/processes/", 4),
         ("/fi/processes/kayttoonotto/", 6),
-        ("/fi/counties/12/", 6),
+        ("/fi/counties/12/", 8),
         ("/fi/counties/", 1),
         ("/fi/modules/", 1),
         ("/fi/accessibility/", 0),

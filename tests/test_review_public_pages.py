@@ -93,8 +93,8 @@ def test_an_archived_revision_is_gone_from_the_public(client, revised, editor):
         # The same bounds as tests/test_query_counts.py: the published form costs no extra query.
         ("/fi/", 2),
         ("/fi/processes/", 4),
-        ("/fi/processes/kayttoonotto/", 5),
-        ("/fi/counties/12/", 6),
+        ("/fi/processes/kayttoonotto/", 6),
+        ("/fi/counties/12/", 8),
     ],
 )
 def test_pages_of_a_revised_guide_keep_their_query_bounds(

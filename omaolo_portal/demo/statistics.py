@@ -21,6 +21,11 @@ METRIC_FUNNEL = {
     "users": 0.95,
 }
 
+# Feedback scores (on the metrics' scale 1 to 5) and the share of the period's started
+# assessments that answered the feedback question.
+FEEDBACK_RESPONSE_SHARE = {"customer_feedback": 0.05, "professional_feedback": 0.02}
+FEEDBACK_SCORES = (3, 4, 4, 4, 5)
+
 
 def _mondays(first: datetime.date, last: datetime.date):
     day = first - datetime.timedelta(days=first.weekday())
@@ -49,7 +54,9 @@ def _window(rollout: Rollout) -> tuple[datetime.date, datetime.date] | None:
 
 def demo_statistics_seed() -> int:
     """Create the missing demo figures for rollouts in use or ended; returns how many were created."""
-    metrics = {metric.code: metric for metric in Metric.objects.filter(code__in=METRIC_FUNNEL)}
+    metrics = {
+        metric.code: metric for metric in Metric.objects.filter(code__in=[*METRIC_FUNNEL, *FEEDBACK_RESPONSE_SHARE])
+    }
     existing = set(
         UsageStatistic.objects.values_list(
             "county_id", "service_area_id", "module_id", "metric_id", "period_type", "period_start"
@@ -62,6 +69,8 @@ def demo_statistics_seed() -> int:
         if window is None:
             continue
         rng = random.Random(f"{rollout.county_id}-{rollout.module_id}-{rollout.service_area_id}")
+        # A generator of its own, so that the usage figures stay as they were before feedback was added.
+        feedback_rng = random.Random(f"feedback-{rollout.county_id}-{rollout.module_id}-{rollout.service_area_id}")
         base = rng.randint(40, 400)
         # Some contents decline towards the end of the window, as real ones do.
         slope = rng.choice([0.004, 0.002, -0.006])
@@ -74,7 +83,12 @@ def demo_statistics_seed() -> int:
             started = max(0, round(base * scale * (1 + slope * weeks_in) * rng.uniform(0.85, 1.15)))
             if drops and period_start >= drop_start:
                 started = round(started * 0.5)
-            for code, share in METRIC_FUNNEL.items():
+            figures = [(code, round(started * share), None) for code, share in METRIC_FUNNEL.items()]
+            figures += [
+                (code, feedback_rng.choice(FEEDBACK_SCORES), max(1, round(started * share)))
+                for code, share in FEEDBACK_RESPONSE_SHARE.items()
+            ]
+            for code, value, responses in figures:
                 metric = metrics.get(code)
                 if metric is None:
                     continue
@@ -97,7 +111,8 @@ def demo_statistics_seed() -> int:
                         metric=metric,
                         period_type=period_type,
                         period_start=period_start,
-                        value=round(started * share),
+                        value=value,
+                        responses=responses,
                     )
                 )
     UsageStatistic.objects.bulk_create(new_rows, batch_size=2000)
