@@ -54,12 +54,13 @@ def alerts_refresh(
         key = (decline.county.pk, decline.service_area.pk if decline.service_area else None, decline.module.pk)
         if (*key, True) in existing:
             continue
-        alert = existing.get((*key, False)) or UsageAlert(
-            county=decline.county,
-            service_area=decline.service_area,
-            module=decline.module,
-            metric=metric,
-            period_type=period_type,
+        alert = existing.get((*key, False)) or UsageAlert(period_type=period_type)
+        # The rows the rule already read: listing the alerts needs no query of its own.
+        alert.county, alert.service_area, alert.module, alert.metric = (
+            decline.county,
+            decline.service_area,
+            decline.module,
+            metric,
         )
         figures = {
             "window_end": windows.window_end,
