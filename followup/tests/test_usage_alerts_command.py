@@ -22,7 +22,9 @@ RULE_LINE = (
 def declining(refs):
     falling = [30, 30, 30, 30, 10, 10, 10, 10]
     weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=falling)
-    weekly(county=refs.north_karelia, service_area=refs.oral_health, module=refs.uti, metric=refs.started, values=falling)
+    weekly(
+        county=refs.north_karelia, service_area=refs.oral_health, module=refs.uti, metric=refs.started, values=falling
+    )
     weekly(county=refs.pirkanmaa, module=refs.sore_throat, metric=refs.started, values=[25, 25, 25, 25, 15, 15, 15, 15])
     return refs
 
