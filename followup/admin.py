@@ -122,6 +122,3 @@ class UsageAlertAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         action = FOLLOW_UP_ACTIONS.get(form.cleaned_data.get("follow_up"))
         if action is not None:
             action(alert=obj, user=request.user, note=form.cleaned_data["note"].strip())
-
-    def save_related(self, request, form, formsets, change):
-        """The log is written by the follow-up services only."""
