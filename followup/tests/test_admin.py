@@ -81,7 +81,8 @@ def test_a_follow_up_needs_a_note(refs, editor_client):
     alert = _alert(refs, refs.north_karelia, -40)
 
     response = editor_client.post(
-        reverse("admin:followup_usagealert_change", args=[alert.pk]), {**LOG_FORMSET, "follow_up": "resolved", "note": " "}
+        reverse("admin:followup_usagealert_change", args=[alert.pk]),
+        {**LOG_FORMSET, "follow_up": "resolved", "note": " "},
     )
 
     assert response.status_code == HTTPStatus.OK
