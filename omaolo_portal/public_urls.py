@@ -9,5 +9,6 @@ urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("counties/<str:code>/", views.county_detail, name="county_detail"),
     path("", include("processes.urls")),
+    path("", include("followup.urls")),
     path("", include("metrics.urls")),
 ]
