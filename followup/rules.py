@@ -154,8 +154,14 @@ def declines(
         )
         for row in falling
     ]
-    found.sort(key=lambda decline: (decline.change_percent, decline.county.code, decline.module.code))
+    found.sort(key=_steepest_first)
     return windows, found
+
+
+def _steepest_first(decline: Decline):
+    """Steepest fall first; then by county, content, and the whole county before its service areas."""
+    area = decline.service_area.code if decline.service_area else ""
+    return (decline.change_percent, decline.county.code, decline.module.code, area)
 
 
 RULE_TEXT = _(
