@@ -74,7 +74,7 @@ def test_months_are_compared_on_request(client, declining):
 
     assert response.status_code == HTTPStatus.OK
     assert response.context["declines"] == []
-    assert "No content&#x27;s use is declining now." in response.content.decode()
+    assert "<p>No content's use is declining now.</p>" in response.content.decode()
 
 
 def test_an_unknown_period_type_answers_400(client, refs):

@@ -20,6 +20,15 @@ RULE_LINE = (
 
 @pytest.fixture
 def declining(refs):
+    for row, name_en in [
+        (refs.north_karelia, "North Karelia"),
+        (refs.pirkanmaa, "Pirkanmaa"),
+        (refs.oral_health, "Oral health"),
+        (refs.uti, "Urinary tract infection"),
+        (refs.sore_throat, "Sore throat"),
+    ]:
+        row.name_en = name_en
+        row.save()
     falling = [30, 30, 30, 30, 10, 10, 10, 10]
     weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=falling)
     weekly(
@@ -31,7 +40,7 @@ def declining(refs):
 
 def _run(*args):
     out, err = StringIO(), StringIO()
-    call_command("usage_alerts", "--today", "2026-11-25", *args, stdout=out, stderr=err)
+    call_command("usage_alerts", "--today", "2026-11-25", "--language", "en", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -55,10 +64,9 @@ def test_the_text_list_states_the_rule_the_weeks_and_each_alert(declining):
     assert out.splitlines() == [
         RULE_LINE,
         "Compared: 2026-W40–2026-W43 against 2026-W44–2026-W47.",
-        "14 Pohjois-Karjalan hyvinvointialue: Virtsatietulehdus (virtsatietulehdus): 120 → 40 (-67 %) [open]",
-        "14 Pohjois-Karjalan hyvinvointialue / Suun terveydenhuolto: Virtsatietulehdus (virtsatietulehdus): "
-        "120 → 40 (-67 %) [open]",
-        "08 Pirkanmaan hyvinvointialue: Kurkkukipu (kurkkukipu): 100 → 60 (-40 %) [open]",
+        "14 North Karelia: Urinary tract infection (virtsatietulehdus): 120 → 40 (-67 %) [open]",
+        "14 North Karelia / Oral health: Urinary tract infection (virtsatietulehdus): 120 → 40 (-67 %) [open]",
+        "08 Pirkanmaa: Sore throat (kurkkukipu): 100 → 60 (-40 %) [open]",
     ]
 
 
@@ -82,17 +90,17 @@ def test_each_countys_editors_get_their_countys_alerts_only(declining, mailoutbo
 
     assert [(mail.subject, mail.to) for mail in mailoutbox] == [
         (
-            "Omaolo: usage of 1 content is declining in Pirkanmaan hyvinvointialue",
+            "Omaolo: usage of 1 content is declining in Pirkanmaa",
             ["pirha-paakayttaja@example.fi"],
         ),
         (
-            "Omaolo: usage of 2 contents is declining in Pohjois-Karjalan hyvinvointialue",
+            "Omaolo: usage of 2 contents is declining in North Karelia",
             ["siun-paakayttaja@example.fi", "siun-toinen@example.fi"],
         ),
     ]
     pirkanmaa_mail, north_karelia_mail = (mail.body for mail in mailoutbox)
-    assert "Kurkkukipu" in pirkanmaa_mail and "Virtsatietulehdus" not in pirkanmaa_mail
-    assert "Suun terveydenhuolto" in north_karelia_mail and "Kurkkukipu" not in north_karelia_mail
+    assert "Sore throat" in pirkanmaa_mail and "Urinary tract infection" not in pirkanmaa_mail
+    assert "Oral health" in north_karelia_mail and "Sore throat" not in north_karelia_mail
     assert RULE_LINE in north_karelia_mail
 
 

@@ -1,6 +1,7 @@
 """List the contents whose usage is declining, per county and service area, and email the counties' editors.
 
 Usage: python manage.py usage_alerts [--county CODE] [--period-type week|month] [--format text|csv] [--notify]
+                                     [--language fi|sv|en] [--today YYYY-MM-DD]
 
 Runs the decline rule (followup/rules.py) on the complete periods before today, creates or
 updates the alerts of the follow-up log, and prints the alerts of this window. Made for
@@ -12,7 +13,9 @@ something does, and exits non-zero with a message on stderr when an argument is 
 import csv
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from followup.reporting import CSV_COLUMNS, alert_csv_row, alerts_notify, alerts_text
@@ -43,11 +46,21 @@ class Command(BaseCommand):
             "--notify", action="store_true", help="Email each county's editors the alerts of their county."
         )
         parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="Language of the list and the emails (default: the portal's, Finnish).",
+        )
+        parser.add_argument(
             "--today",
             help="Compare the complete periods before this date (YYYY-MM-DD) instead of before today.",
         )
 
     def handle(self, *args, **options):
+        with translation.override(options["language"]):
+            self._report(options)
+
+    def _report(self, options):
         county = self._county(options["county"])
         today = self._today(options["today"])
         windows, alerts = alerts_refresh(period_type=options["period_type"], today=today, county=county)
