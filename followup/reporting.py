@@ -24,8 +24,6 @@ CSV_COLUMNS = [
     "change_percent",
     "status",
 ]
-MAIL_SUBJECT_ONE = "Omaolo: usage of {count} content is declining in {county}"
-MAIL_SUBJECT_MANY = "Omaolo: usage of {count} contents is declining in {county}"
 MAIL_FOOTER = _("Record what you do about each alert in the portal's admin: Declining usage follow-up → Usage alerts.")
 
 
@@ -75,9 +73,11 @@ def alerts_notify(*, alerts: list[UsageAlert], windows: DeclineWindows, rule: De
         if not recipients:
             continue
         county_alerts = by_county[county.pk]
-        subject = ngettext(MAIL_SUBJECT_ONE, MAIL_SUBJECT_MANY, len(county_alerts)).format(
-            count=len(county_alerts), county=county.name
-        )
+        subject = ngettext(
+            "Omaolo: usage of {count} content is declining in {county}",
+            "Omaolo: usage of {count} contents is declining in {county}",
+            len(county_alerts),
+        ).format(count=len(county_alerts), county=county.name)
         body = alerts_text(alerts=county_alerts, windows=windows, rule=rule) + f"\n\n{MAIL_FOOTER}\n"
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
     if not messages:
