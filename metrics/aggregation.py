@@ -162,14 +162,26 @@ def _figure(row: dict, kind: str) -> dict:
 
 
 def series(
-    statistics, *, metric: Metric, period_type: str, today: datetime.date, population: int | None = None
+    statistics,
+    *,
+    metric: Metric,
+    period_type: str,
+    today: datetime.date,
+    population: int | None = None,
+    within_area: bool = False,
 ) -> list[PeriodFigure]:
     """The figure of each period of the selection, oldest first (one grouped query).
 
-    `statistics` is already narrowed to the metric, period type and range.
+    `statistics` is already narrowed to the metric, period type and range. `within_area`:
+    it is narrowed to one service area, whose own rows are the figure (the county's row
+    of the same key is another series).
     """
     current = current_period_start(period_type, today)
-    rows = counted(statistics).values("period_start").annotate(**aggregates_for(metric.kind)).order_by("period_start")
+    if within_area:
+        aggregates = aggregates_for(MetricKind.ADDITIVE if metric.kind == MetricKind.DISTINCT else metric.kind)
+    else:
+        statistics, aggregates = counted(statistics), aggregates_for(metric.kind)
+    rows = statistics.values("period_start").annotate(**aggregates).order_by("period_start")
     return [
         PeriodFigure(
             **_figure(row, metric.kind),

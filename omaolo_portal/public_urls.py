@@ -10,5 +10,6 @@ urlpatterns = [
     path("counties/", views.county_list, name="county_list"),
     path("counties/<str:code>/", views.county_detail, name="county_detail"),
     path("", include("processes.urls")),
+    path("", include("followup.urls")),
     path("", include("metrics.urls")),
 ]

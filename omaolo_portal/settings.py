@@ -49,9 +49,14 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    # django-ninja: in INSTALLED_APPS its docs page loads Swagger UI from our own static
+    # files instead of a CDN, which the Content Security Policy forbids.
+    "ninja",
     "regions",
     "processes",
     "metrics",
+    "followup",
+    "api",
     "axes",
     # The project layer: pages and commands that compose the apps (home, county page, demo data).
     "omaolo_portal",
@@ -227,6 +232,26 @@ SECURE_CSP = {
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Seconds each /healthz check (database, cache) may take before it counts as failed.
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3)
+# --------------------------------------------------------------------------------------
+
+# --- Email (the usage_alerts command's --notify) --------------------------------------
+# EMAIL_URL in production, e.g. smtp+tls://user:password@smtp.example.fi:587; development
+# prints the messages on the console. Django 6.1's MAILERS replaces the EMAIL_* settings;
+# tests get the locmem backend from Django's test set-up.
+email_config = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+MAILERS = {"default": {"BACKEND": email_config["EMAIL_BACKEND"]}}
+if email_config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": email_config["EMAIL_HOST"],
+        "port": email_config["EMAIL_PORT"],
+        "username": email_config["EMAIL_HOST_USER"],
+        "password": email_config["EMAIL_HOST_PASSWORD"],
+        "use_tls": email_config.get("EMAIL_USE_TLS", False),
+        "use_ssl": email_config.get("EMAIL_USE_SSL", False),
+        "timeout": env.int("EMAIL_TIMEOUT", default=10),
+    }
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Omaolo <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --------------------------------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

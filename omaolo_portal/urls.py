@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api.api import api
 from omaolo_portal import admin_views
 
 admin.site.site_header = _("Omaolo rollout portal administration")
@@ -20,6 +21,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The open API and its docs, outside the language prefix: /api/openapi.json, /api/docs.
+    path("api/", api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("", include("omaolo_portal.public_urls")),

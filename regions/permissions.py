@@ -53,6 +53,9 @@ EDITOR_PERMISSIONS = [
     ("metrics", "change_usagestatistic"),
     ("metrics", "import_usagestatistic"),
     ("metrics", "view_importbatch"),
+    ("followup", "view_usagealert"),
+    ("followup", "change_usagealert"),
+    ("followup", "view_alertfollowup"),
 ]
 
 

@@ -6,7 +6,10 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from metrics.models import ImportBatch, ImportOutcome
+from followup.models import UsageAlert
+from metrics.models import ImportBatch, ImportOutcome, Metric
+from processes.models import ContentModule
+from regions.models import WellbeingCounty
 from regions.tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +21,16 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 def every_model_has_a_row(demo_data, admin_user):
     MunicipalityFactory()
     ImportBatch.objects.create(user=admin_user, file_name="viikko.csv", sha256="0" * 64, outcome=ImportOutcome.APPLIED)
+    UsageAlert.objects.create(
+        county=WellbeingCounty.objects.get(code="14"),
+        module=ContentModule.objects.order_by("code").first(),
+        metric=Metric.objects.get(code="assessments_started"),
+        period_type="week",
+        window_end="2024-05-27",
+        previous=400,
+        recent=200,
+        change_percent=-50,
+    )
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

@@ -11,6 +11,7 @@ other model is private to superusers.
 """
 
 import csv
+import datetime
 import io
 from collections import deque
 from dataclasses import dataclass
@@ -30,8 +31,9 @@ from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
-from processes.models import ProcessDescription, PublicationStatus
+from followup.models import AlertFollowUp, AlertStatus, UsageAlert
+from metrics.models import ImportBatch, ImportOutcome, Metric, PendingUsageImport, UsageStatistic
+from processes.models import ContentModule, ProcessDescription, PublicationStatus
 from regions.models import Municipality, WellbeingCounty
 from regions.permissions import EDITOR_GROUP
 
@@ -235,12 +237,29 @@ def world(django_db_setup, django_db_blocker):
         own_county.editors.add(editor)
         Municipality.objects.create(code="167", name_fi="Joensuu", county=WellbeingCounty.objects.get(code="14"))
         Municipality.objects.create(code="398", name_fi="Lahti", county=own_county)
+        for code in (OWN_COUNTY, *FOREIGN_COUNTIES):
+            _usage_alert_of(WellbeingCounty.objects.get(code=code))
         for user in (superuser, editor):
             ImportBatch.objects.create(
                 user=user, file_name=f"{user.username}.csv", sha256="0" * 64, outcome=ImportOutcome.APPLIED
             )
         yield World(editor=editor, superuser=superuser, own_county=own_county)
         transaction.set_rollback(True)
+
+
+def _usage_alert_of(county):
+    """An open alert of the county, so that the follow-up log has rows of every kind to attack."""
+    alert = UsageAlert.objects.create(
+        county=county,
+        module=ContentModule.objects.order_by("code").first(),
+        metric=Metric.objects.get(code="assessments_started"),
+        period_type="week",
+        window_end=datetime.date(2024, 5, 27),
+        previous=400,
+        recent=200,
+        change_percent=-50,
+    )
+    AlertFollowUp.objects.create(alert=alert, note="Soitettu.", new_status=AlertStatus.OPEN)
 
 
 @pytest.fixture

@@ -1,0 +1,226 @@
+"""The open API: what it answers, how it refuses a bad parameter, and how much it reads."""
+
+import datetime
+import re
+from http import HTTPStatus
+
+import pytest
+
+from followup.models import AlertFollowUp, AlertStatus, UsageAlert
+from followup.tests.conftest import weekly
+from processes.tests.factories import ContentModuleFactory
+
+FIRST_WEEK = datetime.date(2026, 9, 28)  # 2026-W40
+
+
+def _series(client, **params):
+    return client.get("/api/series", params, headers={"accept-language": "en"})
+
+
+def _alert(refs, county, change_percent, status=AlertStatus.OPEN, module=None):
+    return UsageAlert.objects.create(
+        county=county,
+        module=module or refs.uti,
+        metric=refs.started,
+        period_type="week",
+        window_end=datetime.date(2026, 11, 16),
+        previous=100,
+        recent=100 + change_percent,
+        change_percent=change_percent,
+        status=status,
+    )
+
+
+def test_counties_and_contents_are_listed(client, refs):
+    counties = client.get("/api/counties").json()
+    contents = client.get("/api/contents").json()
+
+    assert [county["code"] for county in counties] == ["08", "14"]
+    assert counties[1]["name_fi"] == "Pohjois-Karjalan hyvinvointialue"
+    assert [content["code"] for content in contents] == ["kurkkukipu", "virtsatietulehdus"]
+
+
+def test_a_series_sums_each_week_of_the_range(client, refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=[10, 20, 30, 40])
+    weekly(county=refs.pirkanmaa, module=refs.uti, metric=refs.started, values=[1, 1, 1, 1])
+
+    response = _series(client, county="14", content="virtsatietulehdus", end="2026-W42", periods=2)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {
+        "metric": "assessments_started",
+        "period_type": "week",
+        "county": "14",
+        "content": "virtsatietulehdus",
+        "service_area": None,
+        "first_period": "2026-W41",
+        "last_period": "2026-W42",
+        "points": [
+            {"period": "2026-W41", "period_start": "2026-10-05", "value": 20},
+            {"period": "2026-W42", "period_start": "2026-10-12", "value": 30},
+        ],
+    }
+
+
+def test_a_county_series_never_adds_its_service_areas_to_its_own_figure(client, refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=[100])
+    weekly(county=refs.north_karelia, service_area=refs.oral_health, module=refs.uti, metric=refs.started, values=[60])
+
+    response = _series(client, county="14", end="2026-W40", periods=1)
+
+    assert response.json()["points"] == [{"period": "2026-W40", "period_start": "2026-09-28", "value": 100}]
+
+
+def test_a_service_area_series_holds_only_that_area(client, refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=[100])
+    weekly(county=refs.north_karelia, service_area=refs.oral_health, module=refs.uti, metric=refs.started, values=[7])
+
+    response = _series(client, county="14", service_area="suun-terveys", end="2026-W40", periods=1)
+
+    assert response.json()["points"] == [{"period": "2026-W40", "period_start": "2026-09-28", "value": 7}]
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter", "detail"),
+    [
+        (
+            {"periods": "0"},
+            "periods",
+            "Invalid value for the parameter “periods”: Input should be greater than or equal to 1",
+        ),
+        (
+            {"periods": "261"},
+            "periods",
+            "Invalid value for the parameter “periods”: Input should be less than or equal to 260",
+        ),
+        ({"periods": "many"}, "periods", None),
+        (
+            {"period_type": "year"},
+            "period_type",
+            "Invalid value for the parameter “period_type”: Input should be 'week' or 'month'",
+        ),
+        (
+            {"county": "99"},
+            "county",
+            "Invalid value for the parameter “county”: there is no county with the code “99”.",
+        ),
+        ({"county": "1\x00"}, "county", None),
+        (
+            {"metric": "nope"},
+            "metric",
+            "Invalid value for the parameter “metric”: there is no metric with the code “nope”.",
+        ),
+        (
+            {"content": "ei-ole"},
+            "content",
+            "Invalid value for the parameter “content”: there is no content with the code “ei-ole”.",
+        ),
+        (
+            {"service_area": "suun-terveys"},
+            "service_area",
+            "The parameter “service_area” needs the parameter “county”: service area codes are per county.",
+        ),
+        (
+            {"county": "08", "service_area": "suun-terveys"},
+            "service_area",
+            "Invalid value for the parameter “service_area”: there is no service area with the code “suun-terveys”.",
+        ),
+        (
+            {"end": "2026-W60"},
+            "end",
+            "Invalid value for the parameter “end”: "
+            "Week 60 does not exist in 2026: ISO weeks of 2026 run from 1 to 53.",
+        ),
+    ],
+)
+def test_a_bad_parameter_answers_400_naming_it(client, refs, params, parameter, detail):
+    response = _series(client, **params)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    body = response.json()
+    assert body["parameter"] == parameter
+    assert f"“{parameter}”" in body["detail"]
+    if detail is not None:
+        assert body["detail"] == detail
+
+
+def test_alerts_are_open_ones_without_the_follow_up_log(client, refs, django_user_model):
+    contacted = _alert(refs, refs.north_karelia, -50, AlertStatus.CONTACTED)
+    _alert(refs, refs.pirkanmaa, -30)
+    _alert(refs, refs.north_karelia, -90, AlertStatus.RESOLVED, module=refs.sore_throat)
+    user = django_user_model.objects.create_user("salainen-kayttaja")
+    AlertFollowUp.objects.create(alert=contacted, user=user, note="Luottamuksellinen", new_status="contacted")
+
+    response = client.get("/api/alerts")
+
+    body = response.json()
+    assert response.status_code == HTTPStatus.OK
+    assert [(item["county"], item["change_percent"], item["status"]) for item in body["items"]] == [
+        ("14", -50, "contacted"),
+        ("08", -30, "open"),
+    ]
+    assert body["items"][0]["window_end"] == "2026-W47"
+    assert "Luottamuksellinen" not in response.content.decode()
+    assert "salainen-kayttaja" not in response.content.decode()
+
+
+def test_alerts_are_paged_and_bounded(client, refs):
+    for index in range(5):
+        _alert(refs, refs.north_karelia, -20 - index, module=ContentModuleFactory())
+
+    page = client.get("/api/alerts", {"limit": 2, "offset": 1}).json()
+    too_many = client.get("/api/alerts", {"limit": 201})
+
+    assert (page["count"], page["limit"], page["offset"]) == (5, 2, 1)
+    assert [item["change_percent"] for item in page["items"]] == [-23, -22]
+    assert too_many.status_code == HTTPStatus.BAD_REQUEST
+    assert too_many.json()["parameter"] == "limit"
+
+
+@pytest.mark.parametrize("size", [2, 30])
+@pytest.mark.parametrize(
+    ("path", "params", "queries"),
+    [
+        ("/api/counties", {}, 1),
+        ("/api/contents", {}, 1),
+        ("/api/series", {"county": "14", "content": "virtsatietulehdus", "end": "2026-W47", "periods": 52}, 4),
+        ("/api/series", {"county": "14", "service_area": "suun-terveys", "end": "2026-W47"}, 4),
+        ("/api/alerts", {"county": "14"}, 3),
+    ],
+)
+def test_each_endpoint_reads_a_fixed_number_of_queries(
+    client, refs, django_assert_num_queries, size, path, params, queries
+):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=[5] * size)
+    weekly(
+        county=refs.north_karelia,
+        service_area=refs.oral_health,
+        module=refs.uti,
+        metric=refs.started,
+        values=[5] * size,
+    )
+    for _index in range(size):
+        _alert(refs, refs.north_karelia, -40, module=ContentModuleFactory())
+
+    with django_assert_num_queries(queries):
+        response = client.get(path, params)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_the_schema_is_openapi_3_with_every_endpoint(client, db):
+    schema = client.get("/api/openapi.json").json()
+
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {"/api/counties", "/api/contents", "/api/series", "/api/alerts"}
+
+
+def test_the_docs_page_loads_only_same_origin_assets(client, db):
+    response = client.get("/api/docs")
+
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets
+    assert all(asset.startswith("/static/") for asset in assets), assets
+    assert "Content-Security-Policy" in response.headers

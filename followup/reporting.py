@@ -1,0 +1,85 @@
+"""The alerts as text, CSV rows and emails to each county's editors: what `usage_alerts` prints and sends."""
+
+from itertools import groupby
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from followup.models import UsageAlert
+from followup.rules import DEFAULT_RULE, DeclineRule, DeclineWindows, rule_description, windows_description
+from metrics.periods import period_label
+from regions.models import WellbeingCounty
+
+CSV_COLUMNS = [
+    "county",
+    "service_area",
+    "module",
+    "metric",
+    "period_type",
+    "window_end",
+    "previous",
+    "recent",
+    "change_percent",
+    "status",
+]
+MAIL_FOOTER = _("Record what you do about each alert in the portal's admin: Declining usage follow-up → Usage alerts.")
+
+
+def alert_line(alert: UsageAlert) -> str:
+    """One alert on one line: where, what, the two totals and the change."""
+    where = alert.county.code + " " + alert.county.name
+    if alert.service_area_id:
+        where += f" / {alert.service_area.name}"
+    return (
+        f"{where}: {alert.module.name} ({alert.module.code}): {alert.previous} → {alert.recent} "
+        f"({alert.change_percent:+d} %) [{alert.get_status_display()}]"
+    )
+
+
+def alert_csv_row(alert: UsageAlert) -> list:
+    """One alert as a CSV row of codes, in CSV_COLUMNS order."""
+    return [
+        alert.county.code,
+        alert.service_area.code if alert.service_area_id else "",
+        alert.module.code,
+        alert.metric.code,
+        alert.period_type,
+        period_label(alert.period_type, alert.window_end),
+        alert.previous,
+        alert.recent,
+        alert.change_percent,
+        alert.status,
+    ]
+
+
+def alerts_text(*, alerts: list[UsageAlert], windows: DeclineWindows, rule: DeclineRule = DEFAULT_RULE) -> str:
+    """The rule, the windows compared and one line per alert."""
+    lines = [rule_description(rule), windows_description(windows), *(alert_line(alert) for alert in alerts)]
+    return "\n".join(lines)
+
+
+def alerts_notify(*, alerts: list[UsageAlert], windows: DeclineWindows, rule: DeclineRule = DEFAULT_RULE) -> int:
+    """Email each county's editors the alerts of their county; the number of messages sent."""
+    by_county = {
+        county_id: list(county_alerts)
+        for county_id, county_alerts in groupby(sorted(alerts, key=lambda a: a.county_id), key=lambda a: a.county_id)
+    }
+    counties = WellbeingCounty.objects.filter(pk__in=by_county).prefetch_related("editors").order_by("code")
+    messages = []
+    for county in counties:
+        recipients = sorted(editor.email for editor in county.editors.all() if editor.is_active and editor.email)
+        if not recipients:
+            continue
+        county_alerts = by_county[county.pk]
+        subject = ngettext(
+            "Omaolo: usage of {count} content is declining in {county}",
+            "Omaolo: usage of {count} contents is declining in {county}",
+            len(county_alerts),
+        ).format(count=len(county_alerts), county=county.name)
+        body = alerts_text(alerts=county_alerts, windows=windows, rule=rule) + f"\n\n{MAIL_FOOTER}\n"
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+    if not messages:
+        return 0
+    return send_mass_mail(messages)

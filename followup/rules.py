@@ -1,0 +1,190 @@
+"""The decline rule: which county or service area to contact because the use of a content fell.
+
+Per county and per service area (a whole-county row and service-area rows are different
+series), the last `window` complete periods are compared with the `window` before them. A
+series is declining when the recent total fell by `threshold_percent` or more from the
+earlier one, and the earlier total was at least `minimum_volume` (a fall from 3 to 1 is
+noise, not news). The current week or month is never compared: it is not over, so it would
+always look like a fall. A county's content whose rollouts have all ended is left out: the
+fall is the end of the rollout, not a problem to solve. The rule reads one metric, an
+additive count such as assessments started.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from metrics.models import PeriodType, UsageStatistic
+from metrics.periods import period_label, period_step_back
+from processes.models import ContentModule, Rollout, RolloutStatus
+from regions.models import ServiceArea, WellbeingCounty
+
+
+@dataclass(frozen=True)
+class DeclineRule:
+    """The rule's parameters, as written on the alerts page."""
+
+    window: int = 4
+    threshold_percent: int = 20
+    minimum_volume: int = 50
+    metric_code: str = "assessments_started"
+
+
+DEFAULT_RULE = DeclineRule()
+
+
+@dataclass(frozen=True)
+class DeclineWindows:
+    """The two windows compared: [previous_start, recent_start) against [recent_start, current_start)."""
+
+    period_type: str
+    previous_start: datetime.date
+    recent_start: datetime.date
+    current_start: datetime.date
+
+    @property
+    def window_end(self) -> datetime.date:
+        """The start of the last complete period compared."""
+        return period_step_back(self.period_type, self.current_start, 1)
+
+    @property
+    def labels(self) -> dict:
+        """The first and last period of each window, as `2024-W05` or `2024-05`."""
+        label = lambda start: period_label(self.period_type, start)  # noqa: E731
+        return {
+            "previous_first": label(self.previous_start),
+            "previous_last": label(period_step_back(self.period_type, self.recent_start, 1)),
+            "recent_first": label(self.recent_start),
+            "recent_last": label(self.window_end),
+        }
+
+
+def period_containing(period_type: str, day: datetime.date) -> datetime.date:
+    """The start of the week (its Monday) or month (its first day) that contains the day."""
+    if period_type == PeriodType.WEEK:
+        return day - datetime.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def decline_windows(*, period_type: str, today: datetime.date, window: int) -> DeclineWindows:
+    """The windows of complete periods before the one `today` falls in."""
+    current_start = period_containing(period_type, today)
+    return DeclineWindows(
+        period_type=period_type,
+        previous_start=period_step_back(period_type, current_start, 2 * window),
+        recent_start=period_step_back(period_type, current_start, window),
+        current_start=current_start,
+    )
+
+
+@dataclass(frozen=True)
+class Decline:
+    """One declining series: a content in a county, or in one of its service areas."""
+
+    county: WellbeingCounty
+    service_area: ServiceArea | None
+    module: ContentModule
+    previous: int
+    recent: int
+
+    @property
+    def change_percent(self) -> int:
+        return round((self.recent - self.previous) * 100 / self.previous)
+
+
+def is_declining(*, previous: int, recent: int, rule: DeclineRule) -> bool:
+    """A fall of `threshold_percent` or more from an earlier total of at least `minimum_volume`."""
+    return previous >= rule.minimum_volume and recent * 100 <= previous * (100 - rule.threshold_percent)
+
+
+def _only_ended_rollouts():
+    """The county's content has rollouts, and every one of them has ended."""
+    same_series = Rollout.objects.filter(county=OuterRef("county_id"), module=OuterRef("module_id"))
+    return Exists(same_series.filter(status=RolloutStatus.ENDED)) & ~Exists(
+        same_series.exclude(status=RolloutStatus.ENDED)
+    )
+
+
+def declines(
+    *,
+    period_type: str,
+    today: datetime.date | None = None,
+    rule: DeclineRule = DEFAULT_RULE,
+    county: WellbeingCounty | None = None,
+) -> tuple[DeclineWindows, list[Decline]]:
+    """The declining series of the windows before `today`, steepest fall first.
+
+    One grouped query over the two windows (never the whole history), then one query
+    each for the counties, service areas and contents named.
+    """
+    windows = decline_windows(period_type=period_type, today=today or timezone.localdate(), window=rule.window)
+    statistics = UsageStatistic.objects.filter(
+        metric__code=rule.metric_code,
+        period_type=period_type,
+        period_start__gte=windows.previous_start,
+        period_start__lt=windows.current_start,
+    )
+    if county is not None:
+        statistics = statistics.filter(county=county)
+    rows = (
+        statistics.exclude(_only_ended_rollouts())
+        .values("county_id", "service_area_id", "module_id")
+        .annotate(
+            previous=Sum("value", filter=Q(period_start__lt=windows.recent_start), default=0),
+            recent=Sum("value", filter=Q(period_start__gte=windows.recent_start), default=0),
+        )
+        .order_by()
+    )
+    falling = [row for row in rows if is_declining(previous=row["previous"], recent=row["recent"], rule=rule)]
+    if not falling:
+        return windows, []
+    counties = WellbeingCounty.objects.in_bulk({row["county_id"] for row in falling})
+    areas = ServiceArea.objects.in_bulk({row["service_area_id"] for row in falling} - {None})
+    modules = ContentModule.objects.in_bulk({row["module_id"] for row in falling})
+    found = [
+        Decline(
+            county=counties[row["county_id"]],
+            service_area=areas.get(row["service_area_id"]),
+            module=modules[row["module_id"]],
+            previous=row["previous"],
+            recent=row["recent"],
+        )
+        for row in falling
+    ]
+    found.sort(key=_steepest_first)
+    return windows, found
+
+
+def _steepest_first(decline: Decline):
+    """Steepest fall first; then by county, content, and the whole county before its service areas."""
+    area = decline.service_area.code if decline.service_area else ""
+    return (decline.change_percent, decline.county.code, decline.module.code, area)
+
+
+RULE_TEXT = _(
+    # "% or more" is not a %-format; without this, gettext checks the translations as one.
+    # xgettext:no-python-format
+    "A content is flagged when its “{metric}” in the last {window} complete periods fell by {threshold} % "
+    "or more from the {window} periods before, counted separately for the whole county and for each service "
+    "area. Nothing is flagged when the earlier periods had fewer than {minimum} in all. The current week or "
+    "month is not over and is never compared. A content whose rollouts in the county have all ended is left out."
+)
+WINDOWS_TEXT = _("Compared: {previous_first}–{previous_last} against {recent_first}–{recent_last}.")
+
+
+def rule_description(rule: DeclineRule, *, metric_name: str = "") -> str:
+    """The rule and its parameters in words, as every page and message that lists alerts states it."""
+    return str(RULE_TEXT).format(
+        metric=metric_name or rule.metric_code,
+        window=rule.window,
+        threshold=rule.threshold_percent,
+        minimum=rule.minimum_volume,
+    )
+
+
+def windows_description(windows: DeclineWindows) -> str:
+    """The periods the two windows cover, in words."""
+    return str(WINDOWS_TEXT).format(**windows.labels)

@@ -1,0 +1,146 @@
+"""The decline rule: which series fell, by how much, and which are left out."""
+
+import datetime
+
+import pytest
+from django.utils import translation
+
+from followup.rules import DEFAULT_RULE, DeclineRule, decline_windows, declines, rule_description, windows_description
+from followup.tests.conftest import FIRST_WEEK, TODAY, weekly
+from metrics.models import PeriodType
+from processes.models import RolloutStatus
+from processes.tests.factories import ContentModuleFactory, RolloutFactory
+
+FALLING = [25, 25, 25, 25, 20, 20, 20, 20]  # 100 → 80: exactly 20 % down
+STEADY = [25, 25, 25, 25, 25, 25, 24, 25]  # 100 → 99
+
+
+def _found(refs, **kwargs):
+    _windows, found = declines(period_type=PeriodType.WEEK, today=TODAY, **kwargs)
+    return [
+        (d.county.code, d.service_area.code if d.service_area else None, d.module.code, d.previous, d.recent)
+        for d in found
+    ]
+
+
+def test_windows_end_at_the_last_complete_week_before_today():
+    windows = decline_windows(period_type=PeriodType.WEEK, today=TODAY, window=4)
+
+    assert windows.previous_start == FIRST_WEEK
+    assert windows.recent_start == datetime.date(2026, 10, 26)
+    assert windows.window_end == datetime.date(2026, 11, 16)
+    with translation.override("en"):
+        assert windows_description(windows) == "Compared: 2026-W40–2026-W43 against 2026-W44–2026-W47."
+
+
+def test_month_windows_leave_the_current_month_out():
+    windows = decline_windows(period_type=PeriodType.MONTH, today=datetime.date(2026, 1, 31), window=4)
+
+    assert windows.previous_start == datetime.date(2025, 5, 1)
+    assert windows.recent_start == datetime.date(2025, 9, 1)
+    assert windows.window_end == datetime.date(2025, 12, 1)
+
+
+def test_a_fall_of_exactly_the_threshold_is_flagged_and_one_just_short_is_not(refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=FALLING)
+    weekly(county=refs.pirkanmaa, module=refs.uti, metric=refs.started, values=[25, 25, 25, 25, 21, 20, 20, 20])
+
+    assert _found(refs) == [("14", None, "virtsatietulehdus", 100, 80)]
+
+
+def test_service_areas_and_the_whole_county_are_separate_series(refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=STEADY)
+    weekly(
+        county=refs.north_karelia,
+        service_area=refs.oral_health,
+        module=refs.uti,
+        metric=refs.started,
+        values=[30, 30, 30, 30, 10, 10, 10, 10],
+    )
+
+    _windows, found = declines(period_type=PeriodType.WEEK, today=TODAY)
+
+    assert _found(refs) == [("14", "suun-terveys", "virtsatietulehdus", 120, 40)]
+    assert found[0].change_percent == -67
+
+
+def test_the_current_incomplete_week_is_never_counted_as_a_fall(refs):
+    # 100 → 100 in the complete weeks, then 1 so far in the week that is not over.
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=[25] * 8 + [1])
+
+    assert _found(refs) == []
+
+
+def test_weeks_before_the_windows_do_not_count(refs):
+    weekly(
+        county=refs.north_karelia,
+        module=refs.uti,
+        metric=refs.started,
+        values=[1000, 25, 25, 25, 25, 25, 25, 25, 25],
+        first=FIRST_WEEK - datetime.timedelta(weeks=1),
+    )
+
+    assert _found(refs) == []
+
+
+def test_tiny_volumes_are_not_flagged(refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=[12, 12, 12, 13, 0, 0, 0, 0])
+    weekly(county=refs.pirkanmaa, module=refs.uti, metric=refs.started, values=[12, 12, 13, 13, 0, 0, 0, 0])
+
+    assert _found(refs) == [("08", None, "virtsatietulehdus", 50, 0)]
+
+
+def test_a_content_whose_rollouts_have_all_ended_is_left_out(refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=FALLING)
+    weekly(county=refs.north_karelia, module=refs.sore_throat, metric=refs.started, values=FALLING)
+    weekly(county=refs.pirkanmaa, module=refs.uti, metric=refs.started, values=FALLING)
+    ended = {"status": RolloutStatus.ENDED, "ended_on": datetime.date(2026, 10, 30)}
+    RolloutFactory(county=refs.north_karelia, module=refs.uti, **ended)
+    RolloutFactory(county=refs.north_karelia, module=refs.sore_throat, **ended)
+    RolloutFactory(county=refs.north_karelia, module=refs.sore_throat, status=RolloutStatus.IN_USE)
+
+    assert _found(refs) == [
+        ("08", None, "virtsatietulehdus", 100, 80),
+        ("14", None, "kurkkukipu", 100, 80),
+    ]
+
+
+def test_only_the_rules_metric_is_read(refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.completed, values=FALLING)
+
+    assert _found(refs) == []
+    assert _found(refs, rule=DeclineRule(metric_code="assessments_completed")) == [
+        ("14", None, "virtsatietulehdus", 100, 80)
+    ]
+
+
+def test_a_county_filter_keeps_only_its_series(refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=FALLING)
+    weekly(county=refs.pirkanmaa, module=refs.uti, metric=refs.started, values=FALLING)
+
+    assert _found(refs, county=refs.pirkanmaa) == [("08", None, "virtsatietulehdus", 100, 80)]
+
+
+@pytest.mark.parametrize("series_count", [1, 20])
+def test_the_rule_reads_a_fixed_number_of_queries(refs, django_assert_num_queries, series_count):
+    weekly(
+        county=refs.north_karelia, service_area=refs.oral_health, module=refs.uti, metric=refs.started, values=FALLING
+    )
+    for _series in range(series_count):
+        weekly(county=refs.north_karelia, module=ContentModuleFactory(), metric=refs.started, values=FALLING)
+
+    with django_assert_num_queries(4):
+        _windows, found = declines(period_type=PeriodType.WEEK, today=TODAY)
+
+    assert len(found) == series_count + 1
+
+
+def test_the_rule_is_written_out_with_its_parameters():
+    with translation.override("en"):
+        description = rule_description(DEFAULT_RULE, metric_name="Assessments started")
+    assert description == (
+        "A content is flagged when its “Assessments started” in the last 4 complete periods fell by 20 % or more "
+        "from the 4 periods before, counted separately for the whole county and for each service area. Nothing is "
+        "flagged when the earlier periods had fewer than 50 in all. The current week or month is not over and is "
+        "never compared. A content whose rollouts in the county have all ended is left out."
+    )
