@@ -118,7 +118,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ---------------------------------------------------------------------------
+# Local memory by default; with several app servers CACHE_URL names the shared Redis
+# (redis://host:6379/1), which the public page cache and its data version need to be
+# the same on every server (omaolo_portal/caching.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How long an anonymous visitor's page stays cached; any change of the data makes it
+# unreachable at once (the data version), so this bounds only the memory used. 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
+# --------------------------------------------------------------------------------------
 
 # --- Login throttling (django-axes) and idle sessions ---------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+class OmaoloPortalConfig(AppConfig):
+    name = "omaolo_portal"
+    verbose_name = "Omaolo rollout portal"
+
+    def ready(self):
+        from omaolo_portal import caching
+
+        # Every save and delete of any model (an applied import saves its batch in the
+        # import's transaction) makes the cached public pages unreachable.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(caching.model_changed, dispatch_uid=f"omaolo-data-version-{signal!r}")
