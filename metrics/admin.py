@@ -7,10 +7,12 @@ and render their results.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -31,6 +33,20 @@ from metrics.models import ImportBatch, Metric, PendingUsageImport, UsageStatist
 from metrics.parsing import ImportIssue
 from metrics.resources import MetricResource, UsageStatisticResource
 from regions.scoping import AdminScopeMixin, CountyScopedAdminMixin, ReferenceDataAdminMixin
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP rows: past that the list offers the pages up to the cap.
+
+    Counting a national table whole takes longer than showing a page of it.
+    """
+
+    COUNT_CAP = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.COUNT_CAP].count()
+
 
 IMPORT_APPLIED = _("Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
 IMPORT_CANCELLED = _("The import of %(file)s was cancelled; nothing was written.")
@@ -64,14 +80,17 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         "value",
         "import_batch",
     ]
-    list_filter = ["period_type", "county", "metric", "module"]
+    # A national table has millions of rows: the list reads one page through an index
+    # (usage_admin_order_idx, or the county's, content's or metric's when filtered), counts
+    # at most COUNT_CAP rows, and offers filters instead of a search or date hierarchy,
+    # which would join and scan the whole table.
+    list_filter = ["county", "module", "metric", "period_type"]
     list_select_related = ["county", "service_area", "module", "metric", "import_batch"]
-    search_fields = ["county__code", "county__name_fi", "module__code", "module__name_fi", "metric__code"]
-    date_hierarchy = "period_start"
-    ordering = ["-period_start", "county__code", "module__code", "metric__code"]
+    ordering = ["-period_start", "-id"]
     autocomplete_fields = ["county", "service_area", "module", "metric"]
     readonly_fields = ["import_batch"]
     show_full_result_count = False
+    paginator = CappedCountPaginator
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

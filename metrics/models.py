@@ -169,7 +169,25 @@ class UsageStatistic(models.Model):
                 name="usage_unique_per_county",
             ),
         ]
-        indexes = [models.Index(fields=["period_type", "period_start"], name="usage_period_idx")]
+        indexes = [
+            models.Index(fields=["period_type", "period_start"], name="usage_period_idx"),
+            # --- for a national table (issue 11) -----------------------------------------
+            # The admin list: its ordering, whole and within a county or content filter.
+            models.Index(fields=["-period_start", "-id"], name="usage_admin_order_idx"),
+            models.Index(fields=["county", "-period_start", "-id"], name="usage_county_order_idx"),
+            models.Index(fields=["module", "-period_start", "-id"], name="usage_module_order_idx"),
+            # The statistics pages: one metric and period type, all or one county. The
+            # other filters and the summed value are key columns too (INCLUDE would work on
+            # PostgreSQL only), so the sums are read from the index alone.
+            models.Index(
+                fields=["metric", "period_type", "period_start", "county", "module", "value"],
+                name="usage_metric_period_idx",
+            ),
+            models.Index(
+                fields=["metric", "period_type", "county", "period_start", "module", "value"],
+                name="usage_metric_county_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.county_id}/{self.module_id}/{self.metric_id} {self.period_start}: {self.value}"
