@@ -45,6 +45,9 @@ class ImportOutcome(models.TextChoices):
     APPLIED = "applied", _("applied")
     DRY_RUN = "dry_run", _("checked only (dry run)")
     REJECTED = "rejected", _("rejected")
+    # A confirmed import waiting for, or running in, a background worker (metrics/tasks.py).
+    QUEUED = "queued", _("waiting to be imported")
+    RUNNING = "running", _("being imported")
 
 
 class ImportBatch(models.Model):
@@ -69,6 +72,13 @@ class ImportBatch(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=ImportOutcome)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
+    # --- the progress of a background import (metrics/tasks.py) --------------------------
+    rows_total = models.PositiveIntegerField(
+        _("rows in the file"), null=True, blank=True, help_text=_("As the preview counted them.")
+    )
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("progress reported at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import batch")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "processes",
     "metrics",
     "axes",
+    "django_tasks_db",
     # The project layer: pages and commands that compose the apps (home, county page, demo data).
     "omaolo_portal",
 ]
@@ -205,6 +206,21 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# --- Background jobs (Django's tasks framework) ---------------------------------------
+# django-tasks-db keeps the queue in the database every app server already shares;
+# `manage.py db_worker` runs the jobs, on any number of machines (README, "Deployment").
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A background import reports its progress through a second connection while its own
+    # transaction is open; SQLite's write-ahead log lets the two work side by side.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("init_command", "PRAGMA journal_mode=WAL;")
+# --------------------------------------------------------------------------------------
 
 # Usage statistics import limits (metrics/importing.py; README, "Configuration"). The
 # admin's upload stops reading a request body past the size limit.

@@ -19,3 +19,12 @@ SECURE_SSL_REDIRECT = False
 # CACHE_URL (the settings would otherwise count them in the database for a local cache).
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+# Background jobs run inline (Django's immediate backend), so a confirmed import is done
+# when the confirm answers; tests/test_background_import.py runs the real database queue
+# and a real `db_worker` process, which it starts with TASKS_BACKEND set.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
+        "QUEUES": ["default"],
+    }
+}
