@@ -409,9 +409,7 @@ PROGRESS_WRITE_SECONDS = 1.0
 
 def usage_import_queued_file(batch: ImportBatch) -> PendingUsageImport | None:
     """The file a queued import waits for: the newest preview of the same content by the same user."""
-    return (
-        PendingUsageImport.objects.filter(user_id=batch.user_id, sha256=batch.sha256).order_by("-created_at").first()
-    )
+    return PendingUsageImport.objects.filter(user_id=batch.user_id, sha256=batch.sha256).order_by("-created_at").first()
 
 
 def usage_import_run_queued(*, batch_id: int) -> ImportBatch | None:
@@ -455,8 +453,10 @@ class ProgressReport:
     """The `progress` callback of a background import: writes the rows checked to its batch, throttled.
 
     The import's own transaction is not committed until the end, so the progress goes
-    through a database connection of its own (autocommit). Where the database refuses
-    a second writer (SQLite without WAL), the import goes on without reporting progress.
+    through a database connection of its own (autocommit). SQLite (development only)
+    cannot take a second writer while the import's transaction reads, so there the page
+    shows only that the import is running; where the database refuses the write, the
+    import goes on without reporting progress.
     """
 
     def __init__(self, *, batch_id: int, every_seconds: float = PROGRESS_WRITE_SECONDS):
@@ -464,7 +464,7 @@ class ProgressReport:
         self.every_seconds = every_seconds
         self.last_written = 0.0
         self.connection = None
-        self.broken = False
+        self.broken = connection.vendor == "sqlite"
 
     def __call__(self, rows_done: int) -> None:
         if self.broken or time.monotonic() - self.last_written < self.every_seconds:

@@ -216,10 +216,6 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A background import reports its progress through a second connection while its own
-    # transaction is open; SQLite's write-ahead log lets the two work side by side.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("init_command", "PRAGMA journal_mode=WAL;")
 # --------------------------------------------------------------------------------------
 
 # Usage statistics import limits (metrics/importing.py; README, "Configuration"). The
