@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from metrics.periods import period_label, period_step_back
 from processes.models import ContentModule
@@ -80,8 +80,14 @@ def declining_usage(
 
 def export_rows(statistics):
     """The statistics as flat rows for CSV export, in a stable order, fetched in chunks."""
+    # A total order: the whole county's figure before its service areas', whatever index the database reads.
     rows = statistics.order_by(
-        "county__code", "module__code", "metric__code", "period_type", "period_start"
+        "county__code",
+        "module__code",
+        "metric__code",
+        "period_type",
+        "period_start",
+        F("service_area__code").asc(nulls_first=True),
     ).values_list(
         "county__code",
         "service_area__code",

@@ -220,7 +220,9 @@ TASKS = {
 
 # Usage statistics import limits (metrics/importing.py; README, "Configuration"). The
 # admin's upload stops reading a request body past the size limit.
-USAGE_IMPORT_MAX_UPLOAD_MB = env.int("USAGE_IMPORT_MAX_UPLOAD_MB", default=32)
+# 64 MB holds a national file of a million rows (about 60 MB of CSV): the confirmed import
+# runs in a background worker, not in the request.
+USAGE_IMPORT_MAX_UPLOAD_MB = env.int("USAGE_IMPORT_MAX_UPLOAD_MB", default=64)
 USAGE_IMPORT_MAX_ROWS = env.int("USAGE_IMPORT_MAX_ROWS", default=2_000_000)
 USAGE_IMPORT_MAX_COLUMNS = env.int("USAGE_IMPORT_MAX_COLUMNS", default=50)
 # PostgreSQL: an import's own transaction may run its statements this long (milliseconds),
