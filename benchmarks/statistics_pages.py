@@ -136,8 +136,8 @@ def main():
             if size == "national":
                 started = time.perf_counter()
                 inserted = national_rows_insert(weeks=args.weeks, months=args.months)
-                load_seconds = round(time.perf_counter() - started, 1)
-                print(json.dumps({"event": "national_table_loaded", "rows_inserted": inserted, "seconds": load_seconds}))
+                seconds = round(time.perf_counter() - started, 1)
+                print(json.dumps({"event": "national_table_loaded", "rows_inserted": inserted, "seconds": seconds}))
             rows = UsageStatistic.objects.count()
             for page, path in PAGES.items():
                 result = {"database": vendor, "size": size, "rows": rows, "page": page, "path": path}
