@@ -77,8 +77,12 @@ def national_rows_insert(*, weeks: int, months: int) -> int:
             "|| ' days') FROM w", "|| ' days') AS column2 FROM w"
         )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET statement_timeout = 0")  # a one-off load, not a page
         cursor.execute(sql, params)
         inserted = cursor.rowcount
+        if connection.vendor == "postgresql":
+            cursor.execute("RESET statement_timeout")
         cursor.execute("ANALYZE")
     return inserted
 
