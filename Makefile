@@ -19,7 +19,7 @@ PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 
 	"$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$candidate" && break; \
 	done)
 
-.PHONY: help venv setup run serve test test-fast lint format migrations-check messages benchmark benchmark-pages clean chromium
+.PHONY: help venv setup run serve test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load clean chromium
 
 help:
 	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/"
@@ -27,6 +27,7 @@ help:
 	@echo "make test       set up and run the whole test suite (browser tests included)"
 	@echo "make lint       ruff check, ruff format --check, missing-migrations check, import layers (lint-imports)"
 	@echo "make benchmark  run benchmarks/import_usage.py on the database DATABASE_URL names"
+	@echo "make benchmark-load   the production stack under 10 and 50 concurrent clients (JSON lines)"
 	@echo "make benchmark-pages  statistics and county pages on a demo-sized and a national table (DATABASE_URL's server)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -93,6 +94,10 @@ benchmark: venv
 # Statistics and county pages on a demo-sized and a national table (1.3 million rows).
 benchmark-pages: venv
 	$(PY) benchmarks/statistics_pages.py
+
+# The production stack on loopback under 10 and 50 concurrent clients for 60 s each.
+benchmark-load: venv
+	$(PY) benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
