@@ -57,8 +57,9 @@ def dataset_build(url: str, weeks: int, months: int) -> None:
         "from django.core.management import call_command;"
         "call_command('migrate', verbosity=0); call_command('load_reference_data', verbosity=0);"
         "call_command('seed_demo', '--no-users', verbosity=0);"
-        "import statistics_pages;"
-        f"print(statistics_pages.national_rows_insert(weeks={weeks}, months={months}))"
+        "import json, statistics_pages;"
+        f"rows = statistics_pages.national_rows_insert(weeks={weeks}, months={months});"
+        "print(json.dumps({'event': 'national_table_loaded', 'rows_inserted': rows}), flush=True)"
     )
     env = {**os.environ, "DATABASE_URL": url}
     subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, check=True)  # noqa: S603 (our own code)
