@@ -13,6 +13,7 @@ responses, and responses that set a cookie, carry a CSRF token or a CSP nonce.
 """
 
 import functools
+import hashlib
 import importlib
 import time
 
@@ -87,7 +88,8 @@ def model_changed(sender, **kwargs) -> None:
 
 
 def _page_key(request) -> str:
-    path = iri_to_uri(request.get_full_path())
+    # Hashed: a long query string must not make a key some cache backends refuse (250 characters).
+    path = hashlib.sha256(iri_to_uri(request.get_full_path()).encode()).hexdigest()
     language = translation.get_language() or ""
     return f"{PAGE_KEY_PREFIX}:{request_data_version(request)}:{language}:{request.method}:{path}"
 
