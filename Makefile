@@ -19,13 +19,16 @@ PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 
 	"$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$candidate" && break; \
 	done)
 
-.PHONY: help venv setup run test test-fast lint format migrations-check messages benchmark clean chromium
+.PHONY: help venv setup run serve test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load clean chromium
 
 help:
 	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/"
+	@echo "make serve      set up and run the production stack locally: gunicorn ($(WORKERS) workers) and a task worker, DEBUG off"
 	@echo "make test       set up and run the whole test suite (browser tests included)"
 	@echo "make lint       ruff check, ruff format --check, missing-migrations check, import layers (lint-imports)"
 	@echo "make benchmark  run benchmarks/import_usage.py on the database DATABASE_URL names"
+	@echo "make benchmark-load   the production stack under 10 and 50 concurrent clients (JSON lines)"
+	@echo "make benchmark-pages  statistics and county pages on a demo-sized and a national table (DATABASE_URL's server)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -51,6 +54,18 @@ setup: venv messages
 run: setup
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# The production stack on loopback (README, "Deploying behind gunicorn with PostgreSQL"):
+# 2 x cores + 1 sync workers, no control socket (several gunicorns may share a host), one
+# task worker for the background imports, DEBUG off with a SECRET_KEY made for this run.
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+serve: setup
+	@export DEBUG=False SECURE_SSL_REDIRECT=False ALLOWED_HOSTS="$(HOST),localhost" \
+		SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')}"; \
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn omaolo_portal.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--no-control-socket --timeout 120 --access-logfile -
+
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
@@ -75,6 +90,14 @@ format: venv
 
 benchmark: venv
 	$(PY) benchmarks/import_usage.py
+
+# Statistics and county pages on a demo-sized and a national table (1.3 million rows).
+benchmark-pages: venv
+	$(PY) benchmarks/statistics_pages.py
+
+# The production stack on loopback under 10 and 50 concurrent clients for 60 s each.
+benchmark-load: venv
+	$(PY) benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

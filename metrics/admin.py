@@ -1,16 +1,20 @@
 """Admin for metrics, usage statistics and import batches, and the file import with preview.
 
 The import is two requests: the upload shows the preview (`usage_import_preview`), the
-confirm imports for real (`usage_import_confirm`); the views only call those services
-and render their results.
+confirm queues the import for a background worker (`metrics.tasks.usage_import_queue`)
+and leads to the import batch's page, which shows its progress; the views only call
+those services and render their results.
 """
 
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -23,18 +27,67 @@ from metrics.importing import (
     IMPORT_PERMISSION,
     import_limits,
     usage_import_cancel,
-    usage_import_confirm,
     usage_import_preview,
     usage_upload_too_large,
 )
-from metrics.models import ImportBatch, Metric, PendingUsageImport, UsageStatistic
+from metrics.models import ImportBatch, ImportOutcome, Metric, PendingUsageImport, UsageStatistic
 from metrics.parsing import ImportIssue
 from metrics.resources import MetricResource, UsageStatisticResource
+from metrics.tasks import NOT_RETRYABLE, usage_import_queue, usage_import_retry, usage_import_stalled
 from regions.scoping import AdminScopeMixin, CountyScopedAdminMixin, ReferenceDataAdminMixin
 
-IMPORT_APPLIED = _("Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP rows: past that the list offers the pages up to the cap.
+
+    Counting a national table whole takes longer than showing a page of it.
+    """
+
+    COUNT_CAP = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.COUNT_CAP].count()
+
+
+# How often the page of an unfinished import reloads itself, in seconds.
+PROGRESS_REFRESH_SECONDS = 2
+PROGRESS_WAITING = _("Waiting for a worker.")
+PROGRESS_WRITING = _("All %(total)s rows checked; writing them.")
+PROGRESS_RUNNING = _("%(done)s of %(total)s rows checked (%(percent)d %%), %(rate)s rows/s.")
+PROGRESS_STALLED = _(
+    "No progress for a while: the worker may have stopped. Nothing has been written; "
+    "retry the import from the list of import batches."
+)
+PROGRESS_DONE = _("Finished.")
+
+
+def import_progress_text(batch) -> str:
+    """How far an import has got, for its page: rows done, percentage and rows per second."""
+    if batch.outcome not in (ImportOutcome.QUEUED, ImportOutcome.RUNNING):
+        return str(PROGRESS_DONE)
+    if usage_import_stalled(batch):
+        return str(PROGRESS_STALLED)
+    if batch.outcome == ImportOutcome.QUEUED or batch.started_at is None:
+        return str(PROGRESS_WAITING)
+    total = batch.rows_total or 0
+    if total and batch.rows_done >= total:
+        return str(PROGRESS_WRITING % {"total": intcomma(total)})
+    seconds = max(((batch.progress_at or batch.started_at) - batch.started_at).total_seconds(), 0.001)
+    return str(
+        PROGRESS_RUNNING
+        % {
+            "done": intcomma(batch.rows_done),
+            "total": intcomma(total) if total else "?",
+            "percent": 100 * batch.rows_done // total if total else 0,
+            "rate": intcomma(round(batch.rows_done / seconds)),
+        }
+    )
+
+
+IMPORT_QUEUED = _("The import of %(file)s has started. This page shows how far it has got; you may leave it.")
+IMPORT_RETRIED = _("The import of %(file)s was started again from the first row.")
 IMPORT_CANCELLED = _("The import of %(file)s was cancelled; nothing was written.")
-IMPORT_FAILED_ON_CONFIRM = _("The file could not be imported after all; nothing was written.")
 
 
 @admin.register(Metric)
@@ -64,14 +117,17 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         "value",
         "import_batch",
     ]
-    list_filter = ["period_type", "county", "metric", "module"]
+    # A national table has millions of rows: the list reads one page through an index
+    # (usage_admin_order_idx, or the county's, content's or metric's when filtered), counts
+    # at most COUNT_CAP rows, and offers filters instead of a search or date hierarchy,
+    # which would join and scan the whole table.
+    list_filter = ["county", "module", "metric", "period_type"]
     list_select_related = ["county", "service_area", "module", "metric", "import_batch"]
-    search_fields = ["county__code", "county__name_fi", "module__code", "module__name_fi", "metric__code"]
-    date_hierarchy = "period_start"
-    ordering = ["-period_start", "county__code", "module__code", "metric__code"]
+    ordering = ["-period_start", "-id"]
     autocomplete_fields = ["county", "service_area", "module", "metric"]
     readonly_fields = ["import_batch"]
     show_full_result_count = False
+    paginator = CappedCountPaginator
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -150,24 +206,11 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
     def import_confirm_view(self, request, token):
         self._check_import_permission(request)
         try:
-            result = usage_import_confirm(token=token, user=request.user)
+            batch = usage_import_queue(token=token, user=request.user)
         except PendingUsageImport.DoesNotExist:
             raise Http404 from None
-        if not result.ok:
-            messages.error(request, IMPORT_FAILED_ON_CONFIRM)
-            context = {"form": UsageImportForm(max_bytes=import_limits().max_bytes), "result": result}
-            return self._render(request, "admin/metrics/import_upload.html", context)
-        messages.success(
-            request,
-            IMPORT_APPLIED
-            % {
-                "file": result.batch.file_name,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-            },
-        )
-        return HttpResponseRedirect(reverse("admin:metrics_importbatch_change", args=[result.batch.pk]))
+        messages.success(request, IMPORT_QUEUED % {"file": batch.file_name})
+        return HttpResponseRedirect(reverse("admin:metrics_importbatch_change", args=[batch.pk]))
 
     def import_cancel_view(self, request, token):
         self._check_import_permission(request)
@@ -188,6 +231,7 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
         "file_name",
         "user",
         "outcome",
+        "progress",
         "rows_read",
         "rows_created",
         "rows_updated",
@@ -195,6 +239,9 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
         "rows_rejected",
     ]
     list_filter = ["outcome", "created_at"]
+    actions = ["retry_stalled_imports"]
+    # The page of an unfinished import reloads itself (templates/admin/metrics/importbatch/change_form.html).
+    change_form_template = "admin/metrics/importbatch/change_form.html"
     search_fields = ["file_name", "sha256", "user__username"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
@@ -204,6 +251,7 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
         "file_name",
         "sha256",
         "outcome",
+        "progress",
         ("rows_read", "rows_created", "rows_updated", "rows_unchanged", "rows_rejected"),
         "duration_seconds",
         "error_report",
@@ -214,6 +262,7 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
         "file_name",
         "sha256",
         "outcome",
+        "progress",
         "rows_read",
         "rows_created",
         "rows_updated",
@@ -239,6 +288,29 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        batch = self.get_object(request, object_id)
+        unfinished = batch is not None and batch.outcome in (ImportOutcome.QUEUED, ImportOutcome.RUNNING)
+        extra_context = {**(extra_context or {}), "refresh_seconds": PROGRESS_REFRESH_SECONDS if unfinished else None}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        return import_progress_text(obj)
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perm(IMPORT_PERMISSION)
+
+    @admin.action(description=_("Retry the selected stalled imports"), permissions=["import"])
+    def retry_stalled_imports(self, request, queryset):
+        for batch in queryset:
+            try:
+                usage_import_retry(batch=batch, user=request.user)
+            except ValueError:
+                messages.warning(request, f"{batch.file_name}: {NOT_RETRYABLE}")
+            else:
+                messages.success(request, IMPORT_RETRIED % {"file": batch.file_name})
 
     @admin.display(description=_("errors"))
     def error_report(self, obj):

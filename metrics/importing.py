@@ -30,7 +30,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date as date_parse
 from django.utils.translation import gettext_lazy as _
@@ -143,13 +143,15 @@ def usage_import(
     file_name: str | None = None,
     sample_size: int = 0,
     progress: Callable[[int], None] | None = None,
+    batch: ImportBatch | None = None,
 ) -> UsageImportResult:
     """Validate a usage statistics file and, unless `dry_run` or invalid, write all of it in one transaction.
 
     `file` is a path or a binary file object (an upload). `user` is the person importing,
     who needs the import permission and may import only the counties they edit, or
     `TRUSTED_OPERATOR` (the management command). `sample_size` rows to create or change
-    are returned for a preview. Raises PermissionDenied, and OSError when a path
+    are returned for a preview. `batch` is the record to fill in (a queued background
+    import's) instead of a new one. Raises PermissionDenied, and OSError when a path
     cannot be opened; every other problem, an unexpected one included, is in
     `result.errors` and in a rejected batch.
     """
@@ -158,6 +160,7 @@ def usage_import(
     with _binary_stream(file) as (stream, default_name):
         name = _batch_file_name(file_name or default_name)
         importer = _Importer(user=user, progress=progress, limits=import_limits())
+        importer.batch = batch
         info = importer.inspect(stream, name)
         result = importer.run(stream, info, dry_run=dry_run, file_name=name, sample_size=sample_size)
     result.batch.duration_seconds = round(time.monotonic() - started, 3)
@@ -206,6 +209,17 @@ def _binary_stream(file):
 class _Importer(RowValidator):
     """One import: reads the file, checks its rows (`RowValidator`), writes them or records why not."""
 
+    batch: ImportBatch | None = None
+
+    def record(self, fields) -> ImportBatch:
+        """The import's batch with `fields`: a new one, or the queued batch given to it."""
+        if self.batch is None:
+            return ImportBatch.objects.create(**fields)
+        for name, value in fields.items():
+            setattr(self.batch, name, value)
+        self.batch.save()
+        return self.batch
+
     def unexpected(self, file_name):
         """Report an exception nobody foresaw as a whole-file error, and log it with its traceback."""
         logger.exception("Unexpected error while importing usage statistics from %r", file_name)
@@ -246,7 +260,7 @@ class _Importer(RowValidator):
         result.error_count = self.error_count
         if result.batch is None:
             outcome = ImportOutcome.DRY_RUN if dry_run and not self.error_count else ImportOutcome.REJECTED
-            result.batch = ImportBatch.objects.create(**batch_fields, **self._batch_counts(result), outcome=outcome)
+            result.batch = self.record({**batch_fields, **self._batch_counts(result), "outcome": outcome})
         if not result.ok:
             result.created = result.updated = result.unchanged = 0
             result.changes = []
@@ -259,6 +273,7 @@ class _Importer(RowValidator):
             "rows_updated": result.updated,
             "rows_unchanged": result.unchanged,
             "rows_rejected": self.rejected_rows,
+            "rows_done": self.rows_read,
             "errors": self._stored_errors(),
         }
 
@@ -304,7 +319,7 @@ class _Importer(RowValidator):
             result.created, result.updated = staging.count_changes()
             result.unchanged = self.rows_read - result.created - result.updated
             raise _Rollback
-        result.batch = ImportBatch.objects.create(**batch_fields, outcome=ImportOutcome.APPLIED)
+        result.batch = self.record({**batch_fields, "outcome": ImportOutcome.APPLIED})
         result.created, result.updated = staging.write(result.batch.pk)
         result.unchanged = self.rows_read - result.created - result.updated
         staging.drop()
@@ -377,6 +392,104 @@ def usage_import_cancel(*, token, user) -> str:
     return pending.file_name
 
 
+def usage_import_pending(*, token, user) -> PendingUsageImport:
+    """The user's pending preview; raises PendingUsageImport.DoesNotExist for a token that is not theirs."""
+    return _pending_of(token=token, user=user)
+
+
 def _pending_of(*, token, user) -> PendingUsageImport:
     _acting_user(user)
     return PendingUsageImport.objects.get(token=token, user=user)
+
+
+# --- a confirmed import run by a background worker (metrics/tasks.py) ----------------------
+
+PENDING_FILE_GONE = _("The uploaded file is no longer waiting to be imported; nothing was written. Upload it again.")
+# A background import writes its progress at most this often (seconds).
+PROGRESS_WRITE_SECONDS = 1.0
+
+
+def usage_import_queued_file(batch: ImportBatch) -> PendingUsageImport | None:
+    """The file a queued import waits for: the newest preview of the same content by the same user."""
+    return PendingUsageImport.objects.filter(user_id=batch.user_id, sha256=batch.sha256).order_by("-created_at").first()
+
+
+def usage_import_run_queued(*, batch_id: int) -> ImportBatch | None:
+    """Import the file of a queued batch (the background task's work); None when the batch is already done.
+
+    All rows are written in the import's one transaction, so a worker that dies half-way
+    writes none; the batch stays "being imported" and the pending file stays, so running
+    this again (a retry) imports the file from the start. The file is forgotten once
+    the import has finished, applied or rejected, as after the admin's confirm.
+    """
+    now = timezone.now()
+    unfinished = [ImportOutcome.QUEUED, ImportOutcome.RUNNING]
+    claimed = ImportBatch.objects.filter(pk=batch_id, outcome__in=unfinished).update(
+        outcome=ImportOutcome.RUNNING, started_at=now, progress_at=now, rows_done=0
+    )
+    if not claimed:
+        return None
+    batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
+    pending = usage_import_queued_file(batch)
+    if pending is None:
+        batch.outcome = ImportOutcome.REJECTED
+        batch.errors = [[None, None, str(PENDING_FILE_GONE)]]
+        batch.save(update_fields=["outcome", "errors"])
+        return batch
+    report = ProgressReport(batch_id=batch.pk)
+    try:
+        content = ContentFile(bytes(pending.content), name=pending.file_name)
+        try:
+            usage_import(file=content, user=batch.user, dry_run=False, progress=report, batch=batch)
+        except PermissionDenied:
+            batch.outcome = ImportOutcome.REJECTED
+            batch.errors = [[None, None, str(NO_IMPORT_PERMISSION)]]
+            batch.save(update_fields=["outcome", "errors"])
+    finally:
+        report.close()
+    pending.delete()
+    return batch
+
+
+class ProgressReport:
+    """The `progress` callback of a background import: writes the rows checked to its batch, throttled.
+
+    The import's own transaction is not committed until the end, so the progress goes
+    through a database connection of its own (autocommit). SQLite (development only)
+    cannot take a second writer while the import's transaction reads, so there the page
+    shows only that the import is running; where the database refuses the write, the
+    import goes on without reporting progress.
+    """
+
+    def __init__(self, *, batch_id: int, every_seconds: float = PROGRESS_WRITE_SECONDS):
+        self.batch_id = batch_id
+        self.every_seconds = every_seconds
+        self.last_written = 0.0
+        self.connection = None
+        self.broken = connection.vendor == "sqlite"
+
+    def __call__(self, rows_done: int) -> None:
+        if self.broken or time.monotonic() - self.last_written < self.every_seconds:
+            return
+        self.last_written = time.monotonic()
+        try:
+            self._write(rows_done)
+        except DatabaseError:
+            logger.warning("Import batch %s: progress not reported", self.batch_id, exc_info=True)
+            self.broken = True
+
+    def _write(self, rows_done: int) -> None:
+        if self.connection is None:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        ops = self.connection.ops
+        table = ops.quote_name(ImportBatch._meta.db_table)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET rows_done = %s, progress_at = %s WHERE id = %s",  # noqa: S608 (constant names)
+                [rows_done, ops.adapt_datetimefield_value(timezone.now()), self.batch_id],
+            )
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None

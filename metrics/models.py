@@ -79,6 +79,9 @@ class ImportOutcome(models.TextChoices):
     APPLIED = "applied", _("applied")
     DRY_RUN = "dry_run", _("checked only (dry run)")
     REJECTED = "rejected", _("rejected")
+    # A confirmed import waiting for, or running in, a background worker (metrics/tasks.py).
+    QUEUED = "queued", _("waiting to be imported")
+    RUNNING = "running", _("being imported")
 
 
 class ImportBatch(models.Model):
@@ -103,6 +106,13 @@ class ImportBatch(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=ImportOutcome)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
+    # --- the progress of a background import (metrics/tasks.py) --------------------------
+    rows_total = models.PositiveIntegerField(
+        _("rows in the file"), null=True, blank=True, help_text=_("As the preview counted them.")
+    )
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("progress reported at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import batch")
@@ -212,8 +222,22 @@ class UsageStatistic(models.Model):
         ]
         indexes = [
             models.Index(fields=["period_type", "period_start"], name="usage_period_idx"),
-            # Every usage page filters by metric and period type and reads a range of periods.
-            models.Index(fields=["metric", "period_type", "period_start"], name="usage_metric_period_idx"),
+            # --- for a national table (issue 11) -----------------------------------------
+            # The admin list: its ordering, whole and within a county or content filter.
+            models.Index(fields=["-period_start", "-id"], name="usage_admin_order_idx"),
+            models.Index(fields=["county", "-period_start", "-id"], name="usage_county_order_idx"),
+            models.Index(fields=["module", "-period_start", "-id"], name="usage_module_order_idx"),
+            # The statistics pages: one metric and period type, all or one county. The
+            # other filters and the summed value are key columns too (INCLUDE would work on
+            # PostgreSQL only), so the sums are read from the index alone.
+            models.Index(
+                fields=["metric", "period_type", "period_start", "county", "module", "value"],
+                name="usage_metric_period_idx",
+            ),
+            models.Index(
+                fields=["metric", "period_type", "county", "period_start", "module", "value"],
+                name="usage_metric_county_idx",
+            ),
         ]
 
     def __str__(self):

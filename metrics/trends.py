@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from metrics.periods import period_label, period_step_back
 from processes.models import ContentModule
@@ -84,7 +84,12 @@ def export_rows(statistics, *, responses: bool = False):
     With `responses` (a score metric), each row ends with its number of responses (empty when unknown).
     """
     rows = statistics.order_by(
-        "county__code", "module__code", "metric__code", "period_type", "period_start"
+        "county__code",
+        "module__code",
+        "metric__code",
+        "period_type",
+        "period_start",
+        F("service_area__code").asc(nulls_first=True),
     ).values_list(
         "county__code",
         "service_area__code",

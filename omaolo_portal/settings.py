@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "followup",
     "api",
     "axes",
+    "django_tasks_db",
     # The project layer: pages and commands that compose the apps (home, county page, demo data).
     "omaolo_portal",
 ]
@@ -125,7 +126,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ---------------------------------------------------------------------------
+# Local memory by default; with several app servers CACHE_URL names the shared Redis
+# (redis://host:6379/1), which the public page cache and its data version need to be
+# the same on every server (omaolo_portal/caching.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How long an anonymous visitor's page stays cached; any change of the data makes it
+# unreachable at once (the data version), so this bounds only the memory used. 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
+# --------------------------------------------------------------------------------------
 
 # --- Login throttling (django-axes) and idle sessions ---------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -208,9 +217,22 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# --- Background jobs (Django's tasks framework) ---------------------------------------
+# django-tasks-db keeps the queue in the database every app server already shares;
+# `manage.py db_worker` runs the jobs, on any number of machines (README, "Deployment").
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# --------------------------------------------------------------------------------------
+
 # Usage statistics import limits (metrics/importing.py; README, "Configuration"). The
 # admin's upload stops reading a request body past the size limit.
-USAGE_IMPORT_MAX_UPLOAD_MB = env.int("USAGE_IMPORT_MAX_UPLOAD_MB", default=32)
+# 64 MB holds a national file of a million rows (about 60 MB of CSV): the confirmed import
+# runs in a background worker, not in the request.
+USAGE_IMPORT_MAX_UPLOAD_MB = env.int("USAGE_IMPORT_MAX_UPLOAD_MB", default=64)
 USAGE_IMPORT_MAX_ROWS = env.int("USAGE_IMPORT_MAX_ROWS", default=2_000_000)
 USAGE_IMPORT_MAX_COLUMNS = env.int("USAGE_IMPORT_MAX_COLUMNS", default=50)
 # PostgreSQL: an import's own transaction may run its statements this long (milliseconds),

@@ -5,12 +5,17 @@ import os
 os.environ.setdefault("DEBUG", "True")
 
 from omaolo_portal.settings import *  # noqa: F403
-from omaolo_portal.settings import STORAGES
+from omaolo_portal.settings import STORAGES, env
 
 # A fast hasher: password hashing is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# One process, no shared cache needed.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process, no shared cache needed; the app servers and the worker that
+# tests/test_multi_server.py starts share the Redis its CACHE_URL names.
+CACHES = (
+    {"default": env.cache("CACHE_URL")}
+    if os.environ.get("CACHE_URL")
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
 # Manifest storage needs collectstatic; tests resolve static files from the finders.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 SECURE_SSL_REDIRECT = False
@@ -19,3 +24,19 @@ SECURE_SSL_REDIRECT = False
 # CACHE_URL (the settings would otherwise count them in the database for a local cache).
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+# Background jobs run inline (Django's immediate backend), so a confirmed import is done
+# when the confirm answers; tests/test_background_import.py runs the real database queue
+# and a real `db_worker` process, which it starts with TASKS_BACKEND set.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# SQLite: the test database is a file rather than memory, so that the worker and app
+# server processes that tests/test_background_import.py and tests/test_multi_server.py
+# start can open it too.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # Wait for a worker's commit of a national file rather than fail after SQLite's 5 s.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 60  # noqa: F405

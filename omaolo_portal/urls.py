@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api.api import api
 from omaolo_portal import admin_views
+from omaolo_portal.caching import cached_urls
 
 admin.site.site_header = _("Omaolo rollout portal administration")
 admin.site.site_title = _("Omaolo rollout portal")
@@ -22,7 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The open API and its docs, outside the language prefix: /api/openapi.json, /api/docs.
-    path("api/", api.urls),
+    path("api/", cached_urls(api.urls)),
 ]
 urlpatterns += i18n_patterns(
     path("", include("omaolo_portal.public_urls")),

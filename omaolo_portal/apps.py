@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+class OmaoloPortalConfig(AppConfig):
+    name = "omaolo_portal"
+    verbose_name = "Omaolo rollout portal"
+
+    def ready(self):
+        from omaolo_portal import caching
+
+        # Every save and delete of any model (an applied import saves its batch in the
+        # import's transaction) makes the cached public pages unreachable.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(caching.model_changed, dispatch_uid=f"omaolo-data-version-{signal!r}")
+        self._hide_task_queue_from_the_admin()
+
+    @staticmethod
+    def _hide_task_queue_from_the_admin():
+        """The job queue's rows hold other users' task arguments: editors follow an import on its batch page."""
+        from django.contrib import admin
+        from django_tasks_db.models import DBTaskResult
+
+        if admin.site.is_registered(DBTaskResult):
+            admin.site.unregister(DBTaskResult)

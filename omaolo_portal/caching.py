@@ -1,0 +1,184 @@
+"""Public pages cached in Django's cache, and never stale.
+
+Every cached page is keyed by its full path with query string, its language and the
+*data version*: one number in the shared cache (`CACHE_URL`: Redis when there are
+several app servers), bumped by every save and delete of the apps' models and so by
+every applied import, whose batch is saved in the import's own transaction. A change
+therefore makes every page cached before it unreachable at once, on every app server,
+without deleting any key; the old entries expire by themselves.
+
+What is never cached: requests of anyone with a session (a logged-in editor, who may
+see a preview), anything but GET and HEAD, responses other than 200, streaming
+responses, and responses that set a cookie, carry a CSRF token or a CSP nonce.
+"""
+
+import functools
+import hashlib
+import importlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver
+from django.utils import translation
+from django.utils.encoding import iri_to_uri
+
+DATA_VERSION_KEY = "omaolo:data-version"
+PAGE_KEY_PREFIX = "omaolo:page"
+# The apps whose rows never show on a public page: saving them does not change the data version.
+UNPUBLISHED_APPS = frozenset({"admin", "auth", "axes", "contenttypes", "sessions", "django_tasks_db"})
+# Headers a cached response keeps; the rest (CSP, security headers) each response gets anew.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Content-Disposition")
+_REQUEST_ATTRIBUTE = "_omaolo_data_version"
+
+
+def data_version() -> int:
+    """The current data version; starts from the clock when the cache has none (e.g. after a Redis restart).
+
+    Starting from the clock, not from 1, keeps a restarted counter from reaching a
+    version whose pages were cached before it was lost.
+    """
+    version = cache.get(DATA_VERSION_KEY)
+    if version is None:
+        cache.add(DATA_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(DATA_VERSION_KEY)
+    return version
+
+
+def data_version_bump() -> None:
+    """Make every page cached so far unreachable.
+
+    Bumped at once, so the writing request itself sees the change, and again when the
+    transaction commits, so that a page another request cached from the data before the
+    commit (under the first bump's version) is not served afterwards.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(DATA_VERSION_KEY)
+    except ValueError:
+        cache.add(DATA_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def request_data_version(request) -> int:
+    """The data version, read once per request."""
+    if not hasattr(request, _REQUEST_ATTRIBUTE):
+        setattr(request, _REQUEST_ATTRIBUTE, data_version())
+    return getattr(request, _REQUEST_ATTRIBUTE)
+
+
+def model_changed(sender, **kwargs) -> None:
+    """Signal receiver (post_save, post_delete, m2m_changed): bump the data version for the apps' models."""
+    if kwargs.get("raw"):
+        return
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return
+    if sender._meta.app_label in UNPUBLISHED_APPS:
+        return
+    data_version_bump()
+
+
+# --- the public page cache -------------------------------------------------------------
+
+
+def _page_key(request) -> str:
+    # Hashed: a long query string must not make a key some cache backends refuse (250 characters).
+    path = hashlib.sha256(iri_to_uri(request.get_full_path()).encode()).hexdigest()
+    language = translation.get_language() or ""
+    return f"{PAGE_KEY_PREFIX}:{request_data_version(request)}:{language}:{request.method}:{path}"
+
+
+def _may_use_cache(request) -> bool:
+    """Anonymous GET or HEAD without a session: a logged-in editor's page (a preview) must never be shared."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not getattr(getattr(request, "user", None), "is_authenticated", False)
+    )
+
+
+def _may_store(request, response) -> bool:
+    """A 200 answer that is the same for every anonymous visitor: no cookie, CSRF token, CSP nonce or session."""
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(request, "_csp_nonce", None)
+        and not (session is not None and (session.modified or session.session_key))
+    )
+
+
+def _stored(response) -> tuple[bytes, int, list[tuple[str, str]]]:
+    headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+    return response.content, response.status_code, headers
+
+
+def _restored(entry) -> HttpResponse:
+    content, status, headers = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def cached_public_page(view):
+    """Serve an anonymous visitor's GET from the page cache, keyed by path, language and data version."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _may_use_cache(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            return _restored(entry)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+            response = response.render()
+        if _may_store(request, response):
+            cache.set(key, _stored(response), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return response
+
+    wrapper.public_page_cached = True
+    return wrapper
+
+
+def cached_urls(urlconf):
+    """The URL patterns of `urlconf` with every view wrapped in `cached_public_page`.
+
+    Lets the project cache the apps' public pages without touching their view modules:
+    `path("", include(cached_urls("metrics.urls")))`. `urlconf` is a module path, or an
+    include tuple (patterns, app_name, namespace) such as django-ninja's `api.urls`; the
+    app name and namespace are kept.
+    """
+    if isinstance(urlconf, str):
+        module = importlib.import_module(urlconf)
+        patterns, app_name, namespace = module.urlpatterns, getattr(module, "app_name", None), None
+    else:
+        patterns, app_name, namespace = urlconf
+    patterns = [_wrapped(entry) for entry in patterns]
+    if namespace:
+        return patterns, app_name, namespace
+    return (patterns, app_name) if app_name else patterns
+
+
+def _wrapped(entry):
+    if isinstance(entry, URLResolver):
+        return URLResolver(
+            entry.pattern,
+            [_wrapped(child) for child in entry.url_patterns],
+            entry.default_kwargs,
+            entry.app_name,
+            entry.namespace,
+        )
+    assert isinstance(entry, URLPattern)
+    return URLPattern(entry.pattern, cached_public_page(entry.callback), entry.default_args, entry.name)

@@ -1,0 +1,266 @@
+"""A confirmed import runs in a background worker; the editor follows it on the import batch's page.
+
+The first tests use the immediate backend of the test settings (the task runs inside the
+confirm); the last ones run the real database queue and real `manage.py db_worker`
+processes against the test database.
+"""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError, connection
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
+from pytest_django.asserts import assertContains, assertNotContains
+
+from metrics.admin import IMPORT_QUEUED, PROGRESS_DONE, PROGRESS_STALLED, import_progress_text
+from metrics.importing import usage_import_preview
+from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
+from metrics.tasks import IMPORT_STALLED_AFTER, usage_import_queue, usage_import_retry
+from metrics.tests.factories import MetricFactory, import_reference_data
+from metrics.tests.import_support import csv_text, upload
+from processes.tests.factories import ContentModuleFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+UPLOAD_URL = reverse("admin:metrics_usagestatistic_import_file")
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+WORKER_TIMEOUT_SECONDS = 120
+
+
+def batch_url(batch):
+    return reverse("admin:metrics_importbatch_change", args=[batch.pk])
+
+
+def small_file(refs):
+    return upload(
+        csv_text(
+            f"{refs.north_karelia.code},,kurkkukipu,assessments_started,week,2024-W05,12",
+            f"{refs.pirkanmaa.code},,kurkkukipu,assessments_started,week,2024-W05,30",
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_the_confirm_answers_with_the_batch_page_and_the_import_lands_there(admin_client):
+    refs = import_reference_data()
+    admin_client.post(UPLOAD_URL, {"file": small_file(refs)})
+    pending = PendingUsageImport.objects.get()
+
+    response = admin_client.post(reverse("admin:metrics_usagestatistic_import_confirm", args=[pending.token]))
+
+    batch = ImportBatch.objects.exclude(outcome=ImportOutcome.DRY_RUN).get()
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == batch_url(batch)
+    page = admin_client.get(response.url)
+    assert [str(message) for message in page.context["messages"]] == [str(IMPORT_QUEUED % {"file": "usage.csv"})]
+    assert (batch.outcome, batch.rows_total, batch.rows_done, batch.rows_created) == (ImportOutcome.APPLIED, 2, 2, 2)
+    assertContains(page, str(PROGRESS_DONE))
+    assertNotContains(page, 'http-equiv="refresh"')
+    assert not PendingUsageImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unfinished_import_shows_its_progress_and_its_page_refreshes_itself(admin_client, admin_user):
+    started = timezone.now() - datetime.timedelta(seconds=10)
+    batch = ImportBatch.objects.create(
+        user=admin_user,
+        file_name="kansallinen.csv",
+        sha256="0" * 64,
+        outcome=ImportOutcome.RUNNING,
+        rows_total=1_000_000,
+        rows_done=250_000,
+        started_at=started,
+        progress_at=started + datetime.timedelta(seconds=5),
+    )
+
+    page = admin_client.get(batch_url(batch))
+
+    assertContains(page, '<meta http-equiv="refresh" content="2">', html=False)
+    with override("en"):
+        assert import_progress_text(batch) == "250,000 of 1,000,000 rows checked (25 %), 50,000 rows/s."
+
+
+@pytest.mark.django_db
+def test_a_stalled_import_says_so_and_only_it_can_be_retried(admin_user):
+    refs = import_reference_data()
+    _result, pending = usage_import_preview(file=small_file(refs), user=admin_user)
+    batch = ImportBatch.objects.create(
+        user=admin_user, file_name=pending.file_name, sha256=pending.sha256, outcome=ImportOutcome.RUNNING
+    )
+    with pytest.raises(ValueError):
+        usage_import_retry(batch=batch, user=admin_user)
+    ImportBatch.objects.filter(pk=batch.pk).update(progress_at=timezone.now() - IMPORT_STALLED_AFTER * 2)
+    batch.refresh_from_db()
+    assert import_progress_text(batch) == str(PROGRESS_STALLED)
+
+    retried = usage_import_retry(batch=batch, user=admin_user)
+
+    assert retried.outcome == ImportOutcome.APPLIED
+    assert UsageStatistic.objects.count() == 2
+
+
+# --- the real queue and real worker processes ------------------------------------------
+
+
+def national_file(refs, *, weeks: int) -> bytes:
+    """A file of weeks × 150 rows: three county figures (one a service area's) × 10 contents × 5 metrics."""
+    modules = ["kurkkukipu", "virtsatietulehdus"] + [ContentModuleFactory(code=f"sisalto-{n}").code for n in range(8)]
+    metrics = ["assessments_started", "assessments_completed"] + [MetricFactory(code=f"m{n}").code for n in range(3)]
+    places = [(refs.north_karelia.code, ""), (refs.north_karelia.code, "suun-terveys"), (refs.pirkanmaa.code, "")]
+    monday = datetime.date(2000, 1, 3)
+    lines = []
+    for week in range(weeks):
+        iso = (monday + datetime.timedelta(weeks=week)).isocalendar()
+        period = f"{iso.year}-W{iso.week:02d}"
+        lines.extend(
+            f"{county},{area},{module},{metric},week,{period},{week}"
+            for county, area in places
+            for module in modules
+            for metric in metrics
+        )
+    return csv_text(*lines).encode()
+
+
+def database_url() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    return f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+STARTED_WORKERS: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_worker_outlives_its_test():
+    yield
+    while STARTED_WORKERS:
+        stop(STARTED_WORKERS.pop(), signal.SIGKILL, wait_for_session=False)
+
+
+def start_worker(*, batch: bool) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "omaolo_portal.settings_test",
+        "DATABASE_URL": database_url(),
+        "TASKS_BACKEND": DATABASE_QUEUE["default"]["BACKEND"],
+    }
+    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
+    if batch:
+        command.append("--batch")
+    worker = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    STARTED_WORKERS.append(worker)
+    return worker
+
+
+def stop(worker, how=signal.SIGTERM, *, wait_for_session: bool = True) -> None:
+    """Stop a worker and wait until PostgreSQL has let go of its session (the test database is dropped after)."""
+    if worker.poll() is None:
+        worker.send_signal(how)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=30)
+    if not wait_for_session or connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + 30
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.1)
+
+
+def wait_for(condition, *, worker, timeout=WORKER_TIMEOUT_SECONDS):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except OperationalError:
+            pass  # SQLite: the worker holds the database while it commits
+        if worker.poll() is not None and not condition():
+            pytest.fail(f"the worker stopped: {worker.stdout.read().decode()[-3000:]}")
+        time.sleep(0.05)
+    pytest.fail("the worker did not get there in time")
+
+
+@pytest.fixture
+def queued_national_import(transactional_db, settings, admin_user):
+    """A national-sized file previewed and confirmed: a batch waiting in the database queue."""
+    settings.TASKS = DATABASE_QUEUE
+    refs = import_reference_data()
+    content = national_file(refs, weeks=700)  # 105,000 rows: two progress reports
+    result, pending = usage_import_preview(file=upload(content.decode(), name="kansallinen.csv"), user=admin_user)
+    assert result.ok, result.errors[:3]
+    return usage_import_queue(token=pending.token, user=admin_user)
+
+
+def test_a_worker_process_imports_a_queued_file_and_reports_progress(queued_national_import):
+    batch = queued_national_import
+    assert batch.outcome == ImportOutcome.QUEUED
+    worker = start_worker(batch=False)
+    try:
+        seen = []
+
+        def progress_or_done():
+            batch.refresh_from_db()
+            seen.append((batch.outcome, batch.rows_done))
+            return batch.outcome == ImportOutcome.APPLIED and not PendingUsageImport.objects.exists()
+
+        wait_for(progress_or_done, worker=worker)
+    finally:
+        stop(worker)
+
+    assert (batch.rows_created, batch.rows_total, batch.rows_done) == (105_000, 105_000, 105_000)
+    assert UsageStatistic.objects.count() == 105_000
+    assert not PendingUsageImport.objects.exists()
+    assert (ImportOutcome.RUNNING, 0) in seen
+    if connection.vendor == "postgresql":
+        # Rows checked while the import's transaction was still open (SQLite cannot report them).
+        assert any(outcome == ImportOutcome.RUNNING and 0 < done < 105_000 for outcome, done in seen)
+
+
+def test_a_killed_worker_leaves_nothing_written_and_the_import_can_be_retried(queued_national_import, admin_user):
+    batch = queued_national_import
+    worker = start_worker(batch=False)
+    try:
+
+        def mid_import():
+            batch.refresh_from_db()
+            return batch.outcome == ImportOutcome.RUNNING
+
+        wait_for(mid_import, worker=worker)
+        time.sleep(0.3)  # into the reading of 105,000 rows, which takes seconds
+    finally:
+        stop(worker, signal.SIGKILL)
+
+    batch.refresh_from_db()
+    assert batch.outcome == ImportOutcome.RUNNING
+    assert UsageStatistic.objects.count() == 0
+    assert PendingUsageImport.objects.filter(sha256=batch.sha256).exists()
+
+    ImportBatch.objects.filter(pk=batch.pk).update(progress_at=timezone.now() - IMPORT_STALLED_AFTER * 2)
+    batch.refresh_from_db()
+    usage_import_retry(batch=batch, user=admin_user)
+    retry_worker = start_worker(batch=True)
+    assert retry_worker.wait(timeout=WORKER_TIMEOUT_SECONDS) == 0, retry_worker.stdout.read().decode()[-3000:]
+    stop(retry_worker)
+
+    batch.refresh_from_db()
+    assert batch.outcome == ImportOutcome.APPLIED
+    assert UsageStatistic.objects.count() == 105_000
+    assert not PendingUsageImport.objects.exists()
