@@ -68,52 +68,66 @@ def demo_statistics_seed() -> int:
         window = _window(rollout)
         if window is None:
             continue
-        rng = random.Random(f"{rollout.county_id}-{rollout.module_id}-{rollout.service_area_id}")
-        # A generator of its own, so that the usage figures stay as they were before feedback was added.
-        feedback_rng = random.Random(f"feedback-{rollout.county_id}-{rollout.module_id}-{rollout.service_area_id}")
-        base = rng.randint(40, 400)
-        # Some contents decline towards the end of the window, as real ones do.
-        slope = rng.choice([0.004, 0.002, -0.006])
-        drops = (rollout.county.code, rollout.module.code) == DROPPING_ROLLOUT
-        drop_start = window[1] - datetime.timedelta(weeks=DROP_WEEKS)
-        periods = [(PeriodType.WEEK, day, 1) for day in _mondays(*window)]
-        periods += [(PeriodType.MONTH, day, 4.3) for day in _month_starts(*window)]
-        for period_type, period_start, scale in periods:
-            weeks_in = (period_start - window[0]).days / 7
-            started = max(0, round(base * scale * (1 + slope * weeks_in) * rng.uniform(0.85, 1.15)))
-            if drops and period_start >= drop_start:
-                started = round(started * 0.5)
-            figures = [(code, round(started * share), None) for code, share in METRIC_FUNNEL.items()]
-            figures += [
-                (code, feedback_rng.choice(FEEDBACK_SCORES), max(1, round(started * share)))
-                for code, share in FEEDBACK_RESPONSE_SHARE.items()
-            ]
-            for code, value, responses in figures:
-                metric = metrics.get(code)
-                if metric is None:
-                    continue
-                key = (
-                    rollout.county_id,
-                    rollout.service_area_id,
-                    rollout.module_id,
-                    metric.pk,
-                    period_type,
-                    period_start,
-                )
-                if key in existing:
-                    continue
-                existing.add(key)
-                new_rows.append(
-                    UsageStatistic(
-                        county_id=rollout.county_id,
-                        service_area_id=rollout.service_area_id,
-                        module_id=rollout.module_id,
-                        metric=metric,
-                        period_type=period_type,
-                        period_start=period_start,
-                        value=value,
-                        responses=responses,
-                    )
-                )
+        for period_type, period_start, figures in _rollout_figures(rollout, window):
+            new_rows += _new_statistics(rollout, period_type, period_start, figures, metrics=metrics, existing=existing)
     UsageStatistic.objects.bulk_create(new_rows, batch_size=2000)
     return len(new_rows)
+
+
+def _periods(window: tuple[datetime.date, datetime.date]) -> list[tuple[str, datetime.date, float]]:
+    """Each week and each month of the window, with how many weeks of use the period holds."""
+    periods = [(PeriodType.WEEK, day, 1) for day in _mondays(*window)]
+    periods += [(PeriodType.MONTH, day, 4.3) for day in _month_starts(*window)]
+    return periods
+
+
+def _rollout_figures(rollout: Rollout, window: tuple[datetime.date, datetime.date]):
+    """(period type, period start, [(metric code, value, responses)]) for each period of the rollout's window.
+
+    The figures are drawn from generators seeded by the rollout, so every run draws the same ones.
+    """
+    rng = random.Random(f"{rollout.county_id}-{rollout.module_id}-{rollout.service_area_id}")
+    # A generator of its own, so that the usage figures stay as they were before feedback was added.
+    feedback_rng = random.Random(f"feedback-{rollout.county_id}-{rollout.module_id}-{rollout.service_area_id}")
+    base = rng.randint(40, 400)
+    # Some contents decline towards the end of the window, as real ones do.
+    slope = rng.choice([0.004, 0.002, -0.006])
+    drops = (rollout.county.code, rollout.module.code) == DROPPING_ROLLOUT
+    drop_start = window[1] - datetime.timedelta(weeks=DROP_WEEKS)
+    for period_type, period_start, scale in _periods(window):
+        weeks_in = (period_start - window[0]).days / 7
+        started = max(0, round(base * scale * (1 + slope * weeks_in) * rng.uniform(0.85, 1.15)))
+        if drops and period_start >= drop_start:
+            started = round(started * 0.5)
+        figures = [(code, round(started * share), None) for code, share in METRIC_FUNNEL.items()]
+        figures += [
+            (code, feedback_rng.choice(FEEDBACK_SCORES), max(1, round(started * share)))
+            for code, share in FEEDBACK_RESPONSE_SHARE.items()
+        ]
+        yield period_type, period_start, figures
+
+
+def _new_statistics(rollout, period_type, period_start, figures, *, metrics, existing) -> list[UsageStatistic]:
+    """The period's figures not yet stored (by natural key), for the metrics that exist; `existing` grows."""
+    rows = []
+    for code, value, responses in figures:
+        metric = metrics.get(code)
+        if metric is None:
+            continue
+        key = (rollout.county_id, rollout.service_area_id, rollout.module_id, metric.pk, period_type, period_start)
+        if key in existing:
+            continue
+        existing.add(key)
+        rows.append(
+            UsageStatistic(
+                county_id=rollout.county_id,
+                service_area_id=rollout.service_area_id,
+                module_id=rollout.module_id,
+                metric=metric,
+                period_type=period_type,
+                period_start=period_start,
+                value=value,
+                responses=responses,
+            )
+        )
+    return rows

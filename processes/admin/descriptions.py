@@ -1,0 +1,115 @@
+"""Process descriptions in the admin: the change form; the review lives in `review.py`."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from processes.admin.inlines import (
+    PhaseInline,
+    ProcessAttachmentInline,
+    ProcessLinkInline,
+    PublicationTransitionInline,
+    PublishedVersionInline,
+    ReadOnlyInlineMixin,
+)
+from processes.admin.review import ProcessReviewAdminMixin
+from processes.admin.revisions import RevisionOnEditMixin
+from processes.concurrency import VersionCheckedForm
+from processes.models import ProcessDescription, PublicationStatus
+from regions.scoping import CountyScopedAdminMixin
+
+# What is stored only through the review services: never from the change form or a history revert.
+WORKFLOW_FIELDS = ["status", "published_at", "published_version", "based_on"]
+
+
+@admin.register(ProcessDescription)
+class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
+    form = VersionCheckedForm
+    list_display = ["title", "county", "status", "development_stage", "published_at", "modified_at"]
+    list_filter = ["status", "development_stage", "county", "language", "modules"]
+    search_fields = ["title", "summary", "author", "county__name_fi", "county__brand"]
+    autocomplete_fields = ["county", "modules"]
+    date_hierarchy = "modified_at"
+    list_select_related = ["county"]
+    readonly_fields = ["created_by", "modified_at", "status", "published_at", "based_on"]
+    inlines = [
+        PhaseInline,
+        ProcessLinkInline,
+        ProcessAttachmentInline,
+        PublicationTransitionInline,
+        PublishedVersionInline,
+    ]
+    actions = ["submit", "publish", "archive", "use_as_model"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "county", "language", "summary", "modules", "edit_version"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "development_stage",
+                    "created_at",
+                    "modified_at",
+                    "created_by",
+                    "based_on",
+                ]
+            },
+        ),
+        (_("Metadata"), {"fields": ["author", "funder", "place_of_implementation"]}),
+        (
+            _("Sections"),
+            {
+                "description": _("Markdown is allowed: **bold**, lists with -, links as [text](https://…)."),
+                "fields": list(ProcessDescription.SECTION_FIELDS),
+            },
+        ),
+    ]
+    change_form_template = "admin/processes/processdescription/change_form.html"
+
+    def process_ids_of(self, obj) -> set:
+        return {obj.pk} if obj.pk else set()
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if request.method == "POST":
+            # The logs are shown, never posted: a save needs no form data for them.
+            return [inline for inline in inlines if not isinstance(inline, ReadOnlyInlineMixin)]
+        return inlines
+
+    def delete_model(self, request, obj):
+        CountyScopedAdminMixin.delete_model(self, request, obj)
+
+    def delete_queryset(self, request, queryset):
+        CountyScopedAdminMixin.delete_queryset(self, request, queryset)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.published_version_id is not None:
+            # The public address of a published guide stays while it is revised.
+            readonly += ["slug"]
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Not the prepopulated_fields attribute: django-simple-history's history form reads that
+        # directly and fails on the slug, which is read-only once the description was published.
+        if obj is not None and obj.published_version_id is not None:
+            return {}
+        return {"slug": ["title"]}
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        if change:
+            self.ensure_editable(request, obj)
+            if form.has_changed():
+                self.revision_start(request, obj)
+            stored = ProcessDescription.objects.filter(pk=obj.pk).values(
+                *(ProcessDescription._meta.get_field(name).attname for name in WORKFLOW_FIELDS)
+            )
+            for attname, value in stored.get().items():
+                setattr(obj, attname, value)
+        else:
+            obj.status = PublicationStatus.DRAFT
+            obj.published_at = obj.published_version = obj.based_on = None
+        CountyScopedAdminMixin.save_model(self, request, obj, form, change)

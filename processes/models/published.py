@@ -1,0 +1,70 @@
+"""Review and publication: the versions the public has read, and the log of each description's transitions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from processes.models.choices import PublicationStatus
+from processes.models.descriptions import ProcessDescription
+
+
+class PublishedVersion(models.Model):
+    """What the public read of a description when it was published: its fields, contents, phases, steps, links.
+
+    `snapshot` is made by `processes.publishing.process_snapshot`; the public pages render it
+    while the description itself is being revised, and the reviewer's comparison starts from it.
+    """
+
+    process = models.ForeignKey(
+        ProcessDescription,
+        verbose_name=_("process description"),
+        on_delete=models.CASCADE,
+        related_name="published_versions",
+    )
+    snapshot = models.JSONField(_("published content"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.snapshot.get('fields', {}).get('title', '')} ({self.published_at:%Y-%m-%d %H:%M})"
+
+
+class PublicationTransition(models.Model):
+    """One change of a description's publication state: who, when, from what to what, and why."""
+
+    process = models.ForeignKey(
+        ProcessDescription, verbose_name=_("process description"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=PublicationStatus)
+    to_status = models.CharField(_("to"), max_length=20, choices=PublicationStatus)
+    comment = models.TextField(_("comment"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("publication transition")
+        verbose_name_plural = _("publication transitions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
