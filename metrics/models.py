@@ -288,7 +288,8 @@ class UsageStatistic(models.Model):
     def clean(self):
         """A hand edit obeys the import's rules: a count is a whole number, a score lies within its scale."""
         super().clean()
-        if self.value is None or self.metric_id is None:
+        # A value its own field refused (not a number) is reported by that field already.
+        if not isinstance(self.value, (int, Decimal)) or self.metric_id is None:
             return
         metric = self.metric
         value = figure_value(self.value)

@@ -16,6 +16,7 @@ from metrics.parsing import (
     NOT_A_SCORE,
     SCORE_OUT_OF_SCALE,
     SCORE_TOO_PRECISE,
+    VALUE_TOO_LARGE,
     ImportIssue,
 )
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory
@@ -174,3 +175,15 @@ def test_a_hand_edit_obeys_the_same_rules(feedback, refs):
     assert score_error.value.message_dict == {
         "value": [str(SCORE_OUT_OF_SCALE).format(value="5.5", low=1, high=5, metric="customer_feedback")]
     }
+
+
+def test_the_largest_count_reads_back_exactly_and_a_larger_one_is_refused(feedback):
+    largest = "9" * 15
+
+    imported(csv_text(f"{STARTED_ROW},{largest}"))
+    refused = imported(csv_text(f"{STARTED_ROW},1{'0' * 15}"))
+
+    assert stored_values() == {"assessments_started": int(largest)}
+    assert refused.errors == [ImportIssue(2, "G", str(VALUE_TOO_LARGE).format(value="1" + "0" * 15))]
+    again = imported(csv_text(f"{STARTED_ROW},{largest}"))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
