@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportModelAdmin
+from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from metrics.forms import UploadSizeLimitHandler, UsageImportForm
@@ -34,6 +35,7 @@ from metrics.models import ImportBatch, ImportOutcome, Metric, PendingUsageImpor
 from metrics.parsing import ImportIssue
 from metrics.resources import MetricResource, UsageStatisticResource
 from metrics.tasks import NOT_RETRYABLE, usage_import_queue, usage_import_retry, usage_import_stalled
+from metrics.templatetags.figures import figure
 from regions.scoping import AdminScopeMixin, CountyScopedAdminMixin, ReferenceDataAdminMixin
 
 
@@ -106,6 +108,8 @@ class MetricAdmin(ReferenceDataAdminMixin, ImportExportModelAdmin, SimpleHistory
 @admin.register(UsageStatistic)
 class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [UsageStatisticResource]
+    # Every column of the import format, always: a file without one would not import back.
+    export_form_class = ExportForm
     import_export_change_list_template = "admin/metrics/usagestatistic/change_list.html"
     list_display = [
         "county",
@@ -114,7 +118,7 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         "metric",
         "period_type",
         "period_start",
-        "value",
+        "shown_value",
         "import_batch",
     ]
     # A national table has millions of rows: the list reads one page through an index
@@ -155,6 +159,10 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
             "has_import_file_permission": self.has_import_file_permission(request),
         }
         return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("value"), ordering="value")
+    def shown_value(self, obj):
+        return figure(obj.value, obj.metric)
 
     def save_model(self, request, obj, form, change):
         # A hand edit is not an import: the value no longer comes from the batch.

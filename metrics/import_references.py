@@ -4,7 +4,7 @@ Loaded once an import, with per-column caches of the raw cell texts already reso
 (and of those that failed), so that a row costs a handful of dict look-ups.
 """
 
-from metrics.models import Metric, PeriodType
+from metrics.models import Metric, MetricKind, PeriodType
 from metrics.parsing import normalise
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
@@ -28,6 +28,8 @@ class References:
         self.counties, self.county_hints, self.county_codes = {}, {}, {}
         self.modules, self.module_hints, self.module_codes = {}, {}, {}
         self.metrics, self.metric_hints, self.metric_codes = {}, {}, {}
+        # The score metrics, by primary key: their scale (lowest, highest). Every other metric counts.
+        self.score_scales = {}
         self.areas, self.area_codes = {}, {}
         # Caches of raw cell text → resolved value, filled by the slow paths.
         self.county_cache, self.module_cache, self.metric_cache = {}, {}, {}
@@ -51,8 +53,12 @@ class References:
             for text in (name_fi, code):
                 refs.modules[normalise(text)] = pk
                 refs.module_hints[normalise(text)] = code
-        for pk, code in Metric.objects.values_list("pk", "code"):
+        for pk, code, kind, scale_min, scale_max in Metric.objects.values_list(
+            "pk", "code", "kind", "scale_min", "scale_max"
+        ):
             refs.metric_codes[pk] = code
+            if kind == MetricKind.SCORE:
+                refs.score_scales[pk] = (scale_min, scale_max)
             refs.metrics[normalise(code)] = pk
             refs.metric_hints[normalise(code)] = code
         for pk, county_id, code, name_fi in ServiceArea.objects.values_list("pk", "county_id", "code", "name_fi"):
@@ -65,6 +71,18 @@ class References:
             metric_bits=_bits_for(refs.metric_codes),
         )
         return refs
+
+    def lookups(self) -> tuple:
+        """The `get` of each column's cache, for the hot loop: county, module, metric, period type, service area
+        and {period type: period}."""
+        return (
+            self.county_cache.get,
+            self.module_cache.get,
+            self.metric_cache.get,
+            self.period_type_cache.get,
+            self.area_cache.get,
+            {period_type: cache.get for period_type, cache in self.period_caches.items()},
+        )
 
 
 def _bits_for(codes_by_pk: dict) -> int:

@@ -1,6 +1,8 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.translation import TranslatedNameModel, translated_value
+from metrics.parsing import COUNT_WITH_DECIMALS, SCORE_OUT_OF_SCALE, VALUE_DECIMALS, VALUE_DIGITS, score_in_scale
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 
@@ -68,6 +71,10 @@ class Metric(TranslatedNameModel):
     @property
     def is_distinct(self) -> bool:
         return self.kind == MetricKind.DISTINCT
+
+    def in_scale(self, value) -> bool:
+        """A score within its scale (a bound left empty does not bound it)."""
+        return score_in_scale(value, self.scale_min, self.scale_max)
 
 
 class PeriodType(models.TextChoices):
@@ -151,6 +158,34 @@ class PendingUsageImport(models.Model):
         return self.file_name
 
 
+def figure_value(value: Decimal | float | int | None) -> Decimal | int | None:
+    """A value as the portal uses it: a whole number as an int (12, never 12.00), else a Decimal without
+    trailing zeros (4.3, never 4.30), which is also how an export writes it.
+
+    Accepts what a database driver returns for the value column: Decimal (PostgreSQL), int or
+    float (SQLite's own storage classes, read past Django's converters).
+    """
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if value == value.to_integral_value():
+        return int(value)
+    return value.normalize()
+
+
+class FigureField(models.DecimalField):
+    """The value of a statistic: a count (a whole number) or a score (at most two decimals).
+
+    Read back through `figure_value`, so that counts, and sums of counts, reach Python as ints.
+    Aggregates over the column (Sum("value")) take this field as their output field and are
+    read the same way.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        return figure_value(value)
+
+
 class UsageStatisticQuerySet(models.QuerySet):
     def for_county(self, county):
         """Statistics of one county, its service areas included."""
@@ -180,7 +215,14 @@ class UsageStatistic(models.Model):
     period_start = models.DateField(
         _("period start"), help_text=_("The Monday of the ISO week, or the first day of the month.")
     )
-    value = models.BigIntegerField(_("value"))
+    value = FigureField(
+        _("value"),
+        max_digits=VALUE_DIGITS + VALUE_DECIMALS,
+        decimal_places=VALUE_DECIMALS,
+        help_text=_(
+            "A count is a whole number; a score (feedback) is a mean with at most two decimals, within its scale."
+        ),
+    )
     responses = models.PositiveIntegerField(
         _("responses"),
         null=True,
@@ -242,3 +284,22 @@ class UsageStatistic(models.Model):
 
     def __str__(self):
         return f"{self.county_id}/{self.module_id}/{self.metric_id} {self.period_start}: {self.value}"
+
+    def clean(self):
+        """A hand edit obeys the import's rules: a count is a whole number, a score lies within its scale."""
+        super().clean()
+        # A value its own field refused (not a number) is reported by that field already.
+        if not isinstance(self.value, (int, Decimal)) or self.metric_id is None:
+            return
+        metric = self.metric
+        value = figure_value(self.value)
+        if not metric.is_score and not isinstance(value, int):
+            raise ValidationError({"value": COUNT_WITH_DECIMALS.format(value=value, metric=metric.code)})
+        if metric.is_score and not metric.in_scale(value):
+            raise ValidationError(
+                {
+                    "value": SCORE_OUT_OF_SCALE.format(
+                        value=value, low=metric.scale_min, high=metric.scale_max, metric=metric.code
+                    )
+                }
+            )

@@ -15,6 +15,7 @@ import io
 import itertools
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.template.defaultfilters import filesizeformat
@@ -34,6 +35,10 @@ MISSING_CELL = _("The required cell “{column}” is empty.")
 NEGATIVE_VALUE = _("The value “{value}” is negative: it must be zero or more.")
 NOT_AN_INTEGER = _("The value “{value}” is not a whole number.")
 VALUE_TOO_LARGE = _("The value “{value}” is too large.")
+COUNT_WITH_DECIMALS = _("The value “{value}” has decimals, but “{metric}” is a count: write a whole number.")
+NOT_A_SCORE = _("The score “{value}” is not a number: write it as 4, 4.3 or 4,3.")
+SCORE_TOO_PRECISE = _("The score “{value}” has more than two decimals: round it to two.")
+SCORE_OUT_OF_SCALE = _("The score “{value}” is outside the scale {low} to {high} of “{metric}”.")
 FILE_TOO_LARGE = _("The file is larger than {limit}, the most one import accepts. Split it into smaller files.")
 FILE_NUL_CHARACTER = _(
     "This line contains a NUL character, which a CSV file cannot have: the file is damaged or is not a CSV file."
@@ -75,8 +80,13 @@ HEADER_ALIASES = {
     "svar": "responses",
 }
 
-MAX_VALUE = 2**63 - 1
-MAX_VALUE_DIGITS = len(str(MAX_VALUE))
+# A value has at most VALUE_DIGITS digits before the decimal point and VALUE_DECIMALS after it
+# (the column is numeric(17, 2)). Django reads a decimal on SQLite through a float of 15
+# significant digits, so a larger whole number would not read back exactly there.
+VALUE_DIGITS = 15
+VALUE_DECIMALS = 2
+MAX_VALUE = 10**VALUE_DIGITS - 1
+MAX_VALUE_DIGITS = VALUE_DIGITS
 # Cell text quoted in an error message is cut to this many characters, so that a file
 # of huge cells cannot make a huge error report.
 MAX_QUOTED_CHARS = 50
@@ -91,6 +101,8 @@ CHUNK_BYTES = 1024 * 1024
 
 _GROUPED_INTEGER = re.compile(r"\d{1,3}(?: \d{3})+")
 _NUMBER = re.compile(r"[+-]?\d[\d ]*(?:[.,]\d*)?|[+-]?[.,]\d+")
+# A score: digits, then a decimal dot or comma and its decimals.
+_DECIMAL = re.compile(r"([0-9]+)(?:[.,]([0-9]+))?")
 # Spaces Excel and Finnish locales put between thousands.
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
@@ -345,3 +357,24 @@ def value_parse(raw: str) -> int | str:
     if len(digits.lstrip("0")) > MAX_VALUE_DIGITS or int(digits) > MAX_VALUE:
         return str(VALUE_TOO_LARGE).format(value=quoted(text))
     return int(digits)
+
+
+def score_parse(raw: str) -> Decimal | str:
+    """A non-negative number of at most two decimals, after a dot or a decimal comma (4.3, 4,3), or an error message."""
+    text = raw.translate(_SPACES).strip()
+    match = _DECIMAL.fullmatch(text)
+    if match is None:
+        if _NUMBER.fullmatch(text) and text.startswith("-"):
+            return str(NEGATIVE_VALUE).format(value=quoted(text))
+        return str(NOT_A_SCORE).format(value=quoted(text))
+    digits, decimals = match.groups()
+    if decimals is not None and len(decimals) > VALUE_DECIMALS:
+        return str(SCORE_TOO_PRECISE).format(value=quoted(text))
+    if len(digits.lstrip("0")) > MAX_VALUE_DIGITS:
+        return str(VALUE_TOO_LARGE).format(value=quoted(text))
+    return Decimal(f"{digits}.{decimals or 0}")
+
+
+def score_in_scale(value, low: int | None, high: int | None) -> bool:
+    """Whether a score lies within the scale `low`–`high` of its metric; an empty bound does not bound it."""
+    return (low is None or value >= low) and (high is None or value <= high)

@@ -1,18 +1,15 @@
 """django-import-export resources: metric reference data, and statistics for export.
 
-Statistics are exported in the import file's own columns, so an export can be
-corrected in Excel and imported again with `import_usage` or the admin import.
+Statistics are exported in the import file's own columns (`metrics.trends.export_rows`), so
+an export can be corrected in Excel and imported again with `import_usage` or the admin import.
 """
 
+import tablib
 from import_export import fields
-from import_export.widgets import ForeignKeyWidget
 
 from common.spreadsheet import SpreadsheetSafeModelResource
+from metrics import trends
 from metrics.models import Metric, UsageStatistic
-from metrics.parsing import COLUMNS
-from metrics.periods import period_label
-from processes.models import ContentModule
-from regions.models import ServiceArea, WellbeingCounty
 
 
 class MetricResource(SpreadsheetSafeModelResource):
@@ -27,24 +24,25 @@ class MetricResource(SpreadsheetSafeModelResource):
 
 
 class UsageStatisticResource(SpreadsheetSafeModelResource):
-    """Statistics in the columns of the usage statistics file (export only)."""
+    """Statistics in the columns of a usage statistics file, `responses` included (export only).
 
-    county = fields.Field(attribute="county", column_name="county", widget=ForeignKeyWidget(WellbeingCounty, "code"))
-    service_area = fields.Field(
-        attribute="service_area", column_name="service_area", widget=ForeignKeyWidget(ServiceArea, "code")
-    )
-    module = fields.Field(attribute="module", column_name="module", widget=ForeignKeyWidget(ContentModule, "code"))
-    metric = fields.Field(attribute="metric", column_name="metric", widget=ForeignKeyWidget(Metric, "code"))
+    The rows are written by the public export's own row writer (`metrics.trends.export_rows`),
+    so the admin's file and the public one have one format, and both import back unchanged.
+    The fields only name the columns, for the admin's export page.
+    """
+
+    county = fields.Field(column_name="county")
+    service_area = fields.Field(column_name="service_area")
+    module = fields.Field(column_name="module")
+    metric = fields.Field(column_name="metric")
     period = fields.Field(column_name="period")
 
     class Meta:
         model = UsageStatistic
-        fields = list(COLUMNS)
-        export_order = list(COLUMNS)
+        fields = trends.export_header(responses=True)
+        export_order = trends.export_header(responses=True)
 
-    def dehydrate_period(self, statistic) -> str:
-        """The period as the public export and the import files write it: 2024-W05 or 2024-05."""
-        return period_label(statistic.period_type, statistic.period_start)
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("county", "service_area", "module", "metric")
+    def export(self, queryset=None, **kwargs) -> tablib.Dataset:
+        statistics = self.filter_export(self.get_queryset() if queryset is None else queryset, **kwargs)
+        header = trends.export_header(responses=True)
+        return tablib.Dataset(*trends.export_rows(statistics, responses=True), headers=header)

@@ -8,14 +8,18 @@ as the file has no error. Problems are collected, never raised: the first
 """
 
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from metrics.import_references import remember
 from metrics.parsing import (
     CELL_WITHOUT_HEADER,
+    COUNT_WITH_DECIMALS,
+    MAX_VALUE_DIGITS,
     MISSING_CELL,
     RESPONSES_COLUMN,
+    SCORE_OUT_OF_SCALE,
     Header,
     ImportIssue,
     ImportLimits,
@@ -24,6 +28,8 @@ from metrics.parsing import (
     column_letter,
     normalise,
     quoted,
+    score_in_scale,
+    score_parse,
     too_wide,
     value_parse,
 )
@@ -42,8 +48,8 @@ DUPLICATE_ROW = _("This row repeats the county, service area, content, metric an
 # Errors kept in full (the rest are only counted), so a hopeless file cannot fill memory.
 MAX_REPORTED_ERRORS = 1000
 PROGRESS_EVERY = 50_000
-# A value of fewer digits is below 2**63 and read on the fast path.
-MAX_VALUE_DIGITS = 19
+# A value of fewer digits is at most MAX_VALUE and read on the fast path.
+FAST_PATH_DIGITS = MAX_VALUE_DIGITS + 1
 # The largest number of responses a row may give (the column is a 32-bit integer).
 MAX_RESPONSES = 2**31 - 1
 
@@ -75,20 +81,14 @@ class RowValidator:
         """Check every record; yield staging tuples while the file has no error so far.
 
         The hot loop: each cell is looked up in its column's cache of texts already
-        resolved; only a text seen for the first time takes the slow path (`_resolve_…`).
+        resolved; only a text seen for the first time takes the slow path (`_resolve_…`),
+        and so does a score's value, which has decimals and a scale to check.
         """
         self.header, refs = header, self.references
-        county_at, module_at, metric_at, type_at, period_at, value_at = (
-            header.indexes[name] for name in ("county", "module", "metric", "period_type", "period", "value")
-        )
-        area_at = header.indexes.get("service_area")
-        responses_at = header.indexes.get(RESPONSES_COLUMN)
-        responses = None
-        county_of, module_of, metric_of = refs.county_cache.get, refs.module_cache.get, refs.metric_cache.get
-        period_type_of, area_of = refs.period_type_cache.get, refs.area_cache.get
-        period_of = {period_type: cache.get for period_type, cache in refs.period_caches.items()}
-        key_pack, first_line_of_key = refs.row_keys.pack, {}.setdefault
-        rows_read = 0
+        county_at, area_at, module_at, metric_at, type_at, period_at, value_at, responses_at = _column_indexes(header)
+        county_of, module_of, metric_of, period_type_of, area_of, period_of = refs.lookups()
+        scored, key_pack, first_line_of_key = refs.score_scales, refs.row_keys.pack, {}.setdefault
+        responses, rows_read = None, 0
         try:
             for line, cells in enumerate(records, start=2):
                 if len(cells) != header.width or header.ignored:
@@ -106,17 +106,15 @@ class RowValidator:
                 period_type = period_type_of(cells[type_at]) or self._resolve_period_type(line, cells)
                 area = 0
                 if area_at is not None and cells[area_at] and county is not None:
-                    area = area_of((county, cells[area_at]))
-                    if area is None:
-                        area = self._resolve_area(line, cells, county)
+                    area = area_of((county, cells[area_at])) or self._resolve_area(line, cells, county)
                 period = None
                 if period_type is not None:
                     period = period_of[period_type](cells[period_at]) or self._resolve_period(line, cells, period_type)
                 value_text = cells[value_at]
-                if value_text.isdigit() and value_text.isascii() and len(value_text) < MAX_VALUE_DIGITS:
-                    value = int(value_text)
+                if value_text.isdigit() and value_text.isascii() and len(value_text) < FAST_PATH_DIGITS:
+                    value = int(value_text) if metric not in scored else self._resolve_value(line, cells, metric)
                 else:
-                    value = self._resolve_value(line, cells)
+                    value = self._resolve_value(line, cells, metric)
                 if responses_at is not None:
                     responses = self._responses(line, cells[responses_at], responses_at)
                 rows_read += 1
@@ -128,8 +126,7 @@ class RowValidator:
                 ordinal, period_start = period
                 first_line = first_line_of_key(key_pack(county, area, module, metric, period_type, ordinal), line)
                 if first_line != line:
-                    self.rejected_rows += 1
-                    self.error(line, None, DUPLICATE_ROW.format(line=first_line))
+                    self._duplicate(line, first_line)
                 elif not self.error_count:
                     yield (line, county, area or None, module, metric, period_type, period_start, value, responses)
         finally:
@@ -137,6 +134,10 @@ class RowValidator:
             self.rows_read = rows_read
         if self.progress is not None:
             self.progress(rows_read)
+
+    def _duplicate(self, line, first_line):
+        self.rejected_rows += 1
+        self.error(line, None, DUPLICATE_ROW.format(line=first_line))
 
     def _fit(self, line, cells, width, ignored):
         """The record cut or padded to the header's width; None for an empty record.
@@ -246,17 +247,40 @@ class RowValidator:
         remember(self.references.period_caches[period_type], raw, period)
         return period
 
-    def _resolve_value(self, line, cells):
+    def _resolve_value(self, line, cells, metric):
+        """A value off the fast path: a count with separated thousands, any score, or None after an error."""
         index = self.header.indexes["value"]
         raw = cells[index]
         if not raw.strip():
             self._missing(line, "value")
             return None
-        value = value_parse(raw)
+        scale = self.references.score_scales.get(metric)
+        value = self._count(raw, metric) if scale is None else self._score(raw, metric, scale)
         if isinstance(value, str):
             self.error(line, index, value)
             return None
         return value
+
+    def _count(self, raw, metric) -> int | Decimal | str:
+        """A count, a whole number; or why not. With the metric unknown (already an error), any number passes."""
+        value = value_parse(raw)
+        if isinstance(value, str) and not isinstance(decimal := score_parse(raw), str):
+            if metric is None:
+                return decimal
+            return str(COUNT_WITH_DECIMALS).format(
+                value=quoted(raw.strip()), metric=self.references.metric_codes[metric]
+            )
+        return value
+
+    def _score(self, raw, metric, scale) -> Decimal | str:
+        """A score of at most two decimals within its metric's scale; or why not."""
+        value = score_parse(raw)
+        if isinstance(value, str) or score_in_scale(value, *scale):
+            return value
+        low, high = scale
+        return str(SCORE_OUT_OF_SCALE).format(
+            value=quoted(raw.strip()), low=low, high=high, metric=self.references.metric_codes[metric]
+        )
 
     def _responses(self, line, raw, index) -> int | None:
         """The number of responses of a row's score; None when the cell is empty."""
@@ -285,6 +309,13 @@ class RowValidator:
         message = str(message)
         remember(self.references.failures, (kind, key), message)
         self.error(line, index, message)
+
+
+def _column_indexes(header: Header) -> tuple[int | None, ...]:
+    """Where the hot loop finds each cell: county, service area, module, metric, period type, period, value,
+    responses (None for an optional column the file does not have)."""
+    columns = ("county", "service_area", "module", "metric", "period_type", "period", "value", RESPONSES_COLUMN)
+    return tuple(header.indexes.get(name) for name in columns)
 
 
 def _unknown(message, raw, hints, text) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
-from metrics.models import UsageStatistic
+from metrics.models import UsageStatistic, figure_value
 
 STAGING_TABLE = "usage_import_staging"
 STAGING_COLUMNS = "line, county_id, service_area_id, module_id, metric_id, period_type, period_start, value, responses"
@@ -49,6 +49,7 @@ class Staging:
     """
 
     date_as_text = False
+    # `{value_type}` is the stored value column's own type, so that staged values compare exactly (4.30 = 4.3).
     create_sql = ""
 
     def __init__(self, conn):
@@ -78,7 +79,8 @@ class Staging:
 
     def create(self):
         self.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
-        self.execute(self.create_sql)
+        value_type = UsageStatistic._meta.get_field("value").db_type(self.conn)
+        self.execute(self.create_sql.format(value_type=value_type))
 
     def drop(self):
         self.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
@@ -154,13 +156,13 @@ class Staging:
                 f" AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {_key_match(with_area)}) LIMIT %s",
                 [size],
             )
-        return sorted(rows)[: 2 * size]
+        return [(*row[:7], figure_value(row[7]), row[8], figure_value(row[9])) for row in sorted(rows)[: 2 * size]]
 
 
 class PostgresStaging(Staging):
     create_sql = (
         f"CREATE TEMPORARY TABLE {STAGING_TABLE} (line integer, county_id bigint, service_area_id bigint,"
-        " module_id bigint, metric_id bigint, period_type varchar(5), period_start date, value bigint,"
+        " module_id bigint, metric_id bigint, period_type varchar(5), period_start date, value {value_type},"
         " responses integer)"
         " ON COMMIT DROP"
     )
@@ -213,7 +215,7 @@ class SqliteStaging(Staging):
     date_as_text = True
     create_sql = (
         f"CREATE TEMPORARY TABLE {STAGING_TABLE} (line integer, county_id integer, service_area_id integer,"
-        " module_id integer, metric_id integer, period_type text, period_start text, value integer,"
+        " module_id integer, metric_id integer, period_type text, period_start text, value {value_type},"
         " responses integer)"
     )
 

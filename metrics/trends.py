@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q, Sum
 
+from common.spreadsheet import spreadsheet_safe
+from metrics.parsing import COLUMNS, RESPONSES_COLUMN
 from metrics.periods import period_label, period_step_back
 from processes.models import ContentModule
 from regions.models import WellbeingCounty
@@ -78,10 +80,18 @@ def declining_usage(
     return sorted(declines, key=lambda decline: decline.change_percent)
 
 
+def export_header(*, responses: bool = False) -> list[str]:
+    """The header of an export: the import file's columns, and `responses` for a score."""
+    return [*COLUMNS, RESPONSES_COLUMN] if responses else list(COLUMNS)
+
+
 def export_rows(statistics, *, responses: bool = False):
     """The statistics as flat rows for export in the import format, in a stable order, fetched in chunks.
 
-    With `responses` (a score metric), each row ends with its number of responses (empty when unknown).
+    The one row writer of every statistics export, public and admin. A count is written as
+    a whole number, a score with a dot and no trailing zeros (4.3), as the import reads them;
+    every cell is spreadsheet-safe. With `responses`, each row ends with its number of
+    responses (empty when unknown).
     """
     rows = statistics.order_by(
         "county__code",
@@ -104,4 +114,4 @@ def export_rows(statistics, *, responses: bool = False):
         row = [county, area or "", module, metric, period_type, period_label(period_type, period_start), value]
         if responses:
             row.append("" if answers is None else answers)
-        yield row
+        yield [spreadsheet_safe(cell) for cell in row]

@@ -10,12 +10,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from common.spreadsheet import spreadsheet_safe
 from metrics import aggregation, charts, rollout_effect, trends
 from metrics.aggregation import DEFAULT_PERIODS  # noqa: F401 (the page's default range, read by tests)
 from metrics.filters import AdoptionForm, ComparisonFilter, StatisticsFilter
 from metrics.models import UsageStatistic
-from metrics.parsing import COLUMNS, RESPONSES_COLUMN
 
 # An anonymous download is one bounded query: past this many rows the reader narrows the filters.
 MAX_EXPORT_ROWS = 100_000
@@ -112,9 +110,7 @@ def _export_rows(statistic_filter):
         statistic_filter.form.add_error(None, str(EXPORT_TOO_LARGE).format(limit=limit))
         return None, None
     with_responses = statistic_filter.form.cleaned_data["metric"].is_score
-    header = [*COLUMNS, RESPONSES_COLUMN] if with_responses else list(COLUMNS)
-    rows = ([spreadsheet_safe(cell) for cell in row] for row in trends.export_rows(shown, responses=with_responses))
-    return header, rows
+    return trends.export_header(responses=with_responses), trends.export_rows(shown, responses=with_responses)
 
 
 def statistics_export(request):

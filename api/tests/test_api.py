@@ -2,12 +2,15 @@
 
 import datetime
 import re
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
 from followup.tests.conftest import weekly
+from metrics.models import MetricKind
+from metrics.tests.factories import MetricFactory, UsageStatisticFactory
 from processes.tests.factories import ContentModuleFactory
 
 FIRST_WEEK = datetime.date(2026, 9, 28)  # 2026-W40
@@ -78,6 +81,38 @@ def test_a_service_area_series_holds_only_that_area(client, refs):
     response = _series(client, county="14", service_area="suun-terveys", end="2026-W40", periods=1)
 
     assert response.json()["points"] == [{"period": "2026-W40", "period_start": "2026-09-28", "value": 7}]
+
+
+def test_a_score_series_is_the_weighted_mean_of_decimal_scores_as_a_float(client, refs):
+    feedback = MetricFactory(code="customer_feedback", kind=MetricKind.SCORE, scale_min=1, scale_max=5)
+    for county, week, value, responses in (
+        (refs.north_karelia, 0, Decimal("4.3"), 30),
+        (refs.pirkanmaa, 0, Decimal("3.9"), 10),
+        (refs.north_karelia, 1, Decimal("4.00"), None),
+    ):
+        UsageStatisticFactory(
+            county=county,
+            module=refs.uti,
+            metric=feedback,
+            period_start=FIRST_WEEK + datetime.timedelta(weeks=week),
+            value=value,
+            responses=responses,
+        )
+
+    response = _series(client, metric="customer_feedback", end="2026-W41", periods=2)
+
+    # 2026-W40: (4.3·30 + 3.9·10) / 40 = 4.2
+    points = response.json()["points"]
+    assert [(point["period"], point["value"]) for point in points] == [("2026-W40", 4.2), ("2026-W41", 4.0)]
+    assert [type(point["value"]) for point in points] == [float, float]
+
+
+def test_a_count_series_answers_whole_numbers(client, refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=[10, 20])
+
+    response = _series(client, county="14", end="2026-W41", periods=2)
+
+    assert [type(point["value"]) for point in response.json()["points"]] == [int, int]
 
 
 @pytest.mark.parametrize(

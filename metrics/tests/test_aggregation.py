@@ -113,11 +113,11 @@ def test_a_score_is_the_mean_weighted_by_responses_and_a_row_without_responses_w
         header=f"{HEADER},responses",
     )
 
-    # (4·30 + 2·10 + 5·1) / 41 = 145 / 41 = 3.54; the range: (145 + 15) / 46 = 3.48
+    # (4·30 + 2·10 + 5·1) / 41 = 145 / 41 = 3.54; the range: (145 + 15) / 46 = 3.48, shown with one decimal
     assert weekly(metrics.feedback) == [("2026-W40", 3.54, False), ("2026-W41", 3.0, False)]
     response = page(client, metric="customer_feedback", period_type="week")
     assert response.context["range_figure"].value == 3.48
-    assert "Mean 3.48 on the scale 1 to 5 from 2026-W40 to 2026-W41, weighted by 46 responses." in (
+    assert "Mean 3.5 on the scale 1 to 5 from 2026-W40 to 2026-W41, weighted by 46 responses." in (
         response.content.decode()
     )
 

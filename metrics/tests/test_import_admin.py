@@ -205,7 +205,7 @@ def test_an_export_can_be_imported_again_unchanged(refs):
 
     exported = UsageStatisticResource().export().csv
 
-    assert exported.splitlines()[0] == "county,service_area,module,metric,period_type,period,value"
+    assert exported.splitlines()[0] == "county,service_area,module,metric,period_type,period,value,responses"
     again = usage_import(file=upload(exported), user=TRUSTED_OPERATOR, dry_run=False)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
 

@@ -10,6 +10,7 @@ from metrics.importing import TRUSTED_OPERATOR, WRITE_CONFLICT, usage_import
 from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
 from metrics.parsing import (
     CELL_WITHOUT_HEADER,
+    COUNT_WITH_DECIMALS,
     FILE_EMPTY,
     FILE_NO_DATA_ROWS,
     FILE_NOT_CSV_OR_XLSX,
@@ -95,7 +96,11 @@ def import_rows(*rows, header=None):
         ("14,,virtsatietulehdus,assessments_started,week,2024-05,1", "F", NOT_A_WEEK.format(value="2024-05")),
         ("14,,virtsatietulehdus,assessments_started,month,2024-W05,1", "F", NOT_A_MONTH.format(value="2024-W05")),
         ("14,,virtsatietulehdus,assessments_started,week,2024-W05,-5", "G", NEGATIVE_VALUE.format(value="-5")),
-        ("14,,virtsatietulehdus,assessments_started,week,2024-W05,12.5", "G", NOT_AN_INTEGER.format(value="12.5")),
+        (
+            "14,,virtsatietulehdus,assessments_started,week,2024-W05,12.5",
+            "G",
+            COUNT_WITH_DECIMALS.format(value="12.5", metric="assessments_started"),
+        ),
         ("14,,virtsatietulehdus,assessments_started,week,2024-W05,12,5", "H", CELL_WITHOUT_HEADER),
         ("14,,virtsatietulehdus,assessments_started,week,2024-W05,1 23", "G", NOT_AN_INTEGER.format(value="1 23")),
         ("14,,virtsatietulehdus,assessments_started,week,2024-W05,ten", "G", NOT_AN_INTEGER.format(value="ten")),

@@ -2,6 +2,7 @@
 
 import datetime
 import random
+from decimal import Decimal
 
 from metrics.models import Metric, PeriodType, UsageStatistic
 from processes.models import Rollout, RolloutStatus
@@ -21,10 +22,10 @@ METRIC_FUNNEL = {
     "users": 0.95,
 }
 
-# Feedback scores (on the metrics' scale 1 to 5) and the share of the period's started
-# assessments that answered the feedback question.
+# Feedback means (on the metrics' scale 1 to 5, two decimals at most, as a real export has
+# them) and the share of the period's started assessments that answered the feedback question.
 FEEDBACK_RESPONSE_SHARE = {"customer_feedback": 0.05, "professional_feedback": 0.02}
-FEEDBACK_SCORES = (3, 4, 4, 4, 5)
+FEEDBACK_SCORES = tuple(Decimal(score) for score in ("3.6", "3.95", "4.2", "4.3", "4.7"))
 
 
 def _mondays(first: datetime.date, last: datetime.date):

@@ -1,0 +1,20 @@
+"""How a page writes a statistic's value: `{{ total.value|figure:metric }}`."""
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import floatformat
+
+register = template.Library()
+
+NO_FIGURE = "–"
+
+
+@register.filter
+def figure(value, metric) -> str:
+    """A value in the reader's language: a count whole, thousands grouped (12 345); a score with one
+    decimal (4,3 in Finnish and Swedish, 4.3 in English); a dash for no figure."""
+    if value is None or value == "":
+        return NO_FIGURE
+    if getattr(metric, "is_score", False):
+        return floatformat(value, 1)
+    return intcomma(value)
