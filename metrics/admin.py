@@ -7,7 +7,6 @@ those services and render their results.
 """
 
 from django.contrib import admin, messages
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
@@ -23,17 +22,13 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from metrics.forms import UploadSizeLimitHandler, UsageImportForm
-from metrics.importing import (
-    IMPORT_PERMISSION,
-    import_limits,
-    usage_import_cancel,
-    usage_import_preview,
-    usage_upload_too_large,
-)
+from metrics.import_lifecycle import usage_import_cancel, usage_import_preview
+from metrics.import_progress import import_progress_text
+from metrics.importing import IMPORT_PERMISSION, import_limits, usage_upload_too_large
 from metrics.models import ImportBatch, ImportOutcome, Metric, PendingUsageImport, UsageStatistic
 from metrics.parsing import ImportIssue
 from metrics.resources import MetricResource, UsageStatisticResource
-from metrics.tasks import NOT_RETRYABLE, usage_import_queue, usage_import_retry, usage_import_stalled
+from metrics.tasks import NOT_RETRYABLE, usage_import_queue, usage_import_retry
 from regions.scoping import AdminScopeMixin, CountyScopedAdminMixin, ReferenceDataAdminMixin
 
 
@@ -52,38 +47,6 @@ class CappedCountPaginator(Paginator):
 
 # How often the page of an unfinished import reloads itself, in seconds.
 PROGRESS_REFRESH_SECONDS = 2
-PROGRESS_WAITING = _("Waiting for a worker.")
-PROGRESS_WRITING = _("All %(total)s rows checked; writing them.")
-PROGRESS_RUNNING = _("%(done)s of %(total)s rows checked (%(percent)d %%), %(rate)s rows/s.")
-PROGRESS_STALLED = _(
-    "No progress for a while: the worker may have stopped. Nothing has been written; "
-    "retry the import from the list of import batches."
-)
-PROGRESS_DONE = _("Finished.")
-
-
-def import_progress_text(batch) -> str:
-    """How far an import has got, for its page: rows done, percentage and rows per second."""
-    if batch.outcome not in (ImportOutcome.QUEUED, ImportOutcome.RUNNING):
-        return str(PROGRESS_DONE)
-    if usage_import_stalled(batch):
-        return str(PROGRESS_STALLED)
-    if batch.outcome == ImportOutcome.QUEUED or batch.started_at is None:
-        return str(PROGRESS_WAITING)
-    total = batch.rows_total or 0
-    if total and batch.rows_done >= total:
-        return str(PROGRESS_WRITING % {"total": intcomma(total)})
-    seconds = max(((batch.progress_at or batch.started_at) - batch.started_at).total_seconds(), 0.001)
-    return str(
-        PROGRESS_RUNNING
-        % {
-            "done": intcomma(batch.rows_done),
-            "total": intcomma(total) if total else "?",
-            "percent": 100 * batch.rows_done // total if total else 0,
-            "rate": intcomma(round(batch.rows_done / seconds)),
-        }
-    )
-
 
 IMPORT_QUEUED = _("The import of %(file)s has started. This page shows how far it has got; you may leave it.")
 IMPORT_RETRIED = _("The import of %(file)s was started again from the first row.")

@@ -5,20 +5,15 @@ the database, not in the admin's request. Task arguments are ids: the file waits
 the database (`PendingUsageImport`) until the import has finished.
 """
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metrics.importing import IMPORT_PERMISSION, NO_IMPORT_PERMISSION, usage_import_pending, usage_import_run_queued
+from metrics.import_lifecycle import usage_import_pending, usage_import_run_queued
+from metrics.import_progress import usage_import_stalled
+from metrics.importing import IMPORT_PERMISSION, NO_IMPORT_PERMISSION
 from metrics.models import ImportBatch, ImportOutcome
-
-# A running import that has reported no progress for this long is taken for dead (its
-# worker was killed) and may be retried. Progress is written every second while rows are
-# read; applying a national file's rows takes under a minute on PostgreSQL.
-IMPORT_STALLED_AFTER = datetime.timedelta(minutes=5)
 
 NOT_RETRYABLE = _("This import is not waiting or stalled, so it cannot be retried.")
 
@@ -46,14 +41,6 @@ def usage_import_queue(*, token, user) -> ImportBatch:
     )
     usage_import_task.enqueue(batch.pk)
     return batch
-
-
-def usage_import_stalled(batch: ImportBatch, *, now=None) -> bool:
-    """A queued or running import whose worker has reported nothing for IMPORT_STALLED_AFTER."""
-    if batch.outcome not in (ImportOutcome.QUEUED, ImportOutcome.RUNNING):
-        return False
-    last_sign = batch.progress_at or batch.created_at
-    return (now or timezone.now()) - last_sign > IMPORT_STALLED_AFTER
 
 
 def usage_import_retry(*, batch: ImportBatch, user) -> ImportBatch:
