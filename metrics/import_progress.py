@@ -1,4 +1,4 @@
-"""How far a background import has got: written by its worker, read by the import batch's page.
+"""How far a background import or check has got: written by its worker, read by its page.
 
 `ProgressReport` is the `progress` callback a worker gives `usage_import`; it writes the
 rows checked to the batch. `import_progress_text` says on the page how far the batch has
@@ -14,7 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import ImportBatch, ImportOutcome
+from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, ImportOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -33,37 +33,44 @@ PROGRESS_STALLED = _(
     "retry the import from the list of import batches."
 )
 PROGRESS_DONE = _("Finished.")
-
-UNFINISHED = (ImportOutcome.QUEUED, ImportOutcome.RUNNING)
+PROGRESS_CHECKING = _("%(done)s rows checked, %(rate)s rows/s.")
+PROGRESS_CHECK_STALLED = _(
+    "No progress for a while: the worker may have stopped. Nothing has been written; "
+    "retry the check from the list of import batches."
+)
 
 
 def usage_import_stalled(batch: ImportBatch, *, now=None) -> bool:
-    """A queued or running import whose worker has reported nothing for IMPORT_STALLED_AFTER."""
-    if batch.outcome not in UNFINISHED:
+    """An unfinished import or check whose worker has reported nothing for IMPORT_STALLED_AFTER."""
+    if batch.outcome not in UNFINISHED_OUTCOMES:
         return False
     last_sign = batch.progress_at or batch.created_at
     return (now or timezone.now()) - last_sign > IMPORT_STALLED_AFTER
 
 
 def import_progress_text(batch: ImportBatch) -> str:
-    """How far an import has got, for its page: rows done, percentage and rows per second."""
-    if batch.outcome not in UNFINISHED:
+    """How far an import or check has got, for its page: rows done, percentage and rows per second."""
+    if batch.outcome not in UNFINISHED_OUTCOMES:
         return str(PROGRESS_DONE)
     if usage_import_stalled(batch):
-        return str(PROGRESS_STALLED)
-    if batch.outcome == ImportOutcome.QUEUED or batch.started_at is None:
+        return str(PROGRESS_CHECK_STALLED if batch.outcome in CHECK_OUTCOMES else PROGRESS_STALLED)
+    if batch.outcome in (ImportOutcome.QUEUED, ImportOutcome.CHECK_QUEUED) or batch.started_at is None:
         return str(PROGRESS_WAITING)
+    seconds = max(((batch.progress_at or batch.started_at) - batch.started_at).total_seconds(), 0.001)
+    rate = intcomma(round(batch.rows_done / seconds))
+    if batch.outcome == ImportOutcome.CHECKING:
+        # How many rows the file has is known only once it has been checked.
+        return str(PROGRESS_CHECKING % {"done": intcomma(batch.rows_done), "rate": rate})
     total = batch.rows_total or 0
     if total and batch.rows_done >= total:
         return str(PROGRESS_WRITING % {"total": intcomma(total)})
-    seconds = max(((batch.progress_at or batch.started_at) - batch.started_at).total_seconds(), 0.001)
     return str(
         PROGRESS_RUNNING
         % {
             "done": intcomma(batch.rows_done),
             "total": intcomma(total) if total else "?",
             "percent": 100 * batch.rows_done // total if total else 0,
-            "rate": intcomma(round(batch.rows_done / seconds)),
+            "rate": rate,
         }
     )
 

@@ -151,7 +151,7 @@ def usage_import(
     user = import_acting_user(user)
     started = time.monotonic()
     with binary_stream(file) as (stream, default_name):
-        name = _batch_file_name(file_name or default_name)
+        name = batch_file_name(file_name or default_name)
         importer = _Importer(user=user, progress=progress, limits=import_limits())
         importer.batch = batch
         info = importer.inspect(stream, name)
@@ -166,7 +166,7 @@ def usage_upload_too_large(*, user, file_name: str) -> UsageImportResult:
     user = import_acting_user(user)
     importer = _Importer(user=user, progress=None, limits=import_limits())
     importer.issue(file_too_large(importer.limits))
-    return importer.run(None, None, dry_run=True, file_name=_batch_file_name(file_name), sample_size=0)
+    return importer.run(None, None, dry_run=True, file_name=batch_file_name(file_name), sample_size=0)
 
 
 def import_acting_user(user):
@@ -180,7 +180,8 @@ def import_acting_user(user):
     return user
 
 
-def _batch_file_name(name) -> str:
+def batch_file_name(name) -> str:
+    """The file name an import batch records: the upload's own name, without any path."""
     return Path(name or "upload").name[:255]
 
 
@@ -266,6 +267,7 @@ class _Importer(RowValidator):
             "rows_updated": result.updated,
             "rows_unchanged": result.unchanged,
             "rows_rejected": self.rejected_rows,
+            "error_count": self.error_count,
             "rows_done": self.rows_read,
             "errors": self._stored_errors(),
         }

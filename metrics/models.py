@@ -82,6 +82,15 @@ class ImportOutcome(models.TextChoices):
     # A confirmed import waiting for, or running in, a background worker (metrics/tasks.py).
     QUEUED = "queued", _("waiting to be imported")
     RUNNING = "running", _("being imported")
+    # A large upload waiting for, or being checked by, a background worker before its preview.
+    CHECK_QUEUED = "check_queued", _("waiting to be checked")
+    CHECKING = "checking", _("being checked")
+
+
+# A batch whose worker has not finished: its page shows how far it has got.
+UNFINISHED_OUTCOMES = (ImportOutcome.QUEUED, ImportOutcome.RUNNING, ImportOutcome.CHECK_QUEUED, ImportOutcome.CHECKING)
+# A batch whose file is still being checked, before any preview.
+CHECK_OUTCOMES = (ImportOutcome.CHECK_QUEUED, ImportOutcome.CHECKING)
 
 
 class ImportBatch(models.Model):
@@ -105,6 +114,9 @@ class ImportBatch(models.Model):
     rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
     outcome = models.CharField(_("outcome"), max_length=20, choices=ImportOutcome)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(
+        _("errors found"), default=0, help_text=_("All errors of the file; only the first are listed.")
+    )
     duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
     # --- the progress of a background import (metrics/tasks.py) --------------------------
     rows_total = models.PositiveIntegerField(
@@ -141,6 +153,12 @@ class PendingUsageImport(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     preview_batch = models.ForeignKey(
         ImportBatch, verbose_name=_("preview"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.JSONField(
+        _("sample of changes"),
+        default=list,
+        blank=True,
+        help_text=_("Rows the import would create or change, as a check in the background found them."),
     )
 
     class Meta:
