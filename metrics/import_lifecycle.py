@@ -17,13 +17,11 @@ admin only calls them. Everything is checked and written by `metrics.importing.u
 
 import dataclasses
 import datetime
-import hashlib
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +39,7 @@ from metrics.importing import (
 )
 from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, ImportOutcome, PendingUsageImport
 from metrics.parsing import ImportIssue
+from metrics.pending_files import pending_file_open, pending_file_store
 from metrics.row_validation import MAX_REPORTED_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -63,17 +62,15 @@ def usage_import_preview(*, file, user) -> tuple[UsageImportResult, PendingUsage
     if not result.ok:
         return result, None
     _expired_pending_delete()
-    with binary_stream(file) as (stream, _name):
-        stream.seek(0)
-        content = stream.read()
-    pending = PendingUsageImport.objects.create(
-        user=user,
-        file_name=result.batch.file_name,
-        content=content,
-        sha256=result.batch.sha256,
-        preview_batch=result.batch,
-        changes=[_change_stored(change) for change in result.changes],
-    )
+    with transaction.atomic(), binary_stream(file) as (stream, _name):
+        pending = PendingUsageImport.objects.create(
+            user=user,
+            file_name=result.batch.file_name,
+            sha256=result.batch.sha256,
+            preview_batch=result.batch,
+            changes=[_change_stored(change) for change in result.changes],
+        )
+        pending_file_store(pending=pending, stream=stream)
     return result, pending
 
 
@@ -87,8 +84,7 @@ def usage_import_cancel(*, token, user) -> str:
 def usage_import_pending(*, token, user) -> PendingUsageImport:
     """The user's pending preview; raises PendingUsageImport.DoesNotExist for a token that is not theirs."""
     import_acting_user(user)
-    # Not the file itself: a national file is tens of megabytes, and only the worker reads it.
-    return PendingUsageImport.objects.defer("content").select_related("preview_batch").get(token=token, user=user)
+    return PendingUsageImport.objects.select_related("preview_batch").get(token=token, user=user)
 
 
 def usage_import_confirmable(*, token, user) -> PendingUsageImport:
@@ -105,13 +101,6 @@ def usage_import_confirmable(*, token, user) -> PendingUsageImport:
 
 def _expired_pending_delete() -> None:
     PendingUsageImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME).delete()
-
-
-def _pending_file(pending: PendingUsageImport) -> ContentFile:
-    """The pending file to import, as a file object; the model instance lets go of its copy."""
-    file = ContentFile(bytes(pending.content), name=pending.file_name)
-    pending.content = b""
-    return file
 
 
 def _claim(batch_id: int, *, waiting, running) -> ImportBatch | None:
@@ -155,7 +144,8 @@ def usage_import_run_queued(*, batch_id: int) -> ImportBatch | None:
         return _rejected(batch, PENDING_FILE_GONE)
     report = ProgressReport(batch_id=batch.pk)
     try:
-        usage_import(file=_pending_file(pending), user=batch.user, dry_run=False, progress=report, batch=batch)
+        with pending_file_open(pending=pending) as file:
+            usage_import(file=file, user=batch.user, dry_run=False, progress=report, batch=batch)
     except PermissionDenied:
         _rejected(batch, NO_IMPORT_PERMISSION)
     finally:
@@ -176,21 +166,18 @@ def usage_import_check_store(*, file, user) -> ImportBatch:
     """Keep an uploaded file, unchecked, for a worker to check; returns the batch the check fills in.
 
     Nothing is read but the bytes and their checksum: the file waits in the database as
-    the batch's pending import, so a worker on any machine can check it.
+    the batch's pending import (`metrics.pending_files`), so a worker on any machine can
+    check it.
     """
     import_acting_user(user)
     _expired_pending_delete()
-    with binary_stream(file) as (stream, name):
-        stream.seek(0)
-        content = stream.read()
-    file_name, sha256 = batch_file_name(name), hashlib.sha256(content).hexdigest()
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            user=user, file_name=file_name, sha256=sha256, outcome=ImportOutcome.CHECK_QUEUED
-        )
-        PendingUsageImport.objects.create(
-            user=user, file_name=file_name, content=content, sha256=sha256, preview_batch=batch
-        )
+    with transaction.atomic(), binary_stream(file) as (stream, name):
+        file_name = batch_file_name(name)
+        batch = ImportBatch.objects.create(user=user, file_name=file_name, outcome=ImportOutcome.CHECK_QUEUED)
+        pending = PendingUsageImport.objects.create(user=user, file_name=file_name, preview_batch=batch)
+        batch.sha256 = pending.sha256 = pending_file_store(pending=pending, stream=stream)
+        batch.save(update_fields=["sha256"])
+        pending.save(update_fields=["sha256"])
     return batch
 
 
@@ -214,9 +201,9 @@ def usage_import_run_check(*, batch_id: int) -> ImportBatch | None:
     try:
         # The outcome and the preview's sample of changes are committed together: the
         # page never shows a finished check without its sample.
-        with transaction.atomic():
+        with transaction.atomic(), pending_file_open(pending=pending) as file:
             result = usage_import(
-                file=_pending_file(pending),
+                file=file,
                 user=batch.user,
                 dry_run=True,
                 sample_size=PREVIEW_SAMPLE_SIZE,
@@ -258,7 +245,7 @@ def usage_import_check(*, batch_id: int, user) -> UsageImportCheck:
     import_acting_user(user)
     batches = ImportBatch.objects.all() if user.is_superuser else ImportBatch.objects.filter(user=user)
     batch = batches.get(pk=batch_id)
-    pending = PendingUsageImport.objects.defer("content").filter(preview_batch=batch).first()
+    pending = PendingUsageImport.objects.filter(preview_batch=batch).first()
     if batch.outcome in UNFINISHED_OUTCOMES:
         return UsageImportCheck(batch=batch, result=None, pending=pending)
     return UsageImportCheck(batch=batch, result=_result_of(batch, pending), pending=pending)

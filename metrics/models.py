@@ -149,7 +149,6 @@ class PendingUsageImport(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     file_name = models.CharField(_("file name"), max_length=255)
-    content = models.BinaryField(_("content"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     preview_batch = models.ForeignKey(
         ImportBatch, verbose_name=_("preview"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -167,6 +166,24 @@ class PendingUsageImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class PendingUsageImportPart(models.Model):
+    """One piece of the file of a pending import (metrics/pending_files.py), in order.
+
+    A national file of 60 MB is written and read a piece at a time: as one value it would
+    pass through the PostgreSQL driver as a hex literal, several times its size in memory
+    of the app server that stores it and of the worker that imports it.
+    """
+
+    pending = models.ForeignKey(PendingUsageImport, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveIntegerField(_("index"))
+    data = models.BinaryField(_("data"))
+
+    class Meta:
+        verbose_name = _("piece of an uploaded file")
+        verbose_name_plural = _("pieces of uploaded files")
+        constraints = [models.UniqueConstraint(fields=["pending", "index"], name="pending_import_part_unique")]
 
 
 class UsageStatisticQuerySet(models.QuerySet):

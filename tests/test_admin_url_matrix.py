@@ -33,6 +33,7 @@ from django.urls import URLPattern, reverse
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
 from metrics.models import ImportBatch, ImportOutcome, Metric, PendingUsageImport, UsageStatistic
+from metrics.tests.import_support import pending_import
 from processes.models import ContentModule, ProcessDescription, PublicationStatus
 from regions.models import Municipality, WellbeingCounty
 from regions.permissions import EDITOR_GROUP
@@ -599,7 +600,7 @@ def test_a_usage_file_cannot_write_another_countys_statistics(world, editor_clie
 
 @pytest.mark.parametrize(("model", "name"), patterns_of_kind("pending_usage_import"))
 def test_another_users_pending_import_cannot_be_confirmed_or_cancelled(world, editor_client, model, name):
-    pending = PendingUsageImport.objects.create(
+    pending = pending_import(
         user=world.superuser,
         file_name="national.csv",
         content=f"{USAGE_HEADER}\n14,,virtsatietulehdus,assessments_started,week,2024-W05,999999\n".encode(),
@@ -649,7 +650,7 @@ def test_another_users_background_check_cannot_be_seen_confirmed_or_cancelled(
         rows_read=1,
         rows_created=1,
     )
-    pending = PendingUsageImport.objects.create(
+    pending = pending_import(
         user=world.superuser,
         file_name="national.csv",
         content=f"{USAGE_HEADER}\n14,,virtsatietulehdus,assessments_started,week,2024-W05,999999\n".encode(),

@@ -7,6 +7,7 @@ database queue and real `manage.py db_worker` processes against the test databas
 """
 
 import datetime
+import hashlib
 import signal
 import time
 from http import HTTPStatus
@@ -29,9 +30,10 @@ from metrics.import_progress import (
 )
 from metrics.importing import UNEXPECTED_ERROR
 from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
+from metrics.pending_files import PART_BYTES
 from metrics.row_validation import FOREIGN_COUNTY
 from metrics.tests.factories import import_reference_data
-from metrics.tests.import_support import csv_text, grant_import, national_file, upload
+from metrics.tests.import_support import csv_text, grant_import, national_file, pending_content, upload
 from tests.worker_processes import (
     DATABASE_QUEUE,
     WORKER_TIMEOUT_SECONDS,
@@ -187,7 +189,7 @@ def test_the_check_page_shows_the_rows_checked_and_refreshes_itself_until_the_ch
         progress_at=started + datetime.timedelta(seconds=5),
     )
     pending = PendingUsageImport.objects.create(
-        user=admin, file_name="kansallinen.csv", content=b"", sha256="0" * 64, preview_batch=batch
+        user=admin, file_name="kansallinen.csv", sha256="0" * 64, preview_batch=batch
     )
 
     page = admin_client.get(check_url(batch))
@@ -394,7 +396,9 @@ def test_a_worker_killed_during_the_check_writes_nothing_and_the_check_can_be_re
     check.refresh_from_db()
     assert check.outcome == ImportOutcome.CHECKING
     assert not UsageStatistic.objects.exists()
-    assert PendingUsageImport.objects.filter(preview_batch=check, changes=[]).exists()
+    waiting = PendingUsageImport.objects.get(preview_batch=check, changes=[])
+    kept = pending_content(waiting)
+    assert (len(kept) > 2 * PART_BYTES, hashlib.sha256(kept).hexdigest()) == (True, check.sha256)
     assert ImportBatch.objects.count() == 1
 
     ImportBatch.objects.filter(pk=check.pk).update(progress_at=timezone.now() - IMPORT_STALLED_AFTER * 2)

@@ -1,11 +1,13 @@
 """Files and snapshots shared by the import tests (their reference data is the `refs` fixture)."""
 
 import datetime
+import io
 
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from metrics.models import UsageStatistic
+from metrics.models import PendingUsageImport, UsageStatistic
+from metrics.pending_files import pending_file_open, pending_file_store
 from metrics.tests.factories import MetricFactory
 from processes.tests.factories import ContentModuleFactory
 
@@ -50,6 +52,19 @@ def snapshot() -> list[tuple]:
             "import_batch_id",
         )
     )
+
+
+def pending_import(*, content: bytes, **fields) -> PendingUsageImport:
+    """A pending import whose file is `content`, stored as an upload stores it."""
+    pending = PendingUsageImport.objects.create(**fields)
+    pending_file_store(pending=pending, stream=io.BytesIO(content))
+    return pending
+
+
+def pending_content(pending: PendingUsageImport) -> bytes:
+    """The file a pending import keeps."""
+    with pending_file_open(pending=pending) as file:
+        return file.read()
 
 
 def grant_import(user):
