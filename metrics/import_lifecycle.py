@@ -39,7 +39,7 @@ from metrics.importing import (
 )
 from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, ImportOutcome, PendingUsageImport
 from metrics.parsing import ImportIssue
-from metrics.pending_files import pending_file_open, pending_file_store
+from metrics.pending_files import pending_file_open, pending_file_store, pending_imports_delete
 from metrics.row_validation import MAX_REPORTED_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def usage_import_preview(*, file, user) -> tuple[UsageImportResult, PendingUsage
 def usage_import_cancel(*, token, user) -> str:
     """Forget the user's pending preview without writing anything; returns its file name."""
     pending = usage_import_pending(token=token, user=user)
-    pending.delete()
+    pending_imports_delete(pending_imports=PendingUsageImport.objects.filter(pk=pending.pk))
     return pending.file_name
 
 
@@ -100,7 +100,8 @@ def usage_import_confirmable(*, token, user) -> PendingUsageImport:
 
 
 def _expired_pending_delete() -> None:
-    PendingUsageImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME).delete()
+    expired = PendingUsageImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME)
+    pending_imports_delete(pending_imports=expired)
 
 
 def _claim(batch_id: int, *, waiting, running) -> ImportBatch | None:
@@ -150,7 +151,7 @@ def usage_import_run_queued(*, batch_id: int) -> ImportBatch | None:
         _rejected(batch, NO_IMPORT_PERMISSION)
     finally:
         report.close()
-    pending.delete()
+    pending_imports_delete(pending_imports=PendingUsageImport.objects.filter(pk=pending.pk))
     return batch
 
 
@@ -222,7 +223,7 @@ def usage_import_run_check(*, batch_id: int) -> ImportBatch | None:
     finally:
         report.close()
     if result is None or not result.ok:
-        PendingUsageImport.objects.filter(pk=pending.pk).delete()
+        pending_imports_delete(pending_imports=PendingUsageImport.objects.filter(pk=pending.pk))
     return batch
 
 

@@ -40,3 +40,13 @@ def pending_file_open(*, pending: PendingUsageImport) -> Iterator[File]:
             assembled.write(parts.values_list("data", flat=True).get(index=index))
         assembled.seek(0)
         yield File(assembled, name=pending.file_name)
+
+
+def pending_imports_delete(*, pending_imports) -> None:
+    """Delete pending imports (a queryset) with their files, without reading the files.
+
+    A plain delete() would read every piece: Django fetches whole rows to delete when a
+    post_delete receiver listens, and the page cache's listens to every model.
+    """
+    PendingUsageImportPart.objects.filter(pending__in=pending_imports).only("pk").delete()
+    pending_imports.delete()

@@ -15,6 +15,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -29,7 +30,7 @@ from metrics.import_progress import (
     import_progress_text,
 )
 from metrics.importing import UNEXPECTED_ERROR
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
+from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, PendingUsageImportPart, UsageStatistic
 from metrics.pending_files import PART_BYTES
 from metrics.row_validation import FOREIGN_COUNTY
 from metrics.tests.factories import import_reference_data
@@ -241,6 +242,26 @@ def test_an_unexpected_error_in_the_check_shows_a_message_and_no_stack_trace(ref
     assertNotContains(page, "secret detail")
     assertNotContains(page, "Traceback")
     assert not PendingUsageImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_cancelling_a_large_upload_deletes_its_file_without_reading_it_back(refs, admin_client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.USAGE_IMPORT_BACKGROUND_CHECK_MB = TINY_THRESHOLD_MB
+    rows = [f"14,,kurkkukipu,assessments_started,week,2024-W{week:02d},{week}" for week in range(1, 53)]
+    check_of(admin_client.post(UPLOAD_URL, {"file": upload(csv_text(*rows) * 1000)}))
+    pending = PendingUsageImport.objects.get()
+    assert pending.parts.count() > 1
+
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.post(cancel_url(pending))
+
+    statements = [query["sql"] for query in queries]
+    part_table = PendingUsageImportPart._meta.db_table
+    pieces_deleted = next(n for n, sql in enumerate(statements) if sql.startswith("DELETE") and part_table in sql)
+    pieces_read = [n for n, sql in enumerate(statements) if sql.startswith("SELECT") and '"data"' in sql]
+    assert all(n > pieces_deleted for n in pieces_read), statements  # read only once there is nothing left to read
+    assert not PendingUsageImportPart.objects.exists()
 
 
 # --- who sees a check -----------------------------------------------------------------------
