@@ -19,7 +19,7 @@ PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 
 	"$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$candidate" && break; \
 	done)
 
-.PHONY: help venv setup run serve test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load clean chromium
+.PHONY: help venv setup run serve test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import clean chromium
 
 help:
 	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/"
@@ -29,6 +29,7 @@ help:
 	@echo "make benchmark  run benchmarks/import_usage.py on the database DATABASE_URL names"
 	@echo "make benchmark-load   the production stack under 10 and 50 concurrent clients (JSON lines)"
 	@echo "make benchmark-pages  statistics and county pages on a demo-sized and a national table (DATABASE_URL's server)"
+	@echo "make benchmark-admin-import  a million-row file through the admin: upload, background check, confirm, import (PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -98,6 +99,11 @@ benchmark-pages: venv
 # The production stack on loopback under 10 and 50 concurrent clients for 60 s each.
 benchmark-load: venv
 	$(PY) benchmarks/load.py
+
+# A million-row file through the admin over HTTP: gunicorn and one task worker on a throwaway
+# PostgreSQL database (DATABASE_URL's server), next to import_usage and the COPY limit.
+benchmark-admin-import: venv messages
+	$(PY) benchmarks/admin_import.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -2,12 +2,13 @@
 
 The import is two requests: the upload shows the preview (`usage_import_preview`), the
 confirm queues the import for a background worker (`metrics.tasks.usage_import_queue`)
-and leads to the import batch's page, which shows its progress; the views only call
-those services and render their results.
+and leads to the import batch's page, which shows its progress. A large upload is
+checked by a worker too (`metrics.tasks.usage_import_check_queue`): its page shows the
+rows checked, then the same preview. The views only call those services and render
+their results.
 """
 
 from django.contrib import admin, messages
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
@@ -24,17 +25,18 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from metrics.forms import UploadSizeLimitHandler, UsageImportForm
-from metrics.importing import (
-    IMPORT_PERMISSION,
-    import_limits,
+from metrics.import_lifecycle import (
     usage_import_cancel,
+    usage_import_check,
+    usage_import_checks_in_background,
     usage_import_preview,
-    usage_upload_too_large,
 )
-from metrics.models import ImportBatch, ImportOutcome, Metric, PendingUsageImport, UsageStatistic
+from metrics.import_progress import import_progress_text
+from metrics.importing import IMPORT_PERMISSION, import_limits, usage_upload_too_large
+from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, Metric, PendingUsageImport, UsageStatistic
 from metrics.parsing import ImportIssue
 from metrics.resources import MetricResource, UsageStatisticResource
-from metrics.tasks import NOT_RETRYABLE, usage_import_queue, usage_import_retry, usage_import_stalled
+from metrics.tasks import NOT_RETRYABLE, usage_import_check_queue, usage_import_queue, usage_import_retry
 from metrics.templatetags.figures import figure
 from regions.scoping import AdminScopeMixin, CountyScopedAdminMixin, ReferenceDataAdminMixin
 
@@ -54,41 +56,11 @@ class CappedCountPaginator(Paginator):
 
 # How often the page of an unfinished import reloads itself, in seconds.
 PROGRESS_REFRESH_SECONDS = 2
-PROGRESS_WAITING = _("Waiting for a worker.")
-PROGRESS_WRITING = _("All %(total)s rows checked; writing them.")
-PROGRESS_RUNNING = _("%(done)s of %(total)s rows checked (%(percent)d %%), %(rate)s rows/s.")
-PROGRESS_STALLED = _(
-    "No progress for a while: the worker may have stopped. Nothing has been written; "
-    "retry the import from the list of import batches."
-)
-PROGRESS_DONE = _("Finished.")
-
-
-def import_progress_text(batch) -> str:
-    """How far an import has got, for its page: rows done, percentage and rows per second."""
-    if batch.outcome not in (ImportOutcome.QUEUED, ImportOutcome.RUNNING):
-        return str(PROGRESS_DONE)
-    if usage_import_stalled(batch):
-        return str(PROGRESS_STALLED)
-    if batch.outcome == ImportOutcome.QUEUED or batch.started_at is None:
-        return str(PROGRESS_WAITING)
-    total = batch.rows_total or 0
-    if total and batch.rows_done >= total:
-        return str(PROGRESS_WRITING % {"total": intcomma(total)})
-    seconds = max(((batch.progress_at or batch.started_at) - batch.started_at).total_seconds(), 0.001)
-    return str(
-        PROGRESS_RUNNING
-        % {
-            "done": intcomma(batch.rows_done),
-            "total": intcomma(total) if total else "?",
-            "percent": 100 * batch.rows_done // total if total else 0,
-            "rate": intcomma(round(batch.rows_done / seconds)),
-        }
-    )
-
 
 IMPORT_QUEUED = _("The import of %(file)s has started. This page shows how far it has got; you may leave it.")
 IMPORT_RETRIED = _("The import of %(file)s was started again from the first row.")
+CHECK_QUEUED = _("%(file)s is being checked. This page shows how far the check has got; you may leave it.")
+CHECK_RETRIED = _("The check of %(file)s was started again from the first row.")
 IMPORT_CANCELLED = _("The import of %(file)s was cancelled; nothing was written.")
 
 
@@ -137,6 +109,11 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         wrap = self.admin_site.admin_view
         return [
             path("import-file/", wrap(self.import_upload_view), name="metrics_usagestatistic_import_file"),
+            path(
+                "import-file/check/<int:batch_id>/",
+                wrap(self.import_check_view),
+                name="metrics_usagestatistic_import_check",
+            ),
             path(
                 "import-file/<uuid:token>/confirm/",
                 wrap(require_POST(self.import_confirm_view)),
@@ -200,9 +177,12 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
             context["form"] = UsageImportForm(max_bytes=size_limit.max_bytes)
             context["result"] = usage_upload_too_large(user=request.user, file_name=size_limit.refused_file_name)
         elif request.method == "POST" and form.is_valid():
-            context["result"], context["pending"] = usage_import_preview(
-                file=form.cleaned_data["file"], user=request.user
-            )
+            file = form.cleaned_data["file"]
+            if usage_import_checks_in_background(file=file):
+                batch = usage_import_check_queue(file=file, user=request.user)
+                messages.success(request, CHECK_QUEUED % {"file": batch.file_name})
+                return HttpResponseRedirect(reverse("admin:metrics_usagestatistic_import_check", args=[batch.pk]))
+            context["result"], context["pending"] = usage_import_preview(file=file, user=request.user)
             if context["pending"] is not None:
                 return self._render(request, "admin/metrics/import_preview.html", context)
         return self._render(request, "admin/metrics/import_upload.html", context)
@@ -210,6 +190,25 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
     def _check_import_permission(self, request):
         if not self.has_import_file_permission(request):
             raise PermissionDenied
+
+    def import_check_view(self, request, batch_id):
+        """The check of a large upload: its progress while a worker checks it, then its preview or errors."""
+        self._check_import_permission(request)
+        try:
+            check = usage_import_check(batch_id=batch_id, user=request.user)
+        except ImportBatch.DoesNotExist:
+            raise Http404 from None
+        context = {"batch": check.batch, "result": check.result, "pending": check.pending}
+        if check.result is None:
+            context |= {"progress": import_progress_text(check.batch), "refresh_seconds": PROGRESS_REFRESH_SECONDS}
+            return self._render(request, "admin/metrics/import_check.html", context)
+        if check.pending is not None:
+            return self._render(request, "admin/metrics/import_preview.html", context)
+        if not check.result.ok:
+            context["form"] = UsageImportForm(max_bytes=import_limits().max_bytes)
+            return self._render(request, "admin/metrics/import_upload.html", context)
+        # Confirmed or cancelled already: the record of the check says what became of it.
+        return HttpResponseRedirect(reverse("admin:metrics_importbatch_change", args=[check.batch.pk]))
 
     def import_confirm_view(self, request, token):
         self._check_import_permission(request)
@@ -299,7 +298,7 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         batch = self.get_object(request, object_id)
-        unfinished = batch is not None and batch.outcome in (ImportOutcome.QUEUED, ImportOutcome.RUNNING)
+        unfinished = batch is not None and batch.outcome in UNFINISHED_OUTCOMES
         extra_context = {**(extra_context or {}), "refresh_seconds": PROGRESS_REFRESH_SECONDS if unfinished else None}
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -313,12 +312,13 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
     @admin.action(description=_("Retry the selected stalled imports"), permissions=["import"])
     def retry_stalled_imports(self, request, queryset):
         for batch in queryset:
+            was_check = batch.outcome in CHECK_OUTCOMES
             try:
                 usage_import_retry(batch=batch, user=request.user)
             except ValueError:
                 messages.warning(request, f"{batch.file_name}: {NOT_RETRYABLE}")
             else:
-                messages.success(request, IMPORT_RETRIED % {"file": batch.file_name})
+                messages.success(request, (CHECK_RETRIED if was_check else IMPORT_RETRIED) % {"file": batch.file_name})
 
     @admin.display(description=_("errors"))
     def error_report(self, obj):

@@ -1,10 +1,10 @@
 """Import usage statistics files (CSV or XLSX): validate everything, then write all or nothing.
 
 `usage_import(*, file, user, dry_run)` is the one code path of the `import_usage`
-command, the admin's preview and confirm steps (`usage_import_preview`,
-`usage_import_confirm`, `usage_import_cancel`) and the tests. `user` is required: a
-person is checked for the import permission and their counties; the management
-command says `user=TRUSTED_OPERATOR`.
+command, the admin's upload, preview and confirm (`metrics.import_lifecycle`), the
+background worker (`metrics.tasks`) and the tests. `user` is required: a person is
+checked for the import permission and their counties; the management command says
+`user=TRUSTED_OPERATOR`.
 
 How it stays fast and small on a national file of a million rows: the file is read
 once as a stream (`metrics.parsing`, `metrics.workbooks`); each row is resolved through
@@ -29,15 +29,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
-from django.utils import timezone
+from django.db import IntegrityError, connection, transaction
 from django.utils.dateparse import parse_date as date_parse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from metrics.import_references import References
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport
+from metrics.models import ImportBatch, ImportOutcome
 from metrics.parsing import (
     FILE_EMPTY,
     FILE_NO_DATA_ROWS,
@@ -68,11 +66,6 @@ UNEXPECTED_ERROR = _(
     "administrators. Nothing was written."
 )
 MORE_ERRORS = ngettext_lazy("%(count)d more error is not listed.", "%(count)d more errors are not listed.", "count")
-
-# Rows to create or change that a preview shows.
-PREVIEW_SAMPLE_SIZE = 20
-# A preview not confirmed within this time is deleted at the next upload.
-PENDING_IMPORT_LIFETIME = datetime.timedelta(days=1)
 
 
 class _TrustedOperator:
@@ -155,10 +148,10 @@ def usage_import(
     cannot be opened; every other problem, an unexpected one included, is in
     `result.errors` and in a rejected batch.
     """
-    user = _acting_user(user)
+    user = import_acting_user(user)
     started = time.monotonic()
-    with _binary_stream(file) as (stream, default_name):
-        name = _batch_file_name(file_name or default_name)
+    with binary_stream(file) as (stream, default_name):
+        name = batch_file_name(file_name or default_name)
         importer = _Importer(user=user, progress=progress, limits=import_limits())
         importer.batch = batch
         info = importer.inspect(stream, name)
@@ -170,13 +163,13 @@ def usage_import(
 
 def usage_upload_too_large(*, user, file_name: str) -> UsageImportResult:
     """Record an upload refused for its size before it was read whole (the admin's upload handler)."""
-    user = _acting_user(user)
+    user = import_acting_user(user)
     importer = _Importer(user=user, progress=None, limits=import_limits())
     importer.issue(file_too_large(importer.limits))
-    return importer.run(None, None, dry_run=True, file_name=_batch_file_name(file_name), sample_size=0)
+    return importer.run(None, None, dry_run=True, file_name=batch_file_name(file_name), sample_size=0)
 
 
-def _acting_user(user):
+def import_acting_user(user):
     """The user to check and record: None for the trusted operator; refuses a user without the permission."""
     if user is TRUSTED_OPERATOR:
         return None
@@ -187,12 +180,13 @@ def _acting_user(user):
     return user
 
 
-def _batch_file_name(name) -> str:
+def batch_file_name(name) -> str:
+    """The file name an import batch records: the upload's own name, without any path."""
     return Path(name or "upload").name[:255]
 
 
 @contextlib.contextmanager
-def _binary_stream(file):
+def binary_stream(file):
     """A seekable binary stream of a path, an uploaded file or any binary file object."""
     if isinstance(file, (str, os.PathLike)):
         with open(file, "rb") as stream:
@@ -273,6 +267,7 @@ class _Importer(RowValidator):
             "rows_updated": result.updated,
             "rows_unchanged": result.unchanged,
             "rows_rejected": self.rejected_rows,
+            "error_count": self.error_count,
             "rows_done": self.rows_read,
             "errors": self._stored_errors(),
         }
@@ -345,151 +340,3 @@ class _Importer(RowValidator):
                 staging.sample(size)
             )
         ]
-
-
-# --- the admin's two steps: a preview kept in the database, then confirm or cancel ---------
-
-
-def usage_import_preview(*, file, user) -> tuple[UsageImportResult, PendingUsageImport | None]:
-    """Check an uploaded file as a dry run; when it is valid, keep it for `usage_import_confirm`.
-
-    The file waits in the database, so the confirm may reach another app server.
-    Returns the dry run's result and the pending import (None when the file is invalid).
-    """
-    result = usage_import(file=file, user=user, dry_run=True, sample_size=PREVIEW_SAMPLE_SIZE)
-    if not result.ok:
-        return result, None
-    PendingUsageImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME).delete()
-    with _binary_stream(file) as (stream, _name):
-        stream.seek(0)
-        content = stream.read()
-    pending = PendingUsageImport.objects.create(
-        user=user,
-        file_name=result.batch.file_name,
-        content=content,
-        sha256=result.batch.sha256,
-        preview_batch=result.batch,
-    )
-    return result, pending
-
-
-def usage_import_confirm(*, token, user) -> UsageImportResult:
-    """Import the file of the user's pending preview for real, and forget the preview.
-
-    Raises PendingUsageImport.DoesNotExist for a token that is not the user's.
-    """
-    pending = _pending_of(token=token, user=user)
-    content = ContentFile(bytes(pending.content), name=pending.file_name)
-    result = usage_import(file=content, user=user, dry_run=False)
-    pending.delete()
-    return result
-
-
-def usage_import_cancel(*, token, user) -> str:
-    """Forget the user's pending preview without writing anything; returns its file name."""
-    pending = _pending_of(token=token, user=user)
-    pending.delete()
-    return pending.file_name
-
-
-def usage_import_pending(*, token, user) -> PendingUsageImport:
-    """The user's pending preview; raises PendingUsageImport.DoesNotExist for a token that is not theirs."""
-    return _pending_of(token=token, user=user)
-
-
-def _pending_of(*, token, user) -> PendingUsageImport:
-    _acting_user(user)
-    return PendingUsageImport.objects.get(token=token, user=user)
-
-
-# --- a confirmed import run by a background worker (metrics/tasks.py) ----------------------
-
-PENDING_FILE_GONE = _("The uploaded file is no longer waiting to be imported; nothing was written. Upload it again.")
-# A background import writes its progress at most this often (seconds).
-PROGRESS_WRITE_SECONDS = 1.0
-
-
-def usage_import_queued_file(batch: ImportBatch) -> PendingUsageImport | None:
-    """The file a queued import waits for: the newest preview of the same content by the same user."""
-    return PendingUsageImport.objects.filter(user_id=batch.user_id, sha256=batch.sha256).order_by("-created_at").first()
-
-
-def usage_import_run_queued(*, batch_id: int) -> ImportBatch | None:
-    """Import the file of a queued batch (the background task's work); None when the batch is already done.
-
-    All rows are written in the import's one transaction, so a worker that dies half-way
-    writes none; the batch stays "being imported" and the pending file stays, so running
-    this again (a retry) imports the file from the start. The file is forgotten once
-    the import has finished, applied or rejected, as after the admin's confirm.
-    """
-    now = timezone.now()
-    unfinished = [ImportOutcome.QUEUED, ImportOutcome.RUNNING]
-    claimed = ImportBatch.objects.filter(pk=batch_id, outcome__in=unfinished).update(
-        outcome=ImportOutcome.RUNNING, started_at=now, progress_at=now, rows_done=0
-    )
-    if not claimed:
-        return None
-    batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
-    pending = usage_import_queued_file(batch)
-    if pending is None:
-        batch.outcome = ImportOutcome.REJECTED
-        batch.errors = [[None, None, str(PENDING_FILE_GONE)]]
-        batch.save(update_fields=["outcome", "errors"])
-        return batch
-    report = ProgressReport(batch_id=batch.pk)
-    try:
-        content = ContentFile(bytes(pending.content), name=pending.file_name)
-        try:
-            usage_import(file=content, user=batch.user, dry_run=False, progress=report, batch=batch)
-        except PermissionDenied:
-            batch.outcome = ImportOutcome.REJECTED
-            batch.errors = [[None, None, str(NO_IMPORT_PERMISSION)]]
-            batch.save(update_fields=["outcome", "errors"])
-    finally:
-        report.close()
-    pending.delete()
-    return batch
-
-
-class ProgressReport:
-    """The `progress` callback of a background import: writes the rows checked to its batch, throttled.
-
-    The import's own transaction is not committed until the end, so the progress goes
-    through a database connection of its own (autocommit). SQLite (development only)
-    cannot take a second writer while the import's transaction reads, so there the page
-    shows only that the import is running; where the database refuses the write, the
-    import goes on without reporting progress.
-    """
-
-    def __init__(self, *, batch_id: int, every_seconds: float = PROGRESS_WRITE_SECONDS):
-        self.batch_id = batch_id
-        self.every_seconds = every_seconds
-        self.last_written = 0.0
-        self.connection = None
-        self.broken = connection.vendor == "sqlite"
-
-    def __call__(self, rows_done: int) -> None:
-        if self.broken or time.monotonic() - self.last_written < self.every_seconds:
-            return
-        self.last_written = time.monotonic()
-        try:
-            self._write(rows_done)
-        except DatabaseError:
-            logger.warning("Import batch %s: progress not reported", self.batch_id, exc_info=True)
-            self.broken = True
-
-    def _write(self, rows_done: int) -> None:
-        if self.connection is None:
-            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
-        ops = self.connection.ops
-        table = ops.quote_name(ImportBatch._meta.db_table)
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET rows_done = %s, progress_at = %s WHERE id = %s",  # noqa: S608 (constant names)
-                [rows_done, ops.adapt_datetimefield_value(timezone.now()), self.batch_id],
-            )
-
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None

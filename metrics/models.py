@@ -89,6 +89,15 @@ class ImportOutcome(models.TextChoices):
     # A confirmed import waiting for, or running in, a background worker (metrics/tasks.py).
     QUEUED = "queued", _("waiting to be imported")
     RUNNING = "running", _("being imported")
+    # A large upload waiting for, or being checked by, a background worker before its preview.
+    CHECK_QUEUED = "check_queued", _("waiting to be checked")
+    CHECKING = "checking", _("being checked")
+
+
+# A batch whose worker has not finished: its page shows how far it has got.
+UNFINISHED_OUTCOMES = (ImportOutcome.QUEUED, ImportOutcome.RUNNING, ImportOutcome.CHECK_QUEUED, ImportOutcome.CHECKING)
+# A batch whose file is still being checked, before any preview.
+CHECK_OUTCOMES = (ImportOutcome.CHECK_QUEUED, ImportOutcome.CHECKING)
 
 
 class ImportBatch(models.Model):
@@ -112,6 +121,9 @@ class ImportBatch(models.Model):
     rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
     outcome = models.CharField(_("outcome"), max_length=20, choices=ImportOutcome)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(
+        _("errors found"), default=0, help_text=_("All errors of the file; only the first are listed.")
+    )
     duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
     # --- the progress of a background import (metrics/tasks.py) --------------------------
     rows_total = models.PositiveIntegerField(
@@ -144,10 +156,15 @@ class PendingUsageImport(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     file_name = models.CharField(_("file name"), max_length=255)
-    content = models.BinaryField(_("content"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     preview_batch = models.ForeignKey(
         ImportBatch, verbose_name=_("preview"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.JSONField(
+        _("sample of changes"),
+        default=list,
+        blank=True,
+        help_text=_("Rows the import would create or change, as a check in the background found them."),
     )
 
     class Meta:
@@ -184,6 +201,24 @@ class FigureField(models.DecimalField):
 
     def from_db_value(self, value, expression, connection):
         return figure_value(value)
+
+
+class PendingUsageImportPart(models.Model):
+    """One piece of the file of a pending import (metrics/pending_files.py), in order.
+
+    A national file of 60 MB is written and read a piece at a time: as one value it would
+    pass through the PostgreSQL driver as a hex literal, several times its size in memory
+    of the app server that stores it and of the worker that imports it.
+    """
+
+    pending = models.ForeignKey(PendingUsageImport, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveIntegerField(_("index"))
+    data = models.BinaryField(_("data"))
+
+    class Meta:
+        verbose_name = _("piece of an uploaded file")
+        verbose_name_plural = _("pieces of uploaded files")
+        constraints = [models.UniqueConstraint(fields=["pending", "index"], name="pending_import_part_unique")]
 
 
 class UsageStatisticQuerySet(models.QuerySet):

@@ -1,24 +1,26 @@
 """Background jobs of the metrics app (Django's tasks framework, django-tasks-db's queue).
 
-A confirmed import runs in a worker (`manage.py db_worker`) on any machine that shares
-the database, not in the admin's request. Task arguments are ids: the file waits in
-the database (`PendingUsageImport`) until the import has finished.
+A confirmed import, and the check of a large upload, run in a worker (`manage.py
+db_worker`) on any machine that shares the database, not in the admin's request. Task
+arguments are ids (and the uploader's language, for the check's messages): the file
+waits in the database (`PendingUsageImport`) until the import has finished.
 """
 
-import datetime
-
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from metrics.importing import IMPORT_PERMISSION, NO_IMPORT_PERMISSION, usage_import_pending, usage_import_run_queued
-from metrics.models import ImportBatch, ImportOutcome
-
-# A running import that has reported no progress for this long is taken for dead (its
-# worker was killed) and may be retried. Progress is written every second while rows are
-# read; applying a national file's rows takes under a minute on PostgreSQL.
-IMPORT_STALLED_AFTER = datetime.timedelta(minutes=5)
+from metrics.import_lifecycle import (
+    usage_import_check_store,
+    usage_import_confirmable,
+    usage_import_run_check,
+    usage_import_run_queued,
+)
+from metrics.import_progress import usage_import_stalled
+from metrics.importing import IMPORT_PERMISSION, NO_IMPORT_PERMISSION
+from metrics.models import CHECK_OUTCOMES, ImportBatch, ImportOutcome
 
 NOT_RETRYABLE = _("This import is not waiting or stalled, so it cannot be retried.")
 
@@ -30,12 +32,28 @@ def usage_import_task(batch_id: int) -> str:
     return batch.outcome if batch is not None else "finished before"
 
 
+@task()
+def usage_import_check_task(batch_id: int, language: str | None = None) -> str:
+    """Check the file of a large upload, its messages in the uploader's language; returns the batch's outcome."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        batch = usage_import_run_check(batch_id=batch_id)
+    return batch.outcome if batch is not None else "finished before"
+
+
+def usage_import_check_queue(*, file, user) -> ImportBatch:
+    """Keep a large upload and queue its check; the check's page shows its progress, then the preview."""
+    batch = usage_import_check_store(file=file, user=user)
+    usage_import_check_task.enqueue(batch.pk, translation.get_language())
+    return batch
+
+
 def usage_import_queue(*, token, user) -> ImportBatch:
     """Queue the import of the user's pending preview; the batch's page shows its progress.
 
-    Raises PendingUsageImport.DoesNotExist for a token that is not the user's.
+    Raises PendingUsageImport.DoesNotExist for a token that is not the user's, or whose
+    file is still being checked.
     """
-    pending = usage_import_pending(token=token, user=user)
+    pending = usage_import_confirmable(token=token, user=user)
     preview = pending.preview_batch
     batch = ImportBatch.objects.create(
         user=user,
@@ -48,21 +66,17 @@ def usage_import_queue(*, token, user) -> ImportBatch:
     return batch
 
 
-def usage_import_stalled(batch: ImportBatch, *, now=None) -> bool:
-    """A queued or running import whose worker has reported nothing for IMPORT_STALLED_AFTER."""
-    if batch.outcome not in (ImportOutcome.QUEUED, ImportOutcome.RUNNING):
-        return False
-    last_sign = batch.progress_at or batch.created_at
-    return (now or timezone.now()) - last_sign > IMPORT_STALLED_AFTER
-
-
 def usage_import_retry(*, batch: ImportBatch, user) -> ImportBatch:
-    """Queue a stalled import again (its worker died): it starts from the first row."""
+    """Queue a stalled import or check again (its worker died): it starts from the first row."""
     if not user.has_perm(IMPORT_PERMISSION) or (batch.user_id != user.pk and not user.is_superuser):
         raise PermissionDenied(NO_IMPORT_PERMISSION)
     if not usage_import_stalled(batch):
         raise ValueError(NOT_RETRYABLE)
-    ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportOutcome.QUEUED, progress_at=timezone.now())
-    usage_import_task.enqueue(batch.pk)
+    if batch.outcome in CHECK_OUTCOMES:
+        ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportOutcome.CHECK_QUEUED, progress_at=timezone.now())
+        usage_import_check_task.enqueue(batch.pk, translation.get_language())
+    else:
+        ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportOutcome.QUEUED, progress_at=timezone.now())
+        usage_import_task.enqueue(batch.pk)
     batch.refresh_from_db()
     return batch

@@ -233,6 +233,9 @@ TASKS = {
 # 64 MB holds a national file of a million rows (about 60 MB of CSV): the confirmed import
 # runs in a background worker, not in the request.
 USAGE_IMPORT_MAX_UPLOAD_MB = env.int("USAGE_IMPORT_MAX_UPLOAD_MB", default=64)
+# A file larger than this (megabytes) is checked by a task worker, not inside the admin's
+# request: the editor follows the check on a page of its own, then sees the same preview.
+USAGE_IMPORT_BACKGROUND_CHECK_MB = env.float("USAGE_IMPORT_BACKGROUND_CHECK_MB", default=2)
 USAGE_IMPORT_MAX_ROWS = env.int("USAGE_IMPORT_MAX_ROWS", default=2_000_000)
 USAGE_IMPORT_MAX_COLUMNS = env.int("USAGE_IMPORT_MAX_COLUMNS", default=50)
 # PostgreSQL: an import's own transaction may run its statements this long (milliseconds),

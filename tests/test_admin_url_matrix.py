@@ -33,6 +33,7 @@ from django.urls import URLPattern, reverse
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
 from metrics.models import ImportBatch, ImportOutcome, Metric, PendingUsageImport, UsageStatistic
+from metrics.tests.import_support import pending_import
 from processes.models import ContentModule, ProcessDescription, PublicationStatus
 from regions.models import Municipality, WellbeingCounty
 from regions.permissions import EDITOR_GROUP
@@ -66,6 +67,7 @@ MODEL_URL_KINDS = {
     "import_file": "usage_upload",
     "import_confirm": "pending_usage_import",
     "import_cancel": "pending_usage_import",
+    "import_check": "usage_import_check",  # the check of a large upload by a worker, then its preview
     "changes": "object",  # the reviewer's comparison with the last published version
     "transition": "object",  # the review panel's buttons (POST only)
     "copy": "copy_model",  # "use this model": published guides of every county, copied into one's own
@@ -598,7 +600,7 @@ def test_a_usage_file_cannot_write_another_countys_statistics(world, editor_clie
 
 @pytest.mark.parametrize(("model", "name"), patterns_of_kind("pending_usage_import"))
 def test_another_users_pending_import_cannot_be_confirmed_or_cancelled(world, editor_client, model, name):
-    pending = PendingUsageImport.objects.create(
+    pending = pending_import(
         user=world.superuser,
         file_name="national.csv",
         content=f"{USAGE_HEADER}\n14,,virtsatietulehdus,assessments_started,week,2024-W05,999999\n".encode(),
@@ -612,6 +614,62 @@ def test_another_users_pending_import_cannot_be_confirmed_or_cancelled(world, ed
 
     assert opened.status_code in REFUSED_GET_OF_POST_ONLY
     assert posted.status_code in REFUSED
+    assert PendingUsageImport.objects.filter(pk=pending.pk).exists()
+    assert _statistics_of("14") == before
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("usage_upload"))
+def test_a_usage_file_checked_in_the_background_cannot_write_another_countys_statistics(
+    world, editor_client, settings, model, name
+):
+    settings.USAGE_IMPORT_BACKGROUND_CHECK_MB = 0  # every file is checked by a worker (inline in tests)
+    before = _statistics_of("14")
+
+    response = editor_client.post(
+        reverse(f"admin:{name}"),
+        {"file": _usage_file("14,,virtsatietulehdus,assessments_started,week,2024-W05,999999")},
+        follow=True,
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.redirect_chain
+    assert not response.context["result"].ok
+    assert not PendingUsageImport.objects.filter(user=world.editor).exists()
+    assert _statistics_of("14") == before
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("usage_import_check"))
+def test_another_users_background_check_cannot_be_seen_confirmed_or_cancelled(
+    world, editor_client, superuser_client, model, name
+):
+    check = ImportBatch.objects.create(
+        user=world.superuser,
+        file_name="national.csv",
+        sha256="0" * 64,
+        outcome=ImportOutcome.DRY_RUN,
+        rows_read=1,
+        rows_created=1,
+    )
+    pending = pending_import(
+        user=world.superuser,
+        file_name="national.csv",
+        content=f"{USAGE_HEADER}\n14,,virtsatietulehdus,assessments_started,week,2024-W05,999999\n".encode(),
+        sha256="0" * 64,
+        preview_batch=check,
+    )
+    before = _statistics_of("14")
+    url = reverse(f"admin:{name}", args=[check.pk])
+
+    opened = editor_client.get(url)
+    posted = editor_client.post(url)
+    confirmed = editor_client.post(reverse("admin:metrics_usagestatistic_import_confirm", args=[pending.token]))
+    cancelled = editor_client.post(reverse("admin:metrics_usagestatistic_import_cancel", args=[pending.token]))
+
+    assert opened.status_code in REFUSED
+    assert posted.status_code in REFUSED
+    assert confirmed.status_code in REFUSED
+    assert cancelled.status_code in REFUSED
+    assert superuser_client.get(url).status_code == HTTPStatus.OK
     assert PendingUsageImport.objects.filter(pk=pending.pk).exists()
     assert _statistics_of("14") == before
 

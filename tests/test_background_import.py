@@ -6,33 +6,34 @@ processes against the test database.
 """
 
 import datetime
-import os
 import signal
-import subprocess
-import sys
 import time
 from http import HTTPStatus
-from pathlib import Path
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
-from metrics.admin import IMPORT_QUEUED, PROGRESS_DONE, PROGRESS_STALLED, import_progress_text
-from metrics.importing import usage_import_preview
+from metrics.admin import IMPORT_QUEUED
+from metrics.import_lifecycle import usage_import_preview
+from metrics.import_progress import IMPORT_STALLED_AFTER, PROGRESS_DONE, PROGRESS_STALLED, import_progress_text
 from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
-from metrics.tasks import IMPORT_STALLED_AFTER, usage_import_queue, usage_import_retry
-from metrics.tests.factories import MetricFactory, import_reference_data
-from metrics.tests.import_support import csv_text, upload
-from processes.tests.factories import ContentModuleFactory
+from metrics.tasks import usage_import_queue, usage_import_retry
+from metrics.tests.factories import import_reference_data
+from metrics.tests.import_support import csv_text, national_file, upload
+from tests.worker_processes import (
+    DATABASE_QUEUE,
+    WORKER_TIMEOUT_SECONDS,
+    start_worker,
+    stop,
+    stop_started_workers,
+    wait_for,
+)
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 UPLOAD_URL = reverse("admin:metrics_usagestatistic_import_file")
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-WORKER_TIMEOUT_SECONDS = 120
 
 
 def batch_url(batch):
@@ -110,92 +111,10 @@ def test_a_stalled_import_says_so_and_only_it_can_be_retried(admin_user):
 # --- the real queue and real worker processes ------------------------------------------
 
 
-def national_file(refs, *, weeks: int) -> bytes:
-    """A file of weeks × 150 rows: three county figures (one a service area's) × 10 contents × 5 metrics."""
-    modules = ["kurkkukipu", "virtsatietulehdus"] + [ContentModuleFactory(code=f"sisalto-{n}").code for n in range(8)]
-    metrics = ["assessments_started", "assessments_completed"] + [MetricFactory(code=f"m{n}").code for n in range(3)]
-    places = [(refs.north_karelia.code, ""), (refs.north_karelia.code, "suun-terveys"), (refs.pirkanmaa.code, "")]
-    monday = datetime.date(2000, 1, 3)
-    lines = []
-    for week in range(weeks):
-        iso = (monday + datetime.timedelta(weeks=week)).isocalendar()
-        period = f"{iso.year}-W{iso.week:02d}"
-        lines.extend(
-            f"{county},{area},{module},{metric},week,{period},{week}"
-            for county, area in places
-            for module in modules
-            for metric in metrics
-        )
-    return csv_text(*lines).encode()
-
-
-def database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    return f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
-STARTED_WORKERS: list[subprocess.Popen] = []
-
-
 @pytest.fixture(autouse=True)
 def _no_worker_outlives_its_test():
     yield
-    while STARTED_WORKERS:
-        stop(STARTED_WORKERS.pop(), signal.SIGKILL, wait_for_session=False)
-
-
-def start_worker(*, batch: bool) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "omaolo_portal.settings_test",
-        "DATABASE_URL": database_url(),
-        "TASKS_BACKEND": DATABASE_QUEUE["default"]["BACKEND"],
-    }
-    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
-    if batch:
-        command.append("--batch")
-    worker = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    STARTED_WORKERS.append(worker)
-    return worker
-
-
-def stop(worker, how=signal.SIGTERM, *, wait_for_session: bool = True) -> None:
-    """Stop a worker and wait until PostgreSQL has let go of its session (the test database is dropped after)."""
-    if worker.poll() is None:
-        worker.send_signal(how)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=30)
-    if not wait_for_session or connection.vendor != "postgresql":
-        return
-    deadline = time.monotonic() + 30
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if not cursor.fetchone()[0]:
-                return
-            time.sleep(0.1)
-
-
-def wait_for(condition, *, worker, timeout=WORKER_TIMEOUT_SECONDS):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except OperationalError:
-            pass  # SQLite: the worker holds the database while it commits
-        if worker.poll() is not None and not condition():
-            pytest.fail(f"the worker stopped: {worker.stdout.read().decode()[-3000:]}")
-        time.sleep(0.05)
-    pytest.fail("the worker did not get there in time")
+    stop_started_workers()
 
 
 @pytest.fixture

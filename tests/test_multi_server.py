@@ -22,7 +22,7 @@ from django.db import OperationalError, connection
 from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport
 from metrics.tests.factories import import_reference_data
 from metrics.tests.import_support import csv_text
-from tests.test_background_import import database_url
+from tests.worker_processes import database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The machine's Redis; database 7 is this test's own and is emptied before and after.
