@@ -14,7 +14,6 @@ from ninja.errors import HttpError, ValidationError
 
 from api.schemas import AlertOut, AlertPage, ContentOut, CountyOut, ErrorOut, SeriesOut, SeriesPoint
 from followup.models import UsageAlert
-from followup.rules import period_containing
 from metrics import aggregation
 from metrics.models import Metric, UsageStatistic
 from metrics.periods import period_label, period_parse, period_step_back
@@ -146,7 +145,7 @@ def series(
 
 def _period_end(end, period_type):
     if end is None:
-        return period_containing(period_type, timezone.localdate())
+        return aggregation.current_period_start(period_type, timezone.localdate())
     parsed = period_parse(end, period_type)
     if isinstance(parsed, str):
         raise ParameterError(str(INVALID_PARAMETER).format(parameter="end", reason=parsed), "end")

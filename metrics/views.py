@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from common.spreadsheet import spreadsheet_safe
-from metrics import aggregation, charts, rollout_effect, trends
+from metrics import aggregation, charts, decline, rollout_effect, trends
 from metrics.aggregation import DEFAULT_PERIODS  # noqa: F401 (the page's default range, read by tests)
 from metrics.filters import AdoptionForm, ComparisonFilter, StatisticsFilter
 from metrics.models import UsageStatistic
@@ -48,7 +48,7 @@ def _statistics_page(request, statistic_filter, status=HTTPStatus.OK, template="
 
 
 def statistics(request):
-    """Usage of one metric over time, by county and content, with declining contents flagged."""
+    """Usage of one metric over time, by county and content, with the decline rule's declining contents."""
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter)
@@ -90,7 +90,7 @@ def statistics(request):
             else []
         ),
         "events": [event for event in events if period_range and period_range.covers(event.period_start)],
-        "declining": trends.declining_usage(statistic_filter.qs, period_type=period_type),
+        "decline_report": decline.decline_report(period_type=period_type, county=county, module=module, metric=metric),
         "export_query": request.GET.urlencode(),
     }
     return render(request, "metrics/statistics.html", context)

@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
-from followup.tests.conftest import weekly
+from metrics.tests.factories import weekly
 from processes.tests.factories import ContentModuleFactory
 
 FIRST_WEEK = datetime.date(2026, 9, 28)  # 2026-W40
