@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from common.spreadsheet import spreadsheet_safe
 from metrics import aggregation, charts, decline, rollout_effect, trends
 from metrics.aggregation import DEFAULT_PERIODS  # noqa: F401 (the page's default range, read by tests)
+from metrics.comparison import county_adoption, county_comparison
 from metrics.filters import AdoptionForm, ComparisonFilter, StatisticsFilter
 from metrics.models import UsageStatistic
 from metrics.parsing import COLUMNS, RESPONSES_COLUMN
@@ -163,9 +164,12 @@ def comparison(request):
     if not comparison_filter.is_valid():
         return _statistics_page(request, comparison_filter, template="metrics/comparison.html")
     cleaned = comparison_filter.form.cleaned_data
-    shown, period_range = _selection(comparison_filter)
-    ranking = rollout_effect.county_ranking(
-        shown, metric=cleaned["metric"], module=cleaned["module"], period_range=period_range
+    compared = county_comparison(
+        metric=cleaned["metric"],
+        module=cleaned["module"],
+        period_type=cleaned["period_type"],
+        start=cleaned.get("start") or None,
+        end=cleaned.get("end") or None,
     )
     context = {
         "filter": comparison_filter,
@@ -173,9 +177,9 @@ def comparison(request):
         "metric": cleaned["metric"],
         "module": cleaned["module"],
         "period_type": cleaned["period_type"],
-        "period_range": period_range,
-        "ranking": ranking,
-        "chart": charts.ranking_chart(_ranking_rows(ranking, is_score=cleaned["metric"].is_score)),
+        "period_range": compared.period_range,
+        "ranking": compared.ranking,
+        "chart": charts.ranking_chart(_ranking_rows(compared.ranking, is_score=cleaned["metric"].is_score)),
     }
     return render(request, "metrics/comparison.html", context)
 
@@ -202,19 +206,14 @@ def adoption(request):
     if not form.is_valid():
         return render(request, "metrics/adoption.html", {"form": form})
     metric, module = form.cleaned_data["metric"], form.cleaned_data["module"]
-    weeks_after = form.cleaned_data["weeks"] or rollout_effect.ADOPTION_WEEKS_AFTER
-    weeks = rollout_effect.go_live_weeks(rollout_effect.ADOPTION_WEEKS_BEFORE, weeks_after)
-    curves = rollout_effect.adoption_curves(
-        metric=metric, module=module, weeks_before=rollout_effect.ADOPTION_WEEKS_BEFORE, weeks_after=weeks_after
-    )
-    table = [(week, [curve.per_week.get(week) for curve in curves]) for week in weeks]
+    adopted = county_adoption(metric=metric, module=module, weeks_after=form.cleaned_data["weeks"])
     context = {
         "form": form,
         "metric": metric,
         "module": module,
-        "curves": curves,
-        "weeks": weeks,
-        "table": table,
-        "chart": charts.line_chart(curves, weeks),
+        "curves": adopted.curves,
+        "weeks": adopted.weeks,
+        "table": adopted.table,
+        "chart": charts.line_chart(adopted.curves, adopted.weeks),
     }
     return render(request, "metrics/adoption.html", context)
