@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from metrics.aggregation import current_period_start
 from metrics.decline import decline_windows
 from metrics.filters import START_AFTER_END
-from metrics.models import PeriodType
+from metrics.models import PeriodType, UsageStatistic
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory, weekly
 from processes.tests.factories import ContentModuleFactory
 from regions.tests.factories import ServiceAreaFactory, WellbeingCountyFactory
@@ -215,3 +215,29 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_q
 
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["decline_report"].declines) == 9
+
+
+def test_a_csv_export_longer_than_one_chunk_has_every_row_once(client):
+    metric = MetricFactory(code="assessments_started")
+    counties = [WellbeingCountyFactory() for _ in range(3)]
+    modules = [ContentModuleFactory() for _ in range(3)]
+    UsageStatistic.objects.bulk_create(
+        UsageStatistic(
+            county=county,
+            module=module,
+            metric=metric,
+            period_type="week",
+            period_start=datetime.date(2024, 1, 1) + datetime.timedelta(weeks=week),
+            value=week,
+        )
+        for county in counties
+        for module in modules
+        for week in range(130)
+    )
+
+    response = client.get(reverse("metrics:statistics_export"), {"period_type": "week", "start": "2024-W01"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][0] == "county"
+    assert len(rows) == 1 + 3 * 3 * 130
+    assert len({tuple(row) for row in rows[1:]}) == 3 * 3 * 130
