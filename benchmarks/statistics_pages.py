@@ -35,6 +35,7 @@ sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 PAGES = {
     "no_query_page": "/fi/accessibility/",
     "statistics": "/fi/statistics/",
+    "statistics_weekly": "/fi/statistics/?period_type=week",
     "statistics_county": "/fi/statistics/?county=12",
     "statistics_county_content": "/fi/statistics/?county=12&module=virtsatietulehdus",
     "statistics_monthly": "/fi/statistics/?period_type=month",
