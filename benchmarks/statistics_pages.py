@@ -14,9 +14,11 @@ printed, so that the national table's queries can be profiled (EXPLAIN ANALYZE).
 
 Every page is requested --requests times (at least 50) through Django's test client in
 one process, with the public page cache off, so each request pays for its queries; a
-streamed export is read to its end. One JSON line per page and size: p50 and p95 in
-milliseconds; then a summary line with each page's national p95 ÷ demo p95 (the target
-is at most 2). A page the code does not have (404) is reported as skipped.
+streamed export is read to its end. The pages take turns (every page once, then again),
+so that load from other processes on a shared machine falls on every page alike. One
+JSON line per page and size: p50 and p95 in milliseconds; then a summary line with each
+page's national p95 ÷ demo p95 (the target is at most 2). A page the code does not have
+(404) is reported as skipped.
 """
 
 import argparse
@@ -121,21 +123,28 @@ def _get(client, path: str):
     return response
 
 
-def measure(client, path: str, requests: int) -> dict:
-    if _get(client, path).status_code == 404:  # warm: templates, connection
-        return {"skipped": "not found"}
-    timings = []
+def measure(client, pages: dict, requests: int) -> dict:
+    """p50 and p95 of each page, requested in turns (every page once, `requests` times).
+
+    Taking turns spreads a burst of load from other processes on the machine over every
+    page, instead of over the one page that happened to be measured then.
+    """
+    timings = {page: [] for page, path in pages.items() if _get(client, path).status_code != 404}  # warm
     for _ in range(requests):
-        started = time.perf_counter()
-        response = _get(client, path)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    timings.sort()
-    return {
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-        "requests": requests,
-    }
+        for page in timings:
+            started = time.perf_counter()
+            response = _get(client, pages[page])
+            timings[page].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (pages[page], response.status_code)
+    results = {page: {"skipped": "not found"} for page in pages}
+    for page, times in timings.items():
+        times.sort()
+        results[page] = {
+            "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+            "requests": requests,
+        }
+    return results
 
 
 def main():
@@ -179,9 +188,8 @@ def main():
                 seconds = round(time.perf_counter() - started, 1)
                 print(json.dumps({"event": "national_table_loaded", "rows_inserted": inserted, "seconds": seconds}))
             rows = UsageStatistic.objects.count()
-            for page, path in PAGES.items():
-                result = {"database": vendor, "size": size, "rows": rows, "page": page, "path": path}
-                result.update(measure(client, path, requests))
+            for page, measured in measure(client, PAGES, requests).items():
+                result = {"database": vendor, "size": size, "rows": rows, "page": page, "path": PAGES[page], **measured}
                 results[(size, page)] = result
                 print(json.dumps(result), flush=True)
         ratios = {
