@@ -17,7 +17,8 @@ alerts and their follow-up log; the rule itself is pure reading of statistics).
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,9 +94,15 @@ class Decline:
         return round((self.recent - self.previous) * 100 / self.previous)
 
 
-def is_declining(*, previous: int, recent: int, rule: DeclineRule) -> bool:
-    """A fall of `threshold_percent` or more from an earlier total of at least `minimum_volume`."""
-    return previous >= rule.minimum_volume and recent * 100 <= previous * (100 - rule.threshold_percent)
+def _is_declining(rule: DeclineRule):
+    """A fall of `threshold_percent` or more from an earlier total of at least `minimum_volume`.
+
+    Tested on the grouped rows in the database (HAVING), so that only the declining series
+    leave it, not every county's every content.
+    """
+    return Q(previous__gte=rule.minimum_volume) & Q(
+        LessThanOrEqual(F("recent") * 100, F("previous") * (100 - rule.threshold_percent))
+    )
 
 
 def _only_ended_rollouts():
@@ -137,9 +144,10 @@ def declines(
             previous=Sum("value", filter=Q(period_start__lt=windows.recent_start), default=0),
             recent=Sum("value", filter=Q(period_start__gte=windows.recent_start), default=0),
         )
+        .filter(_is_declining(rule))
         .order_by()
     )
-    falling = [row for row in rows if is_declining(previous=row["previous"], recent=row["recent"], rule=rule)]
+    falling = list(rows)
     if not falling:
         return windows, []
     counties = WellbeingCounty.objects.in_bulk({row["county_id"] for row in falling})
