@@ -12,10 +12,30 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 
-from api.schemas import AlertOut, AlertPage, ContentOut, CountyOut, ErrorOut, SeriesOut, SeriesPoint
+from api.schemas import (
+    AdoptionCounty,
+    AdoptionOut,
+    AdoptionPoint,
+    AlertOut,
+    AlertPage,
+    ComparedCounty,
+    ComparisonOut,
+    ContentOut,
+    CountyOut,
+    ErrorOut,
+    SeriesOut,
+    SeriesPoint,
+)
 from followup.models import UsageAlert
-from followup.rules import period_containing
 from metrics import aggregation
+from metrics.comparison import (
+    ADOPTION_WEEKS_AFTER,
+    ADOPTION_WEEKS_BEFORE,
+    MAX_ADOPTION_WEEKS_AFTER,
+    Comparison,
+    county_adoption,
+    county_comparison,
+)
 from metrics.models import Metric, UsageStatistic
 from metrics.periods import period_label, period_parse, period_step_back
 from processes.models import ContentModule
@@ -38,7 +58,8 @@ api = NinjaAPI(
     title="Omaolo rollout portal API",
     version="1",
     description=(
-        "Read-only usage statistics, declining-usage alerts, counties and contents of the Omaolo rollout portal. "
+        "Read-only usage statistics, counties compared, adoption after go-live, declining-usage alerts, counties "
+        "and contents of the Omaolo rollout portal. "
         "A bad parameter answers 400 with `detail` naming it."
     ),
     urls_namespace="api",
@@ -121,8 +142,7 @@ def series(
             raise ParameterError(str(AREA_NEEDS_COUNTY), "service_area")
         area = _by_code(ServiceArea, service_area, parameter="service_area", what="service area", county=county_row)
         statistics = statistics.filter(service_area=area)
-    last = _period_end(end, period_type)
-    first = period_step_back(period_type, last, (periods or DEFAULT_PERIODS[period_type]) - 1)
+    first, last = _period_range(end, periods, period_type)
     figures = aggregation.series(
         statistics.filter(period_start__gte=first, period_start__lte=last),
         metric=metric_row,
@@ -144,13 +164,109 @@ def series(
     }
 
 
-def _period_end(end, period_type):
+def _period_range(end: str | None, periods: int | None, period_type: str):
+    """The first and last period of `periods` periods up to `end` (default: the current period)."""
     if end is None:
-        return period_containing(period_type, timezone.localdate())
-    parsed = period_parse(end, period_type)
-    if isinstance(parsed, str):
-        raise ParameterError(str(INVALID_PARAMETER).format(parameter="end", reason=parsed), "end")
-    return parsed
+        last = aggregation.current_period_start(period_type, timezone.localdate())
+    else:
+        last = period_parse(end, period_type)
+        if isinstance(last, str):
+            raise ParameterError(str(INVALID_PARAMETER).format(parameter="end", reason=last), "end")
+    return period_step_back(period_type, last, (periods or DEFAULT_PERIODS[period_type]) - 1), last
+
+
+@api.get(
+    "/comparison",
+    response={200: ComparisonOut, 400: ErrorOut},
+    summary="Every county ranked for a metric, content and range",
+    description=(
+        "The counties ranked by the metric per 1,000 residents (a score by its mean) over the periods from "
+        f"`end` back `periods` periods (as in `/api/series`: the current period and 26 weeks or 12 months when "
+        f"left out, at most {MAX_PERIODS}), as the statistics comparison page ranks them. `value` is the range's "
+        "sum, a distinct count's mean per period or a score's mean. Counties in which the content was not in use "
+        "in the range are listed in `not_in_use`, counties using it without figures in `without_statistics`: "
+        "never as zero. Every county appears once."
+    ),
+)
+def comparison(
+    request,
+    metric: str = Query("assessments_started", pattern=CODE, description="Metric code."),
+    period_type: Literal["week", "month"] = Query("week", description="Weeks or months."),
+    content: str | None = Query(None, pattern=CODE, description="Content code; all contents when left out."),
+    end: str | None = Query(None, max_length=12, description="Last period: 2024-W05 or 2024-05."),
+    periods: int | None = Query(None, ge=1, le=MAX_PERIODS, description="Number of periods."),
+):
+    metric_row = _by_code(Metric, metric, parameter="metric", what="metric")
+    module = None
+    if content is not None:
+        module = _by_code(ContentModule, content, parameter="content", what="content")
+    first, last = _period_range(end, periods, period_type)
+    compared = county_comparison(metric=metric_row, module=module, period_type=period_type, start=first, end=last)
+    return {
+        "metric": metric,
+        "period_type": period_type,
+        "content": content,
+        "first_period": period_label(period_type, first),
+        "last_period": period_label(period_type, last),
+        **_ranking_out(compared),
+    }
+
+
+def _ranking_out(compared: Comparison) -> dict:
+    ranking = compared.ranking
+    ranked = [
+        ComparedCounty(
+            county=row.county.code,
+            rank=rank,
+            value=row.figure.value,
+            per_1000_residents=row.per_residents,
+            population=row.county.population,
+            population_year=row.county.population_year,
+        )
+        for rank, row in enumerate(ranking.ranked, start=1)
+    ]
+    return {
+        "ranked": ranked,
+        "without_statistics": [county.code for county in ranking.without_statistics],
+        "not_in_use": [county.code for county in ranking.not_in_use],
+    }
+
+
+@api.get(
+    "/adoption",
+    response={200: AdoptionOut, 400: ErrorOut},
+    summary="Usage after go-live, counties aligned",
+    description=(
+        "Every county that took the content into use, aligned on weeks since its first go-live (week 0 is the "
+        f"go-live week), from {ADOPTION_WEEKS_BEFORE} weeks before to `weeks` weeks after it ({ADOPTION_WEEKS_AFTER} "
+        f"when left out, at most {MAX_ADOPTION_WEEKS_AFTER}), per 1,000 residents (a score: its mean), as the "
+        "adoption page shows them. Weeks without figures are left out."
+    ),
+)
+def adoption(
+    request,
+    content: str = Query(..., pattern=CODE, description="Content code."),
+    metric: str = Query("assessments_started", pattern=CODE, description="Metric code."),
+    weeks: int | None = Query(None, ge=1, le=MAX_ADOPTION_WEEKS_AFTER, description="Weeks after the go-live week."),
+):
+    metric_row = _by_code(Metric, metric, parameter="metric", what="metric")
+    module = _by_code(ContentModule, content, parameter="content", what="content")
+    adopted = county_adoption(metric=metric_row, module=module, weeks_after=weeks)
+    return {
+        "metric": metric,
+        "content": content,
+        "weeks_before": ADOPTION_WEEKS_BEFORE,
+        "weeks_after": adopted.weeks[-1],
+        "counties": [
+            AdoptionCounty(
+                county=curve.county.code,
+                go_live_week=period_label("week", curve.go_live),
+                go_live_week_start=curve.go_live,
+                points=[AdoptionPoint(week=week, value=value) for week, value in sorted(curve.per_week.items())],
+            )
+            for curve in adopted.curves
+        ],
+    }
 
 
 @api.get(

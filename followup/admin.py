@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
-from followup.rules import DEFAULT_RULE, rule_description
 from followup.services import ALREADY_RESOLVED, alert_contact, alert_resolve
+from metrics.decline import DEFAULT_RULE, rule_description
 from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin
 
 NOTE_REQUIRED = _("Write a note: whom you contacted and what was agreed.")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from followup.models import UsageAlert
-from followup.rules import DEFAULT_RULE, DeclineRule, DeclineWindows, rule_description, windows_description
+from metrics.decline import DEFAULT_RULE, DeclineRule, DeclineWindows, rule_description, windows_description
 from metrics.periods import period_label
 from regions.models import WellbeingCounty
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
-from followup.rules import DEFAULT_RULE, DeclineRule, DeclineWindows, declines
+from metrics.decline import DEFAULT_RULE, DeclineRule, DeclineWindows, declines
 from metrics.models import Metric
 from regions.models import WellbeingCounty
 from regions.scoping import FOREIGN_COUNTY_ERROR, can_edit_county

@@ -4,8 +4,8 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from followup.rules import DEFAULT_RULE, declines, rule_description, windows_description
-from metrics.models import Metric, PeriodType
+from metrics.decline import decline_report
+from metrics.models import PeriodType
 
 
 class DecliningForm(forms.Form):
@@ -25,13 +25,12 @@ def declining(request):
     if not form.is_valid():
         return render(request, "followup/declining.html", {"form": form}, status=HTTPStatus.BAD_REQUEST)
     period_type = form.cleaned_data["period_type"] or PeriodType.WEEK
-    metric = Metric.objects.filter(code=DEFAULT_RULE.metric_code).first()
-    windows, found = declines(period_type=period_type, rule=DEFAULT_RULE)
+    report = decline_report(period_type=period_type)
     context = {
         "form": form,
         "period_type": period_type,
-        "rule": rule_description(DEFAULT_RULE, metric_name=metric.name if metric else ""),
-        "windows": windows_description(windows),
-        "declines": found,
+        "rule": report.rule_text,
+        "windows": report.windows_text,
+        "declines": report.declines,
     }
     return render(request, "followup/declining.html", context)

@@ -1,18 +1,13 @@
-"""Usage over time: totals per period, contents whose usage declines, rows for export."""
+"""Usage over time: totals per period, rows for export (the decline rule is metrics/decline.py)."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 
 from common.spreadsheet import spreadsheet_safe
 from metrics.parsing import COLUMNS, RESPONSES_COLUMN
-from metrics.periods import period_label, period_step_back
-from processes.models import ContentModule
-from regions.models import WellbeingCounty
-
-DECLINE_WINDOW = 4
-DECLINE_THRESHOLD = 0.2
+from metrics.periods import period_label
 
 
 @dataclass(frozen=True)
@@ -33,51 +28,6 @@ def totals_by_period(statistics, *, period_type: str) -> list[PeriodTotal]:
     return [
         PeriodTotal(row["period_start"], period_label(period_type, row["period_start"]), row["total"]) for row in rows
     ]
-
-
-@dataclass(frozen=True)
-class DecliningUsage:
-    county: WellbeingCounty
-    module: ContentModule
-    previous: int
-    recent: int
-
-    @property
-    def change_percent(self) -> int:
-        return round((self.recent - self.previous) / self.previous * 100)
-
-
-def declining_usage(
-    statistics, *, period_type: str, window: int = DECLINE_WINDOW, threshold: float = DECLINE_THRESHOLD
-) -> list[DecliningUsage]:
-    """County contents whose last `window` periods fell by more than `threshold` from the `window` before.
-
-    The main users' rule of thumb: when a service area's usage declines, contact it.
-    """
-    statistics = statistics.filter(period_type=period_type)
-    latest = statistics.order_by("-period_start").values_list("period_start", flat=True).first()
-    if latest is None:
-        return []
-    recent_start = period_step_back(period_type, latest, window - 1)
-    previous_start = period_step_back(period_type, recent_start, window)
-    rows = (
-        statistics.filter(period_start__gte=previous_start)
-        .values("county_id", "module_id")
-        .annotate(
-            recent=Sum("value", filter=Q(period_start__gte=recent_start), default=0),
-            previous=Sum("value", filter=Q(period_start__lt=recent_start), default=0),
-        )
-    )
-    falling = [row for row in rows if row["previous"] > 0 and row["recent"] < row["previous"] * (1 - threshold)]
-    if not falling:
-        return []
-    counties = WellbeingCounty.objects.in_bulk({row["county_id"] for row in falling})
-    modules = ContentModule.objects.in_bulk({row["module_id"] for row in falling})
-    declines = [
-        DecliningUsage(counties[row["county_id"]], modules[row["module_id"]], row["previous"], row["recent"])
-        for row in falling
-    ]
-    return sorted(declines, key=lambda decline: decline.change_percent)
 
 
 def export_header(*, responses: bool = False) -> list[str]:

@@ -10,8 +10,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from metrics import aggregation, charts, rollout_effect, trends
+from metrics import aggregation, charts, decline, rollout_effect, trends
 from metrics.aggregation import DEFAULT_PERIODS  # noqa: F401 (the page's default range, read by tests)
+from metrics.comparison import county_adoption, county_comparison
 from metrics.filters import AdoptionForm, ComparisonFilter, StatisticsFilter
 from metrics.models import UsageStatistic
 
@@ -19,6 +20,8 @@ from metrics.models import UsageStatistic
 MAX_EXPORT_ROWS = 100_000
 # Proxies and browsers may reuse a download this long; imports change the figures rarely.
 EXPORT_CACHE_SECONDS = 300
+# Rows written to the response at a time: few enough to keep memory flat, many enough to be cheap.
+EXPORT_CHUNK_ROWS = 1000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 EXPORT_TOO_LARGE = _(
@@ -46,7 +49,7 @@ def _statistics_page(request, statistic_filter, status=HTTPStatus.OK, template="
 
 
 def statistics(request):
-    """Usage of one metric over time, by county and content, with declining contents flagged."""
+    """Usage of one metric over time, by county and content, with the decline rule's declining contents."""
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter)
@@ -88,15 +91,24 @@ def statistics(request):
             else []
         ),
         "events": [event for event in events if period_range and period_range.covers(event.period_start)],
-        "declining": trends.declining_usage(statistic_filter.qs, period_type=period_type),
+        "decline_report": decline.decline_report(period_type=period_type, county=county, module=module, metric=metric),
         "export_query": request.GET.urlencode(),
     }
     return render(request, "metrics/statistics.html", context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def _csv_chunks(header, rows, *, rows_per_chunk=EXPORT_CHUNK_ROWS):
+    """The CSV text in chunks of many rows: a chunk per row cost more in the response than the rows themselves."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for number, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if number % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _export_rows(statistic_filter):
@@ -121,10 +133,7 @@ def statistics_export(request):
     header, rows = _export_rows(statistic_filter)
     if header is None:
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for part in ([header], rows) for row in part), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(_csv_chunks(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="omaolo-usage.csv"'
     patch_cache_control(response, public=True, max_age=EXPORT_CACHE_SECONDS)
     return response
@@ -159,9 +168,12 @@ def comparison(request):
     if not comparison_filter.is_valid():
         return _statistics_page(request, comparison_filter, template="metrics/comparison.html")
     cleaned = comparison_filter.form.cleaned_data
-    shown, period_range = _selection(comparison_filter)
-    ranking = rollout_effect.county_ranking(
-        shown, metric=cleaned["metric"], module=cleaned["module"], period_range=period_range
+    compared = county_comparison(
+        metric=cleaned["metric"],
+        module=cleaned["module"],
+        period_type=cleaned["period_type"],
+        start=cleaned.get("start") or None,
+        end=cleaned.get("end") or None,
     )
     context = {
         "filter": comparison_filter,
@@ -169,9 +181,9 @@ def comparison(request):
         "metric": cleaned["metric"],
         "module": cleaned["module"],
         "period_type": cleaned["period_type"],
-        "period_range": period_range,
-        "ranking": ranking,
-        "chart": charts.ranking_chart(_ranking_rows(ranking, is_score=cleaned["metric"].is_score)),
+        "period_range": compared.period_range,
+        "ranking": compared.ranking,
+        "chart": charts.ranking_chart(_ranking_rows(compared.ranking, is_score=cleaned["metric"].is_score)),
     }
     return render(request, "metrics/comparison.html", context)
 
@@ -198,19 +210,14 @@ def adoption(request):
     if not form.is_valid():
         return render(request, "metrics/adoption.html", {"form": form})
     metric, module = form.cleaned_data["metric"], form.cleaned_data["module"]
-    weeks_after = form.cleaned_data["weeks"] or rollout_effect.ADOPTION_WEEKS_AFTER
-    weeks = rollout_effect.go_live_weeks(rollout_effect.ADOPTION_WEEKS_BEFORE, weeks_after)
-    curves = rollout_effect.adoption_curves(
-        metric=metric, module=module, weeks_before=rollout_effect.ADOPTION_WEEKS_BEFORE, weeks_after=weeks_after
-    )
-    table = [(week, [curve.per_week.get(week) for curve in curves]) for week in weeks]
+    adopted = county_adoption(metric=metric, module=module, weeks_after=form.cleaned_data["weeks"])
     context = {
         "form": form,
         "metric": metric,
         "module": module,
-        "curves": curves,
-        "weeks": weeks,
-        "table": table,
-        "chart": charts.line_chart(curves, weeks),
+        "curves": adopted.curves,
+        "weeks": adopted.weeks,
+        "table": adopted.table,
+        "chart": charts.line_chart(adopted.curves, adopted.weeks),
     }
     return render(request, "metrics/adoption.html", context)

@@ -113,6 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # libpq's connect_timeout bounds connecting; the server cancels any statement running
     # longer than statement_timeout (0 turns it off, e.g. for a long one-off command).
     # Values given in DATABASE_URL's query string win.
+    # JIT off: the pages' grouped queries over a national table cost more than jit_above_cost,
+    # and compiling them took longer (17 ms) than running them (11 ms); no query here runs
+    # long enough to win it back (README, "Statistics and county pages on a national table").
     postgresql_options = DATABASES["default"].setdefault("OPTIONS", {})
     postgresql_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
     postgresql_options["options"] = " ".join(
@@ -120,6 +123,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             None,
             [
                 f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=30000)}",
+                "-c jit=off",
                 postgresql_options.get("options", ""),
             ],
         )

@@ -105,7 +105,7 @@ def test_postgresql_connections_time_out_as_configured():
     assert configured["DATABASES"]["default"]["OPTIONS"] == {
         "sslmode": "require",
         "connect_timeout": 7,
-        "options": "-c statement_timeout=1234",
+        "options": "-c statement_timeout=1234 -c jit=off",
     }
 
 
@@ -114,7 +114,7 @@ def test_postgresql_timeouts_default_to_five_seconds_to_connect_and_thirty_per_s
 
     assert configured["DATABASES"]["default"]["OPTIONS"] == {
         "connect_timeout": 5,
-        "options": "-c statement_timeout=30000",
+        "options": "-c statement_timeout=30000 -c jit=off",
     }
 
 

@@ -8,10 +8,11 @@ from http import HTTPStatus
 import pytest
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
-from followup.tests.conftest import weekly
-from metrics.models import MetricKind
-from metrics.tests.factories import MetricFactory, UsageStatisticFactory
-from processes.tests.factories import ContentModuleFactory
+from metrics.models import MetricKind, UsageStatistic
+from metrics.tests.factories import MetricFactory, UsageStatisticFactory, weekly
+from processes.models import RolloutStatus
+from processes.tests.factories import ContentModuleFactory, RolloutFactory
+from regions.tests.factories import WellbeingCountyFactory
 
 FIRST_WEEK = datetime.date(2026, 9, 28)  # 2026-W40
 
@@ -179,6 +180,174 @@ def test_a_bad_parameter_answers_400_naming_it(client, refs, params, parameter, 
         assert body["detail"] == detail
 
 
+@pytest.fixture
+def in_use(refs):
+    """UTI in use in North Karelia (go-live week 2026-W40) and Pirkanmaa (go-live week 2026-W42), none in Lapland."""
+    RolloutFactory(
+        county=refs.north_karelia, module=refs.uti, pilot_start=None, go_live=datetime.date(2026, 9, 30), ended_on=None
+    )
+    RolloutFactory(
+        county=refs.pirkanmaa, module=refs.uti, pilot_start=None, go_live=datetime.date(2026, 10, 12), ended_on=None
+    )
+    RolloutFactory(
+        county=refs.north_karelia, module=refs.sore_throat, status=RolloutStatus.PLANNED, pilot_start=None, go_live=None
+    )
+    refs.lapland = WellbeingCountyFactory(code="19", population=176_000)
+    return refs
+
+
+def test_the_comparison_ranks_counties_per_1000_residents_and_names_those_not_using_the_content(client, in_use):
+    # North Karelia: 10 + 20 per 150,000 residents; Pirkanmaa: 300 + 300 per 150,000; its service area never added.
+    weekly(county=in_use.north_karelia, module=in_use.uti, metric=in_use.started, values=[10, 20])
+    weekly(
+        county=in_use.north_karelia,
+        service_area=in_use.oral_health,
+        module=in_use.uti,
+        metric=in_use.started,
+        values=[9, 9],
+    )
+    weekly(county=in_use.pirkanmaa, module=in_use.uti, metric=in_use.started, values=[300, 300])
+
+    response = client.get("/api/comparison", {"content": "virtsatietulehdus", "end": "2026-W41", "periods": 2})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {
+        "metric": "assessments_started",
+        "period_type": "week",
+        "content": "virtsatietulehdus",
+        "first_period": "2026-W40",
+        "last_period": "2026-W41",
+        "ranked": [
+            {
+                "county": "08",
+                "rank": 1,
+                "value": 600,
+                "per_1000_residents": 4.0,
+                "population": 150000,
+                "population_year": 2024,
+            },
+            {
+                "county": "14",
+                "rank": 2,
+                "value": 30,
+                "per_1000_residents": 0.2,
+                "population": 150000,
+                "population_year": 2024,
+            },
+        ],
+        "without_statistics": [],
+        "not_in_use": ["19"],
+    }
+
+
+def test_the_comparison_is_the_comparison_pages_ranking(client, in_use):
+    weekly(county=in_use.north_karelia, module=in_use.uti, metric=in_use.started, values=[10, 20, 30])
+
+    api = client.get("/api/comparison", {"content": "virtsatietulehdus", "end": "2026-W42", "periods": 3}).json()
+    page = client.get(
+        "/en/statistics/compare/",
+        {"module": "virtsatietulehdus", "period_type": "week", "start": "2026-W40", "end": "2026-W42"},
+    ).context["ranking"]
+
+    assert [(row["county"], row["value"], row["per_1000_residents"]) for row in api["ranked"]] == [
+        (row.county.code, row.figure.value, row.per_residents) for row in page.ranked
+    ]
+    assert api["without_statistics"] == [county.code for county in page.without_statistics] == ["08"]
+    assert api["not_in_use"] == [county.code for county in page.not_in_use] == ["19"]
+
+
+def test_adoption_aligns_counties_on_weeks_since_their_go_live(client, in_use):
+    weekly(county=in_use.north_karelia, module=in_use.uti, metric=in_use.started, values=[15, 30, 45])
+    weekly(county=in_use.pirkanmaa, module=in_use.uti, metric=in_use.started, values=[150, 300, 450])
+
+    response = client.get("/api/adoption", {"content": "virtsatietulehdus", "weeks": 1})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {
+        "metric": "assessments_started",
+        "content": "virtsatietulehdus",
+        "weeks_before": 8,
+        "weeks_after": 1,
+        "counties": [
+            {
+                "county": "08",
+                "go_live_week": "2026-W42",
+                "go_live_week_start": "2026-10-12",
+                "points": [{"week": -2, "value": 1.0}, {"week": -1, "value": 2.0}, {"week": 0, "value": 3.0}],
+            },
+            {
+                "county": "14",
+                "go_live_week": "2026-W40",
+                "go_live_week_start": "2026-09-28",
+                "points": [{"week": 0, "value": 0.1}, {"week": 1, "value": 0.2}],
+            },
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "parameter", "detail"),
+    [
+        (
+            "/api/comparison",
+            {"periods": "261"},
+            "periods",
+            "Invalid value for the parameter “periods”: Input should be less than or equal to 260",
+        ),
+        (
+            "/api/comparison",
+            {"content": "ei-ole"},
+            "content",
+            "Invalid value for the parameter “content”: there is no content with the code “ei-ole”.",
+        ),
+        (
+            "/api/comparison",
+            {"end": "2026-13", "period_type": "month"},
+            "end",
+            "Invalid value for the parameter “end”: Month 13 does not exist: months run from 1 to 12.",
+        ),
+        ("/api/comparison", {"metric": "x" * 61}, "metric", None),
+        ("/api/adoption", {}, "content", "Invalid value for the parameter “content”: Field required"),
+        (
+            "/api/adoption",
+            {"content": "virtsatietulehdus", "weeks": "53"},
+            "weeks",
+            "Invalid value for the parameter “weeks”: Input should be less than or equal to 52",
+        ),
+        (
+            "/api/adoption",
+            {"content": "virtsatietulehdus", "metric": "nope"},
+            "metric",
+            "Invalid value for the parameter “metric”: there is no metric with the code “nope”.",
+        ),
+    ],
+)
+def test_comparison_and_adoption_answer_400_naming_a_bad_parameter(client, refs, path, params, parameter, detail):
+    response = client.get(path, params, headers={"accept-language": "en"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    body = response.json()
+    assert body["parameter"] == parameter
+    if detail is not None:
+        assert body["detail"] == detail
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/comparison?content=virtsatietulehdus&end=2026-W41", "/api/adoption?content=virtsatietulehdus"],
+)
+def test_comparison_and_adoption_are_cached_until_the_data_changes(client, in_use, django_assert_num_queries, path):
+    weekly(county=in_use.north_karelia, module=in_use.uti, metric=in_use.started, values=[15])
+    first = client.get(path).json()
+    with django_assert_num_queries(0):
+        assert client.get(path).json() == first
+
+    UsageStatistic.objects.filter(county=in_use.north_karelia).update(value=0)
+    weekly(county=in_use.pirkanmaa, module=in_use.uti, metric=in_use.started, values=[15], first=FIRST_WEEK)
+
+    assert client.get(path).json() != first
+
+
 def test_alerts_are_open_ones_without_the_follow_up_log(client, refs, django_user_model):
     contacted = _alert(refs, refs.north_karelia, -50, AlertStatus.CONTACTED)
     _alert(refs, refs.pirkanmaa, -30)
@@ -243,11 +412,47 @@ def test_each_endpoint_reads_a_fixed_number_of_queries(
     assert response.status_code == HTTPStatus.OK
 
 
+@pytest.mark.parametrize("counties", [2, 20])
+@pytest.mark.parametrize(
+    ("path", "params", "queries"),
+    [
+        # metric, content, the range's figures, the counties using the content, every county
+        ("/api/comparison", {"content": "virtsatietulehdus", "end": "2026-W47", "periods": 52}, 5),
+        # all contents: no content to look up (monthly: no figures, every county listed as not in use)
+        ("/api/comparison", {"period_type": "month"}, 4),
+        # metric, content, first go-lives, the aligned figures, their counties
+        ("/api/adoption", {"content": "virtsatietulehdus", "weeks": 52}, 5),
+    ],
+)
+def test_comparison_and_adoption_read_a_fixed_number_of_queries(
+    client, refs, django_assert_num_queries, counties, path, params, queries
+):
+    for _county in range(counties):
+        county = WellbeingCountyFactory()
+        RolloutFactory(county=county, module=refs.uti, go_live=datetime.date(2026, 10, 1), ended_on=None)
+        weekly(county=county, module=refs.uti, metric=refs.started, values=[5] * 10)
+
+    with django_assert_num_queries(queries):
+        response = client.get(path, params)
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.json()["ranked" if "comparison" in path else "counties"]) == (
+        0 if "month" in params.values() else counties
+    )
+
+
 def test_the_schema_is_openapi_3_with_every_endpoint(client, db):
     schema = client.get("/api/openapi.json").json()
 
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == {"/api/counties", "/api/contents", "/api/series", "/api/alerts"}
+    assert set(schema["paths"]) == {
+        "/api/counties",
+        "/api/contents",
+        "/api/series",
+        "/api/comparison",
+        "/api/adoption",
+        "/api/alerts",
+    }
 
 
 def test_the_docs_page_loads_only_same_origin_assets(client, db):

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
-from followup.rules import decline_windows
-from followup.tests.conftest import weekly
+from metrics.decline import decline_windows
 from metrics.models import PeriodType
+from metrics.tests.factories import weekly
 from processes.tests.factories import ContentModuleFactory
 
 URL = "/en/statistics/declining/"

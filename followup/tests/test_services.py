@@ -9,8 +9,8 @@ from django.db.models import F
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
 from followup.services import ALREADY_RESOLVED, alert_contact, alert_resolve, alerts_refresh
-from followup.tests.conftest import TODAY, weekly
 from metrics.models import PeriodType
+from metrics.tests.factories import TODAY, weekly
 from regions.scoping import FOREIGN_COUNTY_ERROR
 
 FALLING = [30, 30, 30, 30, 10, 10, 10, 10]

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from followup.models import UsageAlert
-from followup.tests.conftest import weekly
+from metrics.tests.factories import weekly
 from processes.tests.factories import ContentModuleFactory
 
 RULE_LINE = (

@@ -7,6 +7,11 @@ from metrics.models import Metric, PeriodType, UsageStatistic
 from processes.tests.factories import ContentModuleFactory
 from regions.tests.factories import ServiceAreaFactory, WellbeingCountyFactory
 
+# A Wednesday: week 2026-W48 (from Monday 23 November) is not over.
+TODAY = datetime.date(2026, 11, 25)
+# The eight complete weeks before it: 2026-W40 … W43 (earlier), W44 … W47 (recent).
+FIRST_WEEK = datetime.date(2026, 9, 28)
+
 
 class MetricFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -44,3 +49,17 @@ def import_reference_data() -> SimpleNamespace:
         started=MetricFactory(code="assessments_started"),
         completed=MetricFactory(code="assessments_completed"),
     )
+
+
+def weekly(*, county, module, metric, values, service_area=None, first=FIRST_WEEK):
+    """One statistics row per week from `first`, one per value."""
+    for index, value in enumerate(values):
+        UsageStatisticFactory(
+            county=county,
+            service_area=service_area,
+            module=module,
+            metric=metric,
+            period_type=PeriodType.WEEK,
+            period_start=first + datetime.timedelta(weeks=index),
+            value=value,
+        )

@@ -5,10 +5,13 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from metrics.aggregation import current_period_start
+from metrics.decline import decline_windows
 from metrics.filters import START_AFTER_END
-from metrics.tests.factories import MetricFactory, UsageStatisticFactory
+from metrics.models import PeriodType, UsageStatistic
+from metrics.tests.factories import MetricFactory, UsageStatisticFactory, weekly
 from processes.tests.factories import ContentModuleFactory
 from regions.tests.factories import ServiceAreaFactory, WellbeingCountyFactory
 
@@ -76,12 +79,61 @@ def test_range_filter_accepts_weeks_and_finnish_dates(client, statistics):
     assert [total.label for total in response.context["totals"]] == ["2024-W03", "2024-W04", "2024-W05", "2024-W06"]
 
 
-def test_declining_content_is_listed(client, statistics):
+def _decline_windows_first_week():
+    return decline_windows(period_type=PeriodType.WEEK, today=timezone.localdate(), window=4).previous_start
+
+
+@pytest.fixture
+def declining(statistics):
+    """Lapland's use halves in the decline rule's recent weeks, Kainuu's stays; the completed ones fall too."""
+    completed = MetricFactory(code="assessments_completed")
+    first = _decline_windows_first_week()
+    module = statistics["module"]
+    weekly(
+        county=statistics["lapland"],
+        module=module,
+        metric=statistics["metric"],
+        values=[100] * 4 + [50] * 4,
+        first=first,
+    )
+    weekly(county=statistics["kainuu"], module=module, metric=statistics["metric"], values=[100] * 8, first=first)
+    weekly(county=statistics["kainuu"], module=module, metric=completed, values=[100] * 4 + [10] * 4, first=first)
+    return statistics
+
+
+def test_declining_content_is_listed_with_the_rule_and_a_link_to_the_declining_page(client, declining):
     response = get(client, period_type="week")
 
-    declines = response.context["declining"]
-    assert [(decline.county.code, decline.change_percent) for decline in declines] == [("21", -50)]
-    assert "-50 %" in response.content.decode()
+    declines = response.context["decline_report"].declines
+    page = response.content.decode()
+    assert [(decline.county.code, decline.service_area, decline.change_percent) for decline in declines] == [
+        ("21", None, -50)
+    ]
+    assert '<td class="number">-50 %</td>' in page
+    assert "in the last 4 complete periods fell by 20 % or more from the 4 periods before" in page
+    assert "Compared: " in page
+    assert 'href="/en/statistics/declining/?period_type=week"' in page
+
+
+def test_the_box_shows_what_the_declining_page_shows(client, declining):
+    statistics_page = get(client, period_type="week", metric="assessments_completed")
+    with translation.override("en"):
+        declining_page = client.get(reverse("followup:declining"), {"period_type": "week"})
+
+    report = statistics_page.context["decline_report"]
+    assert report.declines == declining_page.context["declines"]
+    assert report.rule_text == declining_page.context["rule"]
+    assert report.windows_text == declining_page.context["windows"]
+
+
+def test_the_box_follows_the_county_and_content_chosen(client, declining):
+    ContentModuleFactory(code="korvakipu")
+
+    assert get(client, period_type="week", county="20").context["decline_report"].declines == []
+    assert get(client, period_type="week", module="korvakipu").context["decline_report"].declines == []
+    assert [d.county.code for d in get(client, period_type="week", county="21").context["decline_report"].declines] == [
+        "21"
+    ]
 
 
 def test_impossible_week_is_explained(client, statistics):
@@ -143,6 +195,8 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_q
     metric = MetricFactory(code="assessments_started")
     modules = [ContentModuleFactory() for _ in range(3)]
     counties = [WellbeingCountyFactory() for _ in range(3)]
+    # The history ends with the last complete week, whose last four weeks fell.
+    first = current_period_start(PeriodType.WEEK, timezone.localdate()) - datetime.timedelta(weeks=weeks)
     for week in range(weeks):
         for county in counties:
             for module in modules:
@@ -151,7 +205,7 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_q
                     module=module,
                     metric=metric,
                     period_type="week",
-                    period_start=datetime.date(2023, 1, 2) + datetime.timedelta(weeks=week),
+                    period_start=first + datetime.timedelta(weeks=week),
                     value=100 if week < weeks - 4 else 10,
                 )
 
@@ -160,4 +214,30 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_q
         response = get(client, period_type="week")
 
     assert response.status_code == HTTPStatus.OK
-    assert len(response.context["declining"]) == 9
+    assert len(response.context["decline_report"].declines) == 9
+
+
+def test_a_csv_export_longer_than_one_chunk_has_every_row_once(client):
+    metric = MetricFactory(code="assessments_started")
+    counties = [WellbeingCountyFactory() for _ in range(3)]
+    modules = [ContentModuleFactory() for _ in range(3)]
+    UsageStatistic.objects.bulk_create(
+        UsageStatistic(
+            county=county,
+            module=module,
+            metric=metric,
+            period_type="week",
+            period_start=datetime.date(2024, 1, 1) + datetime.timedelta(weeks=week),
+            value=week,
+        )
+        for county in counties
+        for module in modules
+        for week in range(130)
+    )
+
+    response = client.get(reverse("metrics:statistics_export"), {"period_type": "week", "start": "2024-W01"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][0] == "county"
+    assert len(rows) == 1 + 3 * 3 * 130
+    assert len({tuple(row) for row in rows[1:]}) == 3 * 3 * 130

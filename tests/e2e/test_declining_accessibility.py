@@ -4,10 +4,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
-from followup.rules import decline_windows
-from followup.tests.conftest import weekly
+from metrics.decline import decline_windows
 from metrics.models import PeriodType
-from metrics.tests.factories import import_reference_data
+from metrics.tests.factories import import_reference_data, weekly
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,7 @@
 Usage: python manage.py usage_alerts [--county CODE] [--period-type week|month] [--format text|csv] [--notify]
                                      [--language fi|sv|en] [--today YYYY-MM-DD]
 
-Runs the decline rule (followup/rules.py) on the complete periods before today, creates or
+Runs the decline rule (metrics/decline.py) on the complete periods before today, creates or
 updates the alerts of the follow-up log, and prints the alerts of this window. Made for
 cron: it prints nothing and exits 0 when nothing declines, prints the list and exits 0 when
 something does, and exits non-zero with a message on stderr when an argument is wrong.

@@ -8,16 +8,22 @@ noise, not news). The current week or month is never compared: it is not over, s
 always look like a fall. A county's content whose rollouts have all ended is left out: the
 fall is the end of the rollout, not a problem to solve. The rule reads one metric, an
 additive count such as assessments started.
+
+One rule for every place that shows a decline: the statistics page's box, the public
+declining page, the `usage_alerts` command and the API's alerts (followup keeps the
+alerts and their follow-up log; the rule itself is pure reading of statistics).
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import PeriodType, UsageStatistic
+from metrics.aggregation import current_period_start
+from metrics.models import Metric, UsageStatistic
 from metrics.periods import period_label, period_step_back
 from processes.models import ContentModule, Rollout, RolloutStatus
 from regions.models import ServiceArea, WellbeingCounty
@@ -62,16 +68,9 @@ class DeclineWindows:
         }
 
 
-def period_containing(period_type: str, day: datetime.date) -> datetime.date:
-    """The start of the week (its Monday) or month (its first day) that contains the day."""
-    if period_type == PeriodType.WEEK:
-        return day - datetime.timedelta(days=day.weekday())
-    return day.replace(day=1)
-
-
 def decline_windows(*, period_type: str, today: datetime.date, window: int) -> DeclineWindows:
     """The windows of complete periods before the one `today` falls in."""
-    current_start = period_containing(period_type, today)
+    current_start = current_period_start(period_type, today)
     return DeclineWindows(
         period_type=period_type,
         previous_start=period_step_back(period_type, current_start, 2 * window),
@@ -95,9 +94,15 @@ class Decline:
         return round((self.recent - self.previous) * 100 / self.previous)
 
 
-def is_declining(*, previous: int, recent: int, rule: DeclineRule) -> bool:
-    """A fall of `threshold_percent` or more from an earlier total of at least `minimum_volume`."""
-    return previous >= rule.minimum_volume and recent * 100 <= previous * (100 - rule.threshold_percent)
+def _is_declining(rule: DeclineRule):
+    """A fall of `threshold_percent` or more from an earlier total of at least `minimum_volume`.
+
+    Tested on the grouped rows in the database (HAVING), so that only the declining series
+    leave it, not every county's every content.
+    """
+    return Q(previous__gte=rule.minimum_volume) & Q(
+        LessThanOrEqual(F("recent") * 100, F("previous") * (100 - rule.threshold_percent))
+    )
 
 
 def _only_ended_rollouts():
@@ -114,8 +119,9 @@ def declines(
     today: datetime.date | None = None,
     rule: DeclineRule = DEFAULT_RULE,
     county: WellbeingCounty | None = None,
+    module: ContentModule | None = None,
 ) -> tuple[DeclineWindows, list[Decline]]:
-    """The declining series of the windows before `today`, steepest fall first.
+    """The declining series of the windows before `today` (of one county or content, when given), steepest first.
 
     One grouped query over the two windows (never the whole history), then one query
     each for the counties, service areas and contents named.
@@ -129,6 +135,8 @@ def declines(
     )
     if county is not None:
         statistics = statistics.filter(county=county)
+    if module is not None:
+        statistics = statistics.filter(module=module)
     rows = (
         statistics.exclude(_only_ended_rollouts())
         .values("county_id", "service_area_id", "module_id")
@@ -136,9 +144,10 @@ def declines(
             previous=Sum("value", filter=Q(period_start__lt=windows.recent_start), default=0),
             recent=Sum("value", filter=Q(period_start__gte=windows.recent_start), default=0),
         )
+        .filter(_is_declining(rule))
         .order_by()
     )
-    falling = [row for row in rows if is_declining(previous=row["previous"], recent=row["recent"], rule=rule)]
+    falling = list(rows)
     if not falling:
         return windows, []
     counties = WellbeingCounty.objects.in_bulk({row["county_id"] for row in falling})
@@ -188,3 +197,37 @@ def rule_description(rule: DeclineRule, *, metric_name: str = "") -> str:
 def windows_description(windows: DeclineWindows) -> str:
     """The periods the two windows cover, in words."""
     return str(WINDOWS_TEXT).format(**windows.labels)
+
+
+@dataclass(frozen=True)
+class DeclineReport:
+    """What a page shows of the rule: the rule and the periods compared in words, and the declining series."""
+
+    rule_text: str
+    windows_text: str
+    windows: DeclineWindows
+    declines: list[Decline]
+
+
+def decline_report(
+    *,
+    period_type: str,
+    today: datetime.date | None = None,
+    rule: DeclineRule = DEFAULT_RULE,
+    county: WellbeingCounty | None = None,
+    module: ContentModule | None = None,
+    metric: Metric | None = None,
+) -> DeclineReport:
+    """The declines of `declines()` with the rule written out, as the statistics and declining pages show them.
+
+    `metric`: a metric the caller has already read; it saves a query when it is the rule's.
+    """
+    windows, found = declines(period_type=period_type, today=today, rule=rule, county=county, module=module)
+    if metric is None or metric.code != rule.metric_code:
+        metric = Metric.objects.filter(code=rule.metric_code).first()
+    return DeclineReport(
+        rule_text=rule_description(rule, metric_name=metric.name if metric else ""),
+        windows_text=windows_description(windows),
+        windows=windows,
+        declines=found,
+    )

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import translation
 
-from followup.rules import DEFAULT_RULE, DeclineRule, decline_windows, declines, rule_description, windows_description
-from followup.tests.conftest import FIRST_WEEK, TODAY, weekly
+from metrics.decline import DEFAULT_RULE, DeclineRule, decline_windows, declines, rule_description, windows_description
 from metrics.models import PeriodType
+from metrics.tests.factories import FIRST_WEEK, TODAY, weekly
 from processes.models import RolloutStatus
 from processes.tests.factories import ContentModuleFactory, RolloutFactory
 
@@ -46,6 +46,23 @@ def test_a_fall_of_exactly_the_threshold_is_flagged_and_one_just_short_is_not(re
     weekly(county=refs.pirkanmaa, module=refs.uti, metric=refs.started, values=[25, 25, 25, 25, 21, 20, 20, 20])
 
     assert _found(refs) == [("14", None, "virtsatietulehdus", 100, 80)]
+
+
+def test_a_steeper_fall_is_flagged_with_its_change_and_growth_or_a_small_dip_is_not(refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=[100] * 4 + [70] * 4)
+    weekly(county=refs.north_karelia, module=refs.sore_throat, metric=refs.started, values=[100] * 4 + [85] * 4)
+    weekly(county=refs.pirkanmaa, module=refs.uti, metric=refs.started, values=[10] * 4 + [50] * 4)
+
+    _windows, found = declines(period_type=PeriodType.WEEK, today=TODAY)
+
+    assert _found(refs) == [("14", None, "virtsatietulehdus", 400, 280)]
+    assert found[0].change_percent == -30
+
+
+def test_no_statistics_means_no_declines(refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=FALLING)
+
+    assert declines(period_type=PeriodType.MONTH, today=TODAY)[1] == []
 
 
 def test_service_areas_and_the_whole_county_are_separate_series(refs):
@@ -119,6 +136,13 @@ def test_a_county_filter_keeps_only_its_series(refs):
     weekly(county=refs.pirkanmaa, module=refs.uti, metric=refs.started, values=FALLING)
 
     assert _found(refs, county=refs.pirkanmaa) == [("08", None, "virtsatietulehdus", 100, 80)]
+
+
+def test_a_content_filter_keeps_only_its_series(refs):
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=FALLING)
+    weekly(county=refs.north_karelia, module=refs.sore_throat, metric=refs.started, values=FALLING)
+
+    assert _found(refs, module=refs.sore_throat) == [("14", None, "kurkkukipu", 100, 80)]
 
 
 @pytest.mark.parametrize("series_count", [1, 20])
