@@ -92,7 +92,7 @@ format: venv
 benchmark: venv
 	$(PY) benchmarks/import_usage.py
 
-# Statistics and county pages on a demo-sized and a national table (1.3 million rows).
+# Statistics, county, comparison, adoption, declining and export pages and the API on a demo-sized and a national table (1.9 million rows).
 benchmark-pages: venv
 	$(PY) benchmarks/statistics_pages.py
 
