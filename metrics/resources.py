@@ -1,6 +1,6 @@
 """django-import-export resources: metric reference data, and statistics for export.
 
-Statistics are exported in the import file's own columns (`metrics.trends.export_rows`), so
+Statistics are exported in the import file's own columns (`metrics.exports.export_rows`), so
 an export can be corrected in Excel and imported again with `import_usage` or the admin import.
 """
 
@@ -8,7 +8,7 @@ import tablib
 from import_export import fields
 
 from common.spreadsheet import SpreadsheetSafeModelResource
-from metrics import trends
+from metrics import exports
 from metrics.models import Metric, UsageStatistic
 
 
@@ -26,7 +26,7 @@ class MetricResource(SpreadsheetSafeModelResource):
 class UsageStatisticResource(SpreadsheetSafeModelResource):
     """Statistics in the columns of a usage statistics file, `responses` included (export only).
 
-    The rows are written by the public export's own row writer (`metrics.trends.export_rows`),
+    The rows are written by the public export's own row writer (`metrics.exports.export_rows`),
     so the admin's file and the public one have one format, and both import back unchanged.
     The fields only name the columns, for the admin's export page.
     """
@@ -39,10 +39,10 @@ class UsageStatisticResource(SpreadsheetSafeModelResource):
 
     class Meta:
         model = UsageStatistic
-        fields = trends.export_header(responses=True)
-        export_order = trends.export_header(responses=True)
+        fields = exports.export_header(responses=True)
+        export_order = exports.export_header(responses=True)
 
     def export(self, queryset=None, **kwargs) -> tablib.Dataset:
         statistics = self.filter_export(self.get_queryset() if queryset is None else queryset, **kwargs)
-        header = trends.export_header(responses=True)
-        return tablib.Dataset(*trends.export_rows(statistics, responses=True), headers=header)
+        header = exports.export_header(responses=True)
+        return tablib.Dataset(*exports.export_rows(statistics, responses=True), headers=header)

@@ -10,7 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from metrics import aggregation, charts, decline, rollout_effect, trends
+from metrics import aggregation, charts, decline, exports, rollout_effect
 from metrics.aggregation import DEFAULT_PERIODS  # noqa: F401 (the page's default range, read by tests)
 from metrics.comparison import county_adoption, county_comparison
 from metrics.filters import AdoptionForm, ComparisonFilter, StatisticsFilter
@@ -122,7 +122,7 @@ def _export_rows(statistic_filter):
         statistic_filter.form.add_error(None, str(EXPORT_TOO_LARGE).format(limit=limit))
         return None, None
     with_responses = statistic_filter.form.cleaned_data["metric"].is_score
-    return trends.export_header(responses=with_responses), trends.export_rows(shown, responses=with_responses)
+    return exports.export_header(responses=with_responses), exports.export_rows(shown, responses=with_responses)
 
 
 def statistics_export(request):

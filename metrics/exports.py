@@ -1,33 +1,10 @@
-"""Usage over time: totals per period, rows for export (the decline rule is metrics/decline.py)."""
+"""Rows for export in the import format (totals are metrics/aggregation.py, the decline rule metrics/decline.py)."""
 
-import datetime
-from dataclasses import dataclass
-
-from django.db.models import F, Sum
+from django.db.models import F
 
 from common.spreadsheet import spreadsheet_safe
 from metrics.parsing import COLUMNS, RESPONSES_COLUMN
 from metrics.periods import period_label
-
-
-@dataclass(frozen=True)
-class PeriodTotal:
-    period_start: datetime.date
-    label: str
-    value: int
-
-
-def totals_by_period(statistics, *, period_type: str) -> list[PeriodTotal]:
-    """The sum of the values in each period, oldest first (one query)."""
-    rows = (
-        statistics.filter(period_type=period_type)
-        .values("period_start")
-        .annotate(total=Sum("value"))
-        .order_by("period_start")
-    )
-    return [
-        PeriodTotal(row["period_start"], period_label(period_type, row["period_start"]), row["total"]) for row in rows
-    ]
 
 
 def export_header(*, responses: bool = False) -> list[str]:
