@@ -8,11 +8,14 @@ class OmaoloPortalConfig(AppConfig):
 
     def ready(self):
         from omaolo_portal import caching
+        from omaolo_portal.cache_backend import cache_reachable_again
 
         # Every save and delete of any model (an applied import saves its batch in the
         # import's transaction) makes the cached public pages unreachable.
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(caching.model_changed, dispatch_uid=f"omaolo-data-version-{signal!r}")
+        # Bumps lost while Redis was unreachable are made up for when it answers again.
+        cache_reachable_again.connect(caching.cache_reachable_again, dispatch_uid="omaolo-data-version-cache-back")
         self._hide_task_queue_from_the_admin()
 
     @staticmethod

@@ -7,6 +7,10 @@ every applied import, whose batch is saved in the import's own transaction. A ch
 therefore makes every page cached before it unreachable at once, on every app server,
 without deleting any key; the old entries expire by themselves.
 
+The cache is an optimisation, never a dependency: while it is unreachable
+(`omaolo_portal.cache_backend`) the data version is unknown and every page is rendered
+uncached; a bump lost meanwhile is made up for as soon as the cache answers again.
+
 What is never cached: requests of anyone with a session (a logged-in editor, who may
 see a preview), anything but GET and HEAD, responses other than 200, streaming
 responses, and responses that set a cookie, carry a CSRF token or a CSP nonce.
@@ -34,11 +38,12 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Content-Di
 _REQUEST_ATTRIBUTE = "_omaolo_data_version"
 
 
-def data_version() -> int:
+def data_version() -> int | None:
     """The current data version; starts from the clock when the cache has none (e.g. after a Redis restart).
 
-    Starting from the clock, not from 1, keeps a restarted counter from reaching a
-    version whose pages were cached before it was lost.
+    Starting from the clock, not from 1, keeps a restarted (or evicted) counter from
+    reaching a version whose pages were cached before it was lost. None while the cache
+    is unreachable: the page is then neither looked up nor stored.
     """
     version = cache.get(DATA_VERSION_KEY)
     if version is None:
@@ -59,10 +64,20 @@ def data_version_bump() -> None:
 
 
 def _bump() -> None:
+    """Never raises: with the cache unreachable the bump is lost, and `cache_reachable_again` makes up for it."""
     try:
         cache.incr(DATA_VERSION_KEY)
     except ValueError:
         cache.add(DATA_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def cache_reachable_again(**kwargs) -> None:
+    """Signal receiver (omaolo_portal.cache_backend): every bump during the outage was lost, so bump now.
+
+    Sent before the first command after the outage goes through, so no request reads the
+    old version and serves a page cached before the data changed.
+    """
+    _bump()
 
 
 def request_data_version(request) -> int:
@@ -135,7 +150,7 @@ def cached_public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _may_use_cache(request):
+        if not _may_use_cache(request) or request_data_version(request) is None:
             return view(request, *args, **kwargs)
         key = _page_key(request)
         entry = cache.get(key)

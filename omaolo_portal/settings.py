@@ -135,6 +135,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (redis://host:6379/1), which the public page cache and its data version need to be
 # the same on every server (omaolo_portal/caching.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+REDIS_CACHE_BACKEND = "django.core.cache.backends.redis.RedisCache"
+if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND:
+    # The cache is an optimisation, never a dependency: a Redis that is down or hung answers
+    # as an empty cache within these timeouts (seconds), and this process then leaves it alone
+    # for CACHE_RETRY_SECONDS (omaolo_portal/cache_backend.py; docs/deployment.md). Options
+    # given in CACHE_URL's query string win.
+    CACHES["default"]["BACKEND"] = "omaolo_portal.cache_backend.FailSoftRedisCache"
+    cache_options = CACHES["default"].setdefault("OPTIONS", {})
+    cache_options.setdefault("socket_connect_timeout", env.float("CACHE_CONNECT_TIMEOUT", default=0.25))
+    cache_options.setdefault("socket_timeout", env.float("CACHE_SOCKET_TIMEOUT", default=0.25))
+    cache_options.setdefault("retry_seconds", env.float("CACHE_RETRY_SECONDS", default=5))
+    cache_options.setdefault("log_seconds", env.float("CACHE_ERROR_LOG_SECONDS", default=60))
 # How long an anonymous visitor's page stays cached; any change of the data makes it
 # unreachable at once (the data version), so this bounds only the memory used. 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
