@@ -171,19 +171,13 @@ AXES_CLIENT_IP_CALLABLE = "omaolo_portal.lockout.client_ip_address"
 # the app servers: the client address is that many entries from its right end. 0 trusts
 # no header and takes the TCP peer's address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Failed attempts are counted in the shared cache; a process-local cache would give every
-# gunicorn worker its own count, so without CACHE_URL they are counted in the database.
-process_local_caches = {
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-    "django.core.cache.backends.filebased.FileBasedCache",
-}
-AXES_HANDLER = (
-    "axes.handlers.database.AxesDatabaseHandler"
-    if CACHES["default"]["BACKEND"] in process_local_caches
-    else "axes.handlers.cache.AxesCacheHandler"
-)
-# With the cache handler no attempt is in the database: the admin's attempt list would stay empty.
+# Failed attempts are counted in the database, never in the cache: a Redis outage or an
+# eviction under maxmemory must not lift a lockout, and a login needs the database anyway
+# (docs/decisions.md, "Login throttling counts in the database").
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The lockout needs only the attempts, which expire with the cool-off; no row per login.
+AXES_DISABLE_ACCESS_LOG = True
+# Lockouts are lifted with `manage.py axes_reset_ip_username`, not in the admin.
 AXES_ENABLE_ADMIN = False
 # No start-up banner on stderr from every management command.
 AXES_VERBOSE = False

@@ -17,11 +17,6 @@ if not os.environ.get("CACHE_URL"):
 # Manifest storage needs collectstatic; tests resolve static files from the finders.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 SECURE_SSL_REDIRECT = False
-# django-axes stays on. The tests run in one process, so the local-memory cache is
-# shared by every request and attempts are counted in the cache as in production with
-# CACHE_URL (the settings would otherwise count them in the database for a local cache).
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
-SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 # Background jobs run inline (Django's immediate backend), so a confirmed import is done
 # when the confirm answers; tests/test_background_import.py runs the real database queue
 # and a real `db_worker` process, which it starts with TASKS_BACKEND set.

@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 import redis
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains
@@ -101,11 +102,14 @@ def log_in(client, username, password):
     )
 
 
-def serves_everything_uncached(client, refs, editor):
-    """Public pages, the API, a login and an admin save, as a user would notice them."""
+def serves_everything_uncached(client, refs, editor, django_user_model):
+    """Public pages, the API, a login, the lockout and an admin save, as a user would notice them."""
+    guessed = django_user_model.objects.create_user("pohjois-karjala", password=PASSWORD, is_staff=True)
     ContentModuleFactory(name_en="Sore throat")
     pages = [client.get("/en/"), client.get("/en/modules/"), client.get("/en/modules/"), client.get(STATISTICS)]
     api = client.get(SERIES)
+    failures = [log_in(client, guessed.username, "väärä") for _ in range(settings.AXES_FAILURE_LIMIT)]
+    locked_out = log_in(client, guessed.username, PASSWORD)
     login = log_in(client, editor.username, PASSWORD)
     save = rename_metric(client, refs.started, "Assessments begun")
     client.logout()
@@ -115,6 +119,8 @@ def serves_everything_uncached(client, refs, editor):
     assertContains(pages[2], "Sore throat")
     assert api.status_code == HTTPStatus.OK
     assert api.json()["points"] == []
+    assert [failure.status_code for failure in failures] == [HTTPStatus.OK] * 4 + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert locked_out.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert login.status_code == HTTPStatus.FOUND
     assert login["Location"] == reverse("admin:index")
     assert save.status_code == HTTPStatus.FOUND
@@ -123,14 +129,16 @@ def serves_everything_uncached(client, refs, editor):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_redis_down_pages_the_api_logins_and_admin_saves_work(client, redis_down, refs, editor):
-    serves_everything_uncached(client, refs, editor)
+def test_with_redis_down_pages_the_api_logins_and_admin_saves_work(client, redis_down, refs, editor, django_user_model):
+    serves_everything_uncached(client, refs, editor, django_user_model)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_redis_hung_pages_the_api_logins_and_admin_saves_work_without_waiting(client, redis_hung, refs, editor):
+def test_with_redis_hung_pages_the_api_logins_and_admin_saves_work_without_waiting(
+    client, redis_hung, refs, editor, django_user_model
+):
     started = time.monotonic()
-    serves_everything_uncached(client, refs, editor)
+    serves_everything_uncached(client, refs, editor, django_user_model)
 
     # One socket timeout, then this process leaves Redis alone for retry_seconds.
     assert time.monotonic() - started < 3

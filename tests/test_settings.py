@@ -139,7 +139,7 @@ def test_login_lockout_and_idle_session_come_from_the_environment():
         "AXES_COOLOFF_TIME": "1:00:00",
         "TRUSTED_PROXY_COUNT": 1,
         "SESSION_COOKIE_AGE": 600,
-        "AXES_HANDLER": "axes.handlers.cache.AxesCacheHandler",
+        "AXES_HANDLER": "axes.handlers.database.AxesDatabaseHandler",
     }
 
 
