@@ -1,5 +1,7 @@
 """Redis that fails on demand, for the outage tests: a closed port, a hung socket, a switchable proxy.
 
+- `fail_soft_cache(location)`: the CACHES setting the settings make of a Redis CACHE_URL,
+  with timeouts well under a second.
 - `closed_port()`: a port bound by the test and never listened on, so connecting is refused.
 - `RedisStandIn`: a port the test listens on, in front of the machine's Redis. "up" forwards
   every connection, "down" closes each connection as it comes, "hung" accepts and never
@@ -17,6 +19,21 @@ import redis
 # The machine's Redis; database 8 is the outage tests' own and is emptied before and after.
 REDIS_URL = os.environ.get("TEST_OUTAGE_REDIS_URL", "redis://127.0.0.1:6379/8")
 UP, DOWN, HUNG = "up", "down", "hung"
+TIMEOUT_SECONDS = 0.2
+
+
+def fail_soft_cache(location, *, retry_seconds=30):
+    return {
+        "default": {
+            "BACKEND": "omaolo_portal.cache_backend.FailSoftRedisCache",
+            "LOCATION": location,
+            "OPTIONS": {
+                "socket_connect_timeout": TIMEOUT_SECONDS,
+                "socket_timeout": TIMEOUT_SECONDS,
+                "retry_seconds": retry_seconds,
+            },
+        }
+    }
 
 
 @contextlib.contextmanager

@@ -14,28 +14,12 @@ from pytest_django.asserts import assertContains
 from metrics.tests.factories import import_reference_data
 from omaolo_portal.cache_backend import forget_outages
 from processes.tests.factories import ContentModuleFactory
-from tests.redis_stand_in import DOWN, HUNG, REDIS_URL, UP, RedisStandIn, closed_port
+from tests.redis_stand_in import DOWN, HUNG, REDIS_URL, TIMEOUT_SECONDS, UP, RedisStandIn, closed_port, fail_soft_cache
 
 STATISTICS = "/en/statistics/?metric=assessments_started&period_type=week"
 SERIES = "/api/series?county=14&content=virtsatietulehdus&end=2024-W05&periods=1"
 PASSWORD = "oikea-salasana-2026"
-# Well under a second, as the settings' defaults (0.25 s).
-TIMEOUT_SECONDS = 0.2
 OUTAGE_MESSAGE = "is unreachable"
-
-
-def fail_soft_cache(location, *, retry_seconds=30):
-    return {
-        "default": {
-            "BACKEND": "omaolo_portal.cache_backend.FailSoftRedisCache",
-            "LOCATION": location,
-            "OPTIONS": {
-                "socket_connect_timeout": TIMEOUT_SECONDS,
-                "socket_timeout": TIMEOUT_SECONDS,
-                "retry_seconds": retry_seconds,
-            },
-        }
-    }
 
 
 @pytest.fixture(autouse=True)
@@ -103,11 +87,12 @@ def log_in(client, username, password):
 
 
 def serves_everything_uncached(client, refs, editor, django_user_model):
-    """Public pages, the API, a login, the lockout and an admin save, as a user would notice them."""
+    """Public pages, the API, /healthz, a login, the lockout and an admin save, as a user would notice them."""
     guessed = django_user_model.objects.create_user("pohjois-karjala", password=PASSWORD, is_staff=True)
     ContentModuleFactory(name_en="Sore throat")
     pages = [client.get("/en/"), client.get("/en/modules/"), client.get("/en/modules/"), client.get(STATISTICS)]
     api = client.get(SERIES)
+    health = client.get("/healthz")
     failures = [log_in(client, guessed.username, "väärä") for _ in range(settings.AXES_FAILURE_LIMIT)]
     locked_out = log_in(client, guessed.username, PASSWORD)
     login = log_in(client, editor.username, PASSWORD)
@@ -119,6 +104,8 @@ def serves_everything_uncached(client, refs, editor, django_user_model):
     assertContains(pages[2], "Sore throat")
     assert api.status_code == HTTPStatus.OK
     assert api.json()["points"] == []
+    assert health.status_code == HTTPStatus.OK
+    assert health.json() == {"status": "degraded", "database": "ok", "cache": "error"}
     assert [failure.status_code for failure in failures] == [HTTPStatus.OK] * 4 + [HTTPStatus.TOO_MANY_REQUESTS]
     assert locked_out.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert login.status_code == HTTPStatus.FOUND

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from omaolo_portal.cache_backend import forget_outages
 from omaolo_portal.lockout import LOCKOUT_MESSAGE, client_ip_address
-from tests.redis_stand_in import REDIS_URL, closed_port
+from tests.redis_stand_in import REDIS_URL, closed_port, fail_soft_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +34,6 @@ def forget_login_attempts():
     yield
     cache.clear()
     forget_outages()
-
-
-def redis_cache(location):
-    """The fail-soft Redis cache the settings make of CACHE_URL, with timeouts well under a second."""
-    return {
-        "default": {
-            "BACKEND": "omaolo_portal.cache_backend.FailSoftRedisCache",
-            "LOCATION": location,
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
 
 
 @pytest.fixture
@@ -184,7 +173,7 @@ def test_attempts_are_counted_in_the_database_never_in_the_cache():
 
 
 def test_with_redis_down_the_lockout_still_holds(client, editor):
-    with closed_port() as port, override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{port}/8")):
+    with closed_port() as port, override_settings(CACHES=fail_soft_cache(f"redis://127.0.0.1:{port}/8")):
         *first_failures, fifth = fail_until_locked(client, editor.username)
         right_password = log_in(client, editor.username, PASSWORD)
 
@@ -199,7 +188,7 @@ def test_with_redis_up_the_lockout_holds_and_emptying_redis_does_not_lift_it(cli
     shared_redis = redis.Redis.from_url(REDIS_URL)
     shared_redis.flushdb()
     try:
-        with override_settings(CACHES=redis_cache(REDIS_URL)):
+        with override_settings(CACHES=fail_soft_cache(REDIS_URL)):
             *_failures, fifth = fail_until_locked(client, editor.username)
             # What an eviction under maxmemory, or a restarted Redis, would do.
             shared_redis.flushdb()
@@ -215,9 +204,9 @@ def test_with_redis_up_the_lockout_holds_and_emptying_redis_does_not_lift_it(cli
 
 
 def test_a_lockout_reached_while_redis_was_down_holds_when_it_is_back(client, editor):
-    with closed_port() as port, override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{port}/8")):
+    with closed_port() as port, override_settings(CACHES=fail_soft_cache(f"redis://127.0.0.1:{port}/8")):
         fail_until_locked(client, editor.username)
-    with override_settings(CACHES=redis_cache(REDIS_URL)):
+    with override_settings(CACHES=fail_soft_cache(REDIS_URL)):
         right_password = log_in(client, editor.username, PASSWORD)
 
     assert right_password.status_code == HTTPStatus.TOO_MANY_REQUESTS
