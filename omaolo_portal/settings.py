@@ -150,6 +150,9 @@ if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND:
 # How long an anonymous visitor's page stays cached; any change of the data makes it
 # unreachable at once (the data version), so this bounds only the memory used. 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
+# At most this many variants (query strings, languages) of one page are stored per data
+# version; past it a page is answered uncached, so a client cannot grow the cache without bound.
+PUBLIC_PAGE_CACHE_VARIANTS = env.int("PUBLIC_PAGE_CACHE_VARIANTS", default=100)
 # --------------------------------------------------------------------------------------
 
 # --- Login throttling (django-axes) and idle sessions ---------------------------------
