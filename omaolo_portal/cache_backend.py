@@ -103,17 +103,19 @@ class FailSoftRedisCache(RedisCache):
                 failures = outage.failures
         if first:
             logger.error(
-                "The cache at %s is unreachable (%r): pages are served uncached, trying again every %s s",
+                "The cache at %s is unreachable (%s: %s): pages are served uncached, trying again every %s s",
                 self._location,
+                type(error).__name__,
                 error,
                 self.retry_seconds,
             )
         elif log:
             logger.error(
-                "The cache at %s is still unreachable after %.0f s and %d failed attempts (%r)",
+                "The cache at %s is still unreachable after %.0f s and %d failed attempts (%s: %s)",
                 self._location,
                 now - outage.started,
                 failures,
+                type(error).__name__,
                 error,
             )
 

@@ -7,6 +7,7 @@ from http import HTTPStatus
 import pytest
 import redis
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains
@@ -183,3 +184,14 @@ def test_when_redis_is_back_a_change_made_during_the_outage_shows_at_once(client
     assert "Sore throat" not in during.content.decode()
     assert after.status_code == HTTPStatus.OK
     assert "Sore throat" not in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reference_data_import_during_an_outage_asks_for_the_file_again(admin_client, redis_down):
+    upload = SimpleUploadedFile("metrics.csv", "code,name_fi,name_sv,name_en\nvisits,Käynnit,Besök,Visits\n".encode())
+
+    response = admin_client.post(reverse("admin:metrics_metric_import"), {"format": "0", "import_file": upload})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].errors["import_file"]
+    assert "confirm_form" not in response.context
