@@ -114,8 +114,7 @@ def _normalised_query(query: QueryDict, parameters: frozenset[str], *, drop_empt
         values = [value for value in query.getlist(name) if value.strip() or not drop_empty_values]
         if values:
             normalised.setlist(name, values)
-    normalised._mutable = False
-    return normalised
+    return QueryDict(normalised.urlencode())
 
 
 def _use_normalised_query(request, parameters: frozenset[str], *, drop_empty_values: bool) -> None:
