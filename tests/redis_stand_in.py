@@ -5,8 +5,8 @@
 - `closed_port()`: a port bound by the test and never listened on, so connecting is refused.
 - `RedisStandIn`: a port the test listens on, in front of the machine's Redis. "up" forwards
   every connection, "down" closes each connection as it comes, "hung" accepts and never
-  answers. Switching drops the connections already open, as a restarted or partitioned Redis
-  would. Its thread and sockets end with `close()`.
+  answers; `accepted` counts the connections. Switching drops the connections already
+  open, as a restarted or partitioned Redis would. Its thread and sockets end with `close()`.
 """
 
 import contextlib
@@ -50,6 +50,7 @@ class RedisStandIn:
         self.upstream = (upstream.get("host", "127.0.0.1"), upstream.get("port", 6379))
         self.database = upstream.get("db", 0)
         self.mode = mode
+        self.accepted = 0
         self._connections: list[socket.socket] = []
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -80,6 +81,7 @@ class RedisStandIn:
             except OSError:
                 return
             with self._lock:
+                self.accepted += 1
                 mode = self.mode
                 if mode != DOWN:
                     self._connections.append(client)
