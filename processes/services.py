@@ -35,7 +35,7 @@ from processes.models import (
     PublishedVersion,
     Step,
 )
-from processes.publishing import LINK_FIELDS, PHASE_FIELDS, STEP_FIELDS, process_snapshot
+from processes.publishing import LINK_FIELDS, PHASE_FIELDS, STEP_FIELDS, process_snapshot, review_fingerprint
 from regions.scoping import FOREIGN_COUNTY_ERROR, can_edit_county, can_publish_county
 
 NOT_A_PUBLISHER = _("Only a publisher of the description's county can publish it, send it back or archive it.")
@@ -43,6 +43,10 @@ SUBMIT_NOT_ALLOWED = _("Only a draft can be sent to review.")
 PUBLISH_NOT_ALLOWED = _("Only a description in review can be published.")
 RETURN_NOT_ALLOWED = _("Only a description in review can be sent back.")
 ARCHIVE_NOT_ALLOWED = _("This description is already archived.")
+PUBLISH_CHANGED_SINCE_REVIEW = _(
+    "Nothing was published: the description was changed after you opened its changes. "
+    "They are shown below as they are now; review them and publish again."
+)
 RETURN_NEEDS_COMMENT = _("Say what should change: sending a description back needs a comment.")
 COPY_SOURCE_NOT_PUBLISHED = _("Only a published description can be used as a model.")
 COPY_NOT_ALLOWED = _("You can only copy a model into a county whose descriptions you edit.")
@@ -77,8 +81,9 @@ def _transition(*, process: ProcessDescription, stored: ProcessDescription, to_s
         setattr(process, name, getattr(stored, name))
 
 
-def _published_version_store(*, process: ProcessDescription, user) -> PublishedVersion:
-    return PublishedVersion.objects.create(process=process, snapshot=process_snapshot(process), published_by=user)
+def _published_version_store(*, process: ProcessDescription, user, snapshot: dict | None = None) -> PublishedVersion:
+    snapshot = process_snapshot(process) if snapshot is None else snapshot
+    return PublishedVersion.objects.create(process=process, snapshot=snapshot, published_by=user)
 
 
 @transaction.atomic
@@ -92,13 +97,21 @@ def process_submit(*, process: ProcessDescription, user) -> None:
 
 
 @transaction.atomic
-def process_publish(*, process: ProcessDescription, user) -> PublishedVersion:
-    """Publish a reviewed description: store what the public reads from now on (keeps an earlier publication time)."""
+def process_publish(*, process: ProcessDescription, user, reviewed: str | None = None) -> PublishedVersion:
+    """Publish a reviewed description: store what the public reads from now on (keeps an earlier publication time).
+
+    `reviewed` is the `review_fingerprint` of the state the publisher was shown (the admin
+    always sends it); when the stored state differs, nothing is published. Without it the
+    stored state is published as it is: for scripts and data loading, which show nobody anything.
+    """
     _check_may_publish(process=process, user=user)
     stored = _locked(process)
     if stored.status != PublicationStatus.IN_REVIEW:
         raise ValidationError(PUBLISH_NOT_ALLOWED)
-    version = _published_version_store(process=stored, user=user)
+    snapshot = process_snapshot(stored)
+    if reviewed is not None and reviewed != review_fingerprint(stored, snapshot=snapshot):
+        raise ValidationError(PUBLISH_CHANGED_SINCE_REVIEW, code="changed_since_review")
+    version = _published_version_store(process=stored, user=user, snapshot=snapshot)
     stored.published_version = version
     stored.published_at = stored.published_at or version.published_at
     _transition(process=process, stored=stored, to_status=PublicationStatus.PUBLISHED, user=user)

@@ -341,7 +341,8 @@ def test_bulk_publish_leaves_another_countys_draft_alone(editor_client):
         headers={"accept-language": "en"},
     )
 
-    assert [str(message) for message in response.context["messages"]] == ["0 process descriptions published."]
+    # Publishing is no bulk action (a description is published from its changes page).
+    assert [str(message) for message in response.context["messages"]] == ["No action selected."]
     draft.refresh_from_db()
     assert draft.status == PublicationStatus.DRAFT
 

@@ -39,7 +39,8 @@ class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, Coun
         PublicationTransitionInline,
         PublishedVersionInline,
     ]
-    actions = ["submit", "publish", "archive", "use_as_model"]
+    # No bulk publish: a description is published from its changes page, as it was shown there.
+    actions = ["submit", "archive", "use_as_model"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "county", "language", "summary", "modules", "edit_version"]}),
         (
