@@ -7,10 +7,14 @@ Review before publishing. A description moves through these states:
 
     draft ──submit──▶ in review ──publish──▶ published
       ▲                  │                      │
-      └──────return──────┘                      │ (an edit starts a revision: back to draft,
+      ├──return / edit───┘                      │ (an edit starts a revision: back to draft,
       ▲                                         │  while the public keeps the published version)
-      └─────────────────revision start──────────┘
+      └──────────revision start (edit)──────────┘
     draft, in review or published ──archive──▶ archived
+
+An edit of a description in review (of its fields, phases, steps, links or attachments)
+sends it back to draft too: what the publisher was asked to review is no longer what is
+stored, so the editor submits again. A past state restored from the history is an edit.
 
 A county's editors (and publishers) write and submit; only the county's publishers, the
 national administrators and superusers publish, return (with a comment) and archive.
@@ -34,6 +38,7 @@ from processes.models import (
     PublicationTransition,
     PublishedVersion,
     Step,
+    TransitionCause,
 )
 from processes.publishing import LINK_FIELDS, PHASE_FIELDS, STEP_FIELDS, process_snapshot, review_fingerprint
 from regions.scoping import FOREIGN_COUNTY_ERROR, can_edit_county, can_publish_county
@@ -69,9 +74,17 @@ def _locked(process: ProcessDescription) -> ProcessDescription:
     return ProcessDescription.objects.select_for_update().get(pk=process.pk)
 
 
-def _transition(*, process: ProcessDescription, stored: ProcessDescription, to_status, user, comment="") -> None:
+def _transition(
+    *,
+    process: ProcessDescription,
+    stored: ProcessDescription,
+    to_status,
+    user,
+    comment="",
+    cause=TransitionCause.REVIEW,
+) -> None:
     PublicationTransition.objects.create(
-        process=stored, from_status=stored.status, to_status=to_status, user=user, comment=comment
+        process=stored, from_status=stored.status, to_status=to_status, user=user, comment=comment, cause=cause
     )
     stored.status = to_status
     stored._history_user = user
@@ -142,21 +155,29 @@ def process_archive(*, process: ProcessDescription, user, comment: str = "") -> 
     )
 
 
-@transaction.atomic
-def process_revision_start(*, process: ProcessDescription, user) -> bool:
-    """Before an edit of a published description: make it a draft whose published version the public keeps reading.
+# An edit of a description in these states makes it a draft again (a revision).
+REVISION_STARTING_STATUSES = (PublicationStatus.PUBLISHED, PublicationStatus.IN_REVIEW)
 
-    Called by every admin path that changes a description, its phases, steps or links, before
-    the change is written. A description published before versions were stored gets one now,
-    from its stored (unedited) state. False when the description was not published.
+
+@transaction.atomic
+def process_revision_start(*, process: ProcessDescription, user, cause=TransitionCause.EDIT) -> bool:
+    """Before an edit of a published or reviewed description: make it a draft, logged as a transition.
+
+    Called by every admin path that changes a description, its phases, steps, links or
+    attachments, before the change is written; the public keeps reading the published version.
+    A description published before versions were stored gets one now, from its stored
+    (unedited) state. A restored past state (`cause=RESTORE`) is logged even when the
+    description was a draft already. False when the description did not change state.
     """
     _check_may_edit(process=process, user=user)
     stored = _locked(process)
-    if stored.status != PublicationStatus.PUBLISHED:
+    if stored.status not in REVISION_STARTING_STATUSES:
+        if cause == TransitionCause.RESTORE:
+            _transition(process=process, stored=stored, to_status=stored.status, user=user, cause=cause)
         return False
-    if stored.published_version_id is None:
+    if stored.status == PublicationStatus.PUBLISHED and stored.published_version_id is None:
         stored.published_version = _published_version_store(process=stored, user=None)
-    _transition(process=process, stored=stored, to_status=PublicationStatus.DRAFT, user=user)
+    _transition(process=process, stored=stored, to_status=PublicationStatus.DRAFT, user=user, cause=cause)
     return True
 
 

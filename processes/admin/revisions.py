@@ -1,13 +1,13 @@
-"""Editing a published guide's phases and steps starts a revision of the guide."""
+"""Editing a published or reviewed guide, its phases and steps starts a revision of the guide."""
 
-from processes.models import ProcessDescription, PublicationStatus
-from processes.services import process_revision_start
+from processes.models import ProcessDescription
+from processes.services import REVISION_STARTING_STATUSES, process_revision_start
 
 
 class RevisionOnEditMixin:
-    """An edit of a published description's phase or step makes the description a draft (a revision).
+    """An edit of a published or reviewed description, or of its phase or step, makes the description a draft.
 
-    The public keeps reading the published version until the revision is published again.
+    The public keeps reading the published version until the revision is reviewed and published.
     """
 
     def process_ids_of(self, obj) -> set:
@@ -15,7 +15,7 @@ class RevisionOnEditMixin:
 
     def revision_start(self, request, obj) -> None:
         for process in ProcessDescription.objects.filter(
-            pk__in=self.process_ids_of(obj), status=PublicationStatus.PUBLISHED
+            pk__in=self.process_ids_of(obj), status__in=REVISION_STARTING_STATUSES
         ):
             process_revision_start(process=process, user=request.user)
 

@@ -4,32 +4,20 @@ from http import HTTPStatus
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
-from processes.models import ProcessAttachment, ProcessLink, PublicationStatus, PublishedVersion
+from processes.models import PublicationStatus, PublishedVersion
 from processes.services import PUBLISH_CHANGED_SINCE_REVIEW, process_submit
-from processes.tests.admin_forms import page_form_data
-from processes.tests.files import image_bytes, upload
+from processes.tests.guide_edits import EDITS, admin_url, edit_description
 
 pytestmark = pytest.mark.django_db
 
 ENGLISH = {"accept-language": "en"}
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def client_of(user):
     client = Client(headers=ENGLISH)
     client.force_login(user)
     return client
-
-
-def admin_url(name, *args):
-    return reverse(f"admin:processes_{name}", args=args)
 
 
 def changes_url(process):
@@ -44,48 +32,7 @@ def messages_of(response):
     return [str(message) for message in response.context["messages"]]
 
 
-def post_page(client, url, **changes):
-    """Open an admin page as a browser does and post it back with some fields changed."""
-    data = {**page_form_data(client.get(url)), **changes}
-    response = client.post(url, data)
-    assert response.status_code == HTTPStatus.FOUND, response.context["errors"] if response.context else response
-    return response
-
-
-def edit_description(client, process):
-    post_page(client, admin_url("processdescription_change", process.pk), title="Toinen otsikko")
-
-
-def edit_phase(client, process):
-    phase = process.phases.get(order=1)
-    post_page(client, admin_url("phase_change", phase.pk), title="Toinen vaihe")
-
-
-def edit_step(client, process):
-    step = process.phases.get(order=1).steps.get()
-    post_page(client, admin_url("step_change", step.pk), title="Toinen askel")
-
-
-def edit_link(client, process):
-    post_page(client, admin_url("processdescription_change", process.pk), **{"links-0-title": "Toinen linkki"})
-
-
-def edit_attachment(client, process):
-    post_page(client, admin_url("processdescription_change", process.pk), **{"attachments-0-alt_text": "Toinen kuva"})
-
-
-@pytest.fixture
-def in_review(draft, people):
-    ProcessLink.objects.create(process=draft, title="Ohje", url="https://example.fi/ohje", order=1)
-    attachment = ProcessAttachment(process=draft, title="Prosessikuva", file=upload("kuva.png", image_bytes()))
-    attachment.alt_text = "Prosessin vaiheet"
-    attachment.full_clean()
-    attachment.save()
-    process_submit(process=draft, user=people["editor"])
-    return draft
-
-
-@pytest.mark.parametrize("edit", [edit_description, edit_phase, edit_step, edit_link, edit_attachment])
+@pytest.mark.parametrize("edit", EDITS)
 def test_an_edit_after_the_changes_page_was_opened_refuses_publish(in_review, people, edit):
     publisher = client_of(people["publisher"])
     shown = publisher.get(changes_url(in_review))
@@ -93,7 +40,9 @@ def test_an_edit_after_the_changes_page_was_opened_refuses_publish(in_review, pe
     reviewed = shown.context["reviewed"]
     assert f'name="reviewed" value="{reviewed}"' in shown.content.decode()
 
+    # The edit sends the description back to draft (test_edit_in_review.py); the editor submits it again.
     edit(client_of(people["editor"]), in_review)
+    process_submit(process=in_review, user=people["editor"])
     refused = publisher.post(transition_url(in_review), {"transition": "publish", "reviewed": reviewed}, follow=True)
 
     assert refused.redirect_chain == [(changes_url(in_review), HTTPStatus.FOUND)]
@@ -108,6 +57,7 @@ def test_publishing_again_from_the_new_changes_page_publishes_what_it_showed(in_
     publisher = client_of(people["publisher"])
     reviewed = publisher.get(changes_url(in_review)).context["reviewed"]
     edit_description(client_of(people["editor"]), in_review)
+    process_submit(process=in_review, user=people["editor"])
     refused = publisher.post(transition_url(in_review), {"transition": "publish", "reviewed": reviewed}, follow=True)
     assert "Toinen otsikko" in refused.content.decode()
 
