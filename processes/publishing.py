@@ -26,6 +26,7 @@ from processes.models import (
     ProcessLink,
     Step,
 )
+from processes.models.texts import normalise_line_endings
 
 PHASE_FIELDS = ("order", "title", "goal")
 STEP_FIELDS = ("order", "title", "description", "responsible_role", "estimated_days", "output", "checklist")
@@ -202,7 +203,8 @@ def _is_long(value) -> bool:
 def _field_changes(model, names, old: dict, new: dict) -> list[FieldChange]:
     changes = []
     for name in names:
-        before, after = old.get(name), new.get(name)
+        # Line endings are not a change: older versions may hold a browser's CRLF.
+        before, after = normalise_line_endings(old.get(name)), normalise_line_endings(new.get(name))
         if (before or None) == (after or None):
             continue
         model_field = model._meta.get_field(name)
