@@ -19,10 +19,13 @@ stored, so the editor submits again. A past state restored from the history is a
 A county's editors (and publishers) write and submit; only the county's publishers, the
 national administrators and superusers publish, return (with a comment) and archive.
 Every transition is logged as a `PublicationTransition`. Publishing stores a
-`PublishedVersion`, which the public reads until the next publication.
+`PublishedVersion`, which the public reads until the next publication. Submitting emails
+the county's publishers; sending back and publishing email the editor who submitted
+(`processes.notifications`).
 """
 
 import itertools
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,6 +43,7 @@ from processes.models import (
     Step,
     TransitionCause,
 )
+from processes.notifications import review_notify
 from processes.publishing import LINK_FIELDS, PHASE_FIELDS, STEP_FIELDS, process_snapshot, review_fingerprint
 from regions.scoping import FOREIGN_COUNTY_ERROR, can_edit_county, can_publish_county
 
@@ -82,8 +86,8 @@ def _transition(
     user,
     comment="",
     cause=TransitionCause.REVIEW,
-) -> None:
-    PublicationTransition.objects.create(
+) -> PublicationTransition:
+    logged = PublicationTransition.objects.create(
         process=stored, from_status=stored.status, to_status=to_status, user=user, comment=comment, cause=cause
     )
     stored.status = to_status
@@ -92,6 +96,12 @@ def _transition(
     # The caller's instance reflects the new state too.
     for name in ("status", "published_at", "published_version_id", "version", "modified_at"):
         setattr(process, name, getattr(stored, name))
+    return logged
+
+
+def _notify_after_commit(transition: PublicationTransition) -> None:
+    """Mail the people the transition concerns once it is committed (processes.notifications)."""
+    transaction.on_commit(partial(review_notify, transition_id=transition.pk))
 
 
 def _published_version_store(*, process: ProcessDescription, user, snapshot: dict | None = None) -> PublishedVersion:
@@ -106,7 +116,7 @@ def process_submit(*, process: ProcessDescription, user) -> None:
     stored = _locked(process)
     if stored.status != PublicationStatus.DRAFT:
         raise ValidationError(SUBMIT_NOT_ALLOWED)
-    _transition(process=process, stored=stored, to_status=PublicationStatus.IN_REVIEW, user=user)
+    _notify_after_commit(_transition(process=process, stored=stored, to_status=PublicationStatus.IN_REVIEW, user=user))
 
 
 @transaction.atomic
@@ -127,7 +137,7 @@ def process_publish(*, process: ProcessDescription, user, reviewed: str | None =
     version = _published_version_store(process=stored, user=user, snapshot=snapshot)
     stored.published_version = version
     stored.published_at = stored.published_at or version.published_at
-    _transition(process=process, stored=stored, to_status=PublicationStatus.PUBLISHED, user=user)
+    _notify_after_commit(_transition(process=process, stored=stored, to_status=PublicationStatus.PUBLISHED, user=user))
     return version
 
 
@@ -140,7 +150,10 @@ def process_return(*, process: ProcessDescription, user, comment: str) -> None:
         raise ValidationError(RETURN_NOT_ALLOWED)
     if not (comment or "").strip():
         raise ValidationError(RETURN_NEEDS_COMMENT)
-    _transition(process=process, stored=stored, to_status=PublicationStatus.DRAFT, user=user, comment=comment.strip())
+    returned = _transition(
+        process=process, stored=stored, to_status=PublicationStatus.DRAFT, user=user, comment=comment.strip()
+    )
+    _notify_after_commit(returned)
 
 
 @transaction.atomic
