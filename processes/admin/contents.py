@@ -22,5 +22,5 @@ class ContentModuleAdmin(ReferenceDataAdminMixin, ImportExportModelAdmin, Readab
     fieldsets = [
         (None, {"fields": ["code", "kind", "is_active"]}),
         (_("Names"), {"fields": ["name_fi", "name_sv", "name_en"]}),
-        (_("Descriptions"), {"fields": ["description_fi", "description_sv", "description_en"]}),
+        (_("Descriptions"), {"fields": ["description_fi", "description_sv", "description_en", "description_source"]}),
     ]
