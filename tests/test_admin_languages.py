@@ -396,3 +396,16 @@ def test_the_upload_help_names_the_columns_in_finnish_too(world, editor, languag
     assert columns in help_text
     assert "jaksotyyppi (period_type), jakso (period), määrä (value)" in help_text
     assert "vastauksia (responses)" in help_text
+
+
+@pytest.mark.parametrize(
+    ("language", "link"), [("fi", "Valitse kaikki tuontierät (7)"), ("sv", "Välj alla 7 importomgångar")]
+)
+def test_the_select_all_link_puts_the_number_where_the_language_allows_it(language, link):
+    with translation.override(language):
+        text = translation.gettext("Select all %(total_count)s %(module_name)s") % {
+            "total_count": 7,
+            "module_name": ImportBatch._meta.verbose_name_plural,
+        }
+
+    assert text == link
