@@ -363,12 +363,19 @@ def test_the_inline_add_link_names_the_row_in_lower_case(world, editor, language
     assert add_text in read(response.content.decode())
 
 
+@pytest.mark.parametrize("background", [False, True], ids=["small file", "checked by a worker"])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_import_preview_shows_names_not_codes(world, editor, language):
+def test_the_import_preview_shows_names_not_codes(world, editor, language, background, settings):
+    if background:
+        settings.USAGE_IMPORT_BACKGROUND_CHECK_MB = 0  # every file is checked by a worker (inline in tests)
     rows = "09,,virtsatietulehdus,assessments_started,week,2024-W05,12"
     upload = SimpleUploadedFile("viikot.csv", f"{USAGE_HEADER}\n{rows}\n".encode(), content_type="text/csv")
 
-    response = _client(editor, language).post(reverse("admin:metrics_usagestatistic_import_file"), {"file": upload})
+    response = _client(editor, language).post(
+        reverse("admin:metrics_usagestatistic_import_file"), {"file": upload}, follow=True
+    )
+
+    assert bool(response.redirect_chain) == background
 
     with translation.override(language):
         expected = [
