@@ -27,7 +27,7 @@ SHOT_PAGES = {
     "comparison": PAGES["county comparison"],
     "adoption": PAGES["adoption"],
 }
-FORM_PAGES = {"comparison": SHOT_PAGES["comparison"], "adoption": SHOT_PAGES["adoption"]}
+FORM_PAGES = {name: SHOT_PAGES[name] for name in ("statistics", "comparison", "adoption")}
 
 
 def differing_share(actual: Image.Image, expected: Image.Image) -> float:
