@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.history_admin import ReadableHistoryAdmin
 from processes.admin.inlines import (
     PhaseInline,
     ProcessAttachmentInline,
@@ -23,7 +23,9 @@ WORKFLOW_FIELDS = ["status", "published_at", "published_version", "based_on"]
 
 
 @admin.register(ProcessDescription)
-class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
+class ProcessDescriptionAdmin(
+    ProcessReviewAdminMixin, RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin
+):
     form = VersionCheckedForm
     list_display = ["title", "county", "status", "development_stage", "published_at", "modified_at"]
     list_filter = ["status", "development_stage", "county", "language", "modules"]

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from processes.models.choices import PublicationStatus, TransitionCause
@@ -39,7 +39,9 @@ class PublishedVersion(models.Model):
         ordering = ["-published_at", "-pk"]
 
     def __str__(self):
-        return f"{self.snapshot.get('fields', {}).get('title', '')} ({self.published_at:%Y-%m-%d %H:%M})"
+        # The local time, as the reader writes it: "Malli (1.11.2026 12.00)", not the stored UTC.
+        published = formats.date_format(timezone.localtime(self.published_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.snapshot.get('fields', {}).get('title', '')} ({published})"
 
 
 class PublicationTransition(models.Model):
