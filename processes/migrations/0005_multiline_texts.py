@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('processes', '0004_review_transition_cause'),
+        ('processes', '0004_transition_cause'),
     ]
 
     operations = [
