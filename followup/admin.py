@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.history_admin import ReadableHistoryAdmin
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
 from followup.services import ALREADY_RESOLVED, alert_contact, alert_resolve
 from metrics.decline import DEFAULT_RULE, rule_description
@@ -69,7 +69,7 @@ class AlertFollowUpInline(CountyScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(UsageAlert)
-class UsageAlertAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+class UsageAlertAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
     form = FollowUpForm
     change_list_template = "admin/followup/usagealert/change_list.html"
     inlines = [AlertFollowUpInline]

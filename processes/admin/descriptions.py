@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.history_admin import ReadableHistoryAdmin
 from processes.admin.inlines import (
     PhaseInline,
     ProcessAttachmentInline,
@@ -23,7 +23,9 @@ WORKFLOW_FIELDS = ["status", "published_at", "published_version", "based_on"]
 
 
 @admin.register(ProcessDescription)
-class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
+class ProcessDescriptionAdmin(
+    ProcessReviewAdminMixin, RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin
+):
     form = VersionCheckedForm
     list_display = ["title", "county", "status", "development_stage", "published_at", "modified_at"]
     list_filter = ["status", "development_stage", "county", "language", "modules"]
@@ -39,7 +41,8 @@ class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, Coun
         PublicationTransitionInline,
         PublishedVersionInline,
     ]
-    actions = ["submit", "publish", "archive", "use_as_model"]
+    # No bulk publish: a description is published from its changes page, as it was shown there.
+    actions = ["submit", "archive", "use_as_model"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "county", "language", "summary", "modules", "edit_version"]}),
         (
@@ -102,7 +105,7 @@ class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, Coun
             obj.created_by = request.user
         if change:
             self.ensure_editable(request, obj)
-            if form.has_changed():
+            if form.has_changed() or self.is_restoring(request):
                 self.revision_start(request, obj)
             stored = ProcessDescription.objects.filter(pk=obj.pk).values(
                 *(ProcessDescription._meta.get_field(name).attname for name in WORKFLOW_FIELDS)

@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.history_admin import ReadableHistoryAdmin
 from processes.admin.inlines import StepInline
 from processes.admin.revisions import RevisionOnEditMixin
 from processes.concurrency import VersionCheckedForm
@@ -13,7 +13,7 @@ from regions.scoping import CountyScopedAdminMixin
 
 
 @admin.register(Phase)
-class PhaseAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
+class PhaseAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin):
     form = VersionCheckedForm
     county_field = "process__county"
     list_display = ["title", "order", "process", "step_total"]
@@ -28,7 +28,9 @@ class PhaseAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, SimpleHistoryAdmin
         return super().get_queryset(request).annotate(step_count=Count("steps"))
 
     def process_ids_of(self, obj) -> set:
-        return {obj.process_id}
+        # A phase moved to another description changes both.
+        stored = Phase.objects.filter(pk=obj.pk).values_list("process", flat=True) if obj.pk else []
+        return {*stored, obj.process_id} - {None}
 
     @admin.display(description=_("steps"), ordering="step_count")
     def step_total(self, obj):
@@ -36,7 +38,7 @@ class PhaseAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, SimpleHistoryAdmin
 
 
 @admin.register(Step)
-class StepAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
+class StepAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin):
     form = VersionCheckedForm
     county_field = "phase__process__county"
     list_display = ["title", "order", "phase", "responsible_role", "estimated_days"]

@@ -2,14 +2,14 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.history_admin import ReadableHistoryAdmin
 from processes.models import ProcessDescription, Rollout, Step
 from regions.scoping import CountyScopedAdminMixin
 
 
 @admin.register(Rollout)
-class RolloutAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+class RolloutAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
     list_display = ["module", "county", "service_area", "status", "pilot_start", "go_live", "ended_on", "current_phase"]
     list_filter = ["status", "county", "module__kind", "module"]
     search_fields = ["module__name_fi", "module__code", "county__name_fi", "county__brand", "notes"]

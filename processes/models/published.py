@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from processes.models.choices import PublicationStatus
+from processes.models.choices import PublicationStatus, TransitionCause
 from processes.models.descriptions import ProcessDescription
 
 
@@ -39,7 +39,9 @@ class PublishedVersion(models.Model):
         ordering = ["-published_at", "-pk"]
 
     def __str__(self):
-        return f"{self.snapshot.get('fields', {}).get('title', '')} ({self.published_at:%Y-%m-%d %H:%M})"
+        # The local time, as the reader writes it: "Malli (1.11.2026 12.00)", not the stored UTC.
+        published = formats.date_format(timezone.localtime(self.published_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.snapshot.get('fields', {}).get('title', '')} ({published})"
 
 
 class PublicationTransition(models.Model):
@@ -50,6 +52,13 @@ class PublicationTransition(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=20, choices=PublicationStatus)
     to_status = models.CharField(_("to"), max_length=20, choices=PublicationStatus)
+    cause = models.CharField(
+        _("cause"),
+        max_length=20,
+        choices=TransitionCause,
+        default=TransitionCause.REVIEW,
+        help_text=_("A review button, an edit that started a revision, or a past state restored from the history."),
+    )
     comment = models.TextField(_("comment"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
