@@ -22,6 +22,7 @@ import itertools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,7 @@ from processes.models import (
     PublicationStatus,
     PublicationTransition,
     PublishedVersion,
+    Rollout,
     Step,
 )
 from processes.publishing import LINK_FIELDS, PHASE_FIELDS, STEP_FIELDS, process_snapshot
@@ -46,6 +48,11 @@ ARCHIVE_NOT_ALLOWED = _("This description is already archived.")
 RETURN_NEEDS_COMMENT = _("Say what should change: sending a description back needs a comment.")
 COPY_SOURCE_NOT_PUBLISHED = _("Only a published description can be used as a model.")
 COPY_NOT_ALLOWED = _("You can only copy a model into a county whose descriptions you edit.")
+
+FOLLOWED_BY_OTHER_COUNTIES = _(
+    "“%(title)s” cannot be deleted while rollouts of other counties follow it: %(rollouts)s. "
+    "Change it instead, or ask those counties to move on first."
+)
 
 COPY_SLUG_MAX_LENGTH = ProcessDescription._meta.get_field("slug").max_length
 
@@ -191,3 +198,39 @@ def process_copy(*, source: ProcessDescription, county, user) -> ProcessDescript
         for step in phase_data["steps"]:
             _with_history_user(Step(phase=phase, **{name: step[name] for name in STEP_FIELDS}), user)
     return copy
+
+
+# --- deleting a guide's phases and steps ---------------------------------------------------------
+
+
+def rollouts_following_elsewhere(*, phases=(), steps=()):
+    """Rollouts of other counties than the guide's whose current phase or completed steps would go with a delete.
+
+    A phase takes its steps with it. The guide's own county sees its rollouts and may delete.
+    """
+    phase_ids = [phase.pk for phase in phases]
+    step_ids = [step.pk for step in steps]
+    guide_counties = set(
+        ProcessDescription.objects.filter(phases__in=phase_ids).values_list("county", flat=True)
+    ) | set(ProcessDescription.objects.filter(phases__steps__in=step_ids).values_list("county", flat=True))
+    followed = (
+        Q(current_phase__in=phase_ids) | Q(completed_steps__phase__in=phase_ids) | Q(completed_steps__in=step_ids)
+    )
+    return (
+        Rollout.objects.filter(followed)
+        .exclude(county__in=guide_counties)
+        .select_related("county", "module", "service_area")
+        .distinct()
+        .order_by("county__code", "module__name_fi", "pk")
+    )
+
+
+def guide_part_delete_check(*, part) -> None:
+    """Refuse to delete a phase or step that another county's rollout follows (ValidationError naming them)."""
+    if isinstance(part, Phase):
+        followers = rollouts_following_elsewhere(phases=[part])
+    else:
+        followers = rollouts_following_elsewhere(steps=[part])
+    names = [str(rollout) for rollout in followers]
+    if names:
+        raise ValidationError(FOLLOWED_BY_OTHER_COUNTIES % {"title": part.title, "rollouts": "; ".join(names)})

@@ -14,6 +14,7 @@ from processes.admin.inlines import (
 )
 from processes.admin.review import ProcessReviewAdminMixin
 from processes.admin.revisions import RevisionOnEditMixin
+from processes.admin.rollouts import foreign_descriptions_as_published, published_title_search
 from processes.concurrency import VersionCheckedForm
 from processes.models import ProcessDescription, PublicationStatus
 from regions.scoping import CountyScopedAdminMixin
@@ -76,6 +77,17 @@ class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, Coun
             # The logs are shown, never posted: a save needs no form data for them.
             return [inline for inline in inlines if not isinstance(inline, ReadOnlyInlineMixin)]
         return inlines
+
+    def get_search_results(self, request, queryset, search_term):
+        matches, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        choices = self._autocomplete_choices(request)
+        if choices is not None:
+            # The rollout form's guide picker: another county's guide as the public reads it.
+            matches = published_title_search(
+                matches=matches, choices=choices, search_term=search_term, user=request.user
+            )
+            matches = foreign_descriptions_as_published(matches, request.user)
+        return matches, may_have_duplicates
 
     def delete_model(self, request, obj):
         CountyScopedAdminMixin.delete_model(self, request, obj)
