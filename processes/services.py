@@ -21,11 +21,12 @@ Every transition is logged as a `PublicationTransition`. Publishing stores a
 import itertools
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from common.translation import translated_value
 from processes.models import (
     ContentModule,
     Phase,
@@ -55,6 +56,9 @@ FOLLOWED_BY_OTHER_COUNTIES = _(
 )
 
 COPY_SLUG_MAX_LENGTH = ProcessDescription._meta.get_field("slug").max_length
+# Whose model it is and how far it has come: a copy starts as the copier's own, in development,
+# in the copier's county; "based on" names the source.
+COPY_STARTS_AFRESH = ("author", "funder", "place_of_implementation", "development_stage")
 
 
 def _check_may_edit(*, process: ProcessDescription, user) -> None:
@@ -157,13 +161,30 @@ def process_revision_start(*, process: ProcessDescription, user) -> bool:
 # --- "use this model": copying another county's published description ---------------------------
 
 
-def _copy_slug(source: ProcessDescription, county) -> str:
-    base = slugify(f"{source.slug}-{county.slug}")[: COPY_SLUG_MAX_LENGTH - 4].strip("-")
+def _copy_slug_base(source: ProcessDescription, county) -> str:
+    return slugify(f"{source.slug}-{county.slug}")[: COPY_SLUG_MAX_LENGTH - 4].strip("-")
+
+
+def _copy_save_with_free_slug(copy: ProcessDescription, *, base: str, user) -> None:
+    """Save the copy under the first free address `base`, `base-2`, …
+
+    Two copies of one source into one county can pick the same free address at once; the
+    database's unique slug lets one of them in and the other tries the next address, inside a
+    savepoint so that the copy's transaction goes on.
+    """
+    taken = set(ProcessDescription.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     for number in itertools.count(1):
-        slug = base if number == 1 else f"{base}-{number}"
-        if not ProcessDescription.objects.filter(slug=slug).exists():
-            return slug
-    raise AssertionError("unreachable")
+        copy.slug = base if number == 1 else f"{base}-{number}"
+        if copy.slug in taken:
+            continue
+        try:
+            with transaction.atomic():
+                _with_history_user(copy, user)
+        except IntegrityError:
+            if not ProcessDescription.objects.filter(slug=copy.slug).exists():
+                raise
+            continue
+        return
 
 
 def _with_history_user(row, user):
@@ -174,22 +195,28 @@ def _with_history_user(row, user):
 
 @transaction.atomic
 def process_copy(*, source: ProcessDescription, county, user) -> ProcessDescription:
-    """A new draft of `county` made from the published form of another description, its phases, steps and links."""
+    """A new draft of `county` made from the published form of another description, its phases, steps and links.
+
+    The texts, contents, phases, steps and links are copied; author, funder and development
+    stage start afresh (empty, in development), the place of implementation is the copier's county.
+    """
     if not (user.has_perm("processes.add_processdescription") and can_edit_county(user, county.pk)):
         raise PermissionDenied(COPY_NOT_ALLOWED)
     public = ProcessDescription.objects.published().in_published_form().filter(pk=source.pk).first()
     if public is None:
         raise ValidationError(COPY_SOURCE_NOT_PUBLISHED)
     snapshot = public.published_version.snapshot if public.published_version_id else process_snapshot(public)
+    texts = {name: value for name, value in snapshot["fields"].items() if name not in COPY_STARTS_AFRESH}
     copy = ProcessDescription(
-        **snapshot["fields"],
-        slug=_copy_slug(public, county),
+        **texts,
+        # In the language the description is written in, whichever language the copier reads.
+        place_of_implementation=translated_value(county, "name", snapshot["fields"].get("language", "fi")),
         county=county,
         status=PublicationStatus.DRAFT,
         based_on=public,
         created_by=user,
     )
-    _with_history_user(copy, user)
+    _copy_save_with_free_slug(copy, base=_copy_slug_base(public, county), user=user)
     copy.modules.set(ContentModule.objects.filter(pk__in=snapshot["modules"]))
     for link in snapshot["links"]:
         _with_history_user(ProcessLink(process=copy, **{name: link[name] for name in LINK_FIELDS}), user)
