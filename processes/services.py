@@ -50,6 +50,10 @@ RETURN_NEEDS_COMMENT = _("Say what should change: sending a description back nee
 COPY_SOURCE_NOT_PUBLISHED = _("Only a published description can be used as a model.")
 COPY_NOT_ALLOWED = _("You can only copy a model into a county whose descriptions you edit.")
 
+ARCHIVE_INSTEAD = _(
+    "“%(title)s” has been published, so it is archived, not deleted: use Archive. "
+    "Only a superuser may delete it, and its review log and published versions are kept."
+)
 FOLLOWED_BY_OTHER_COUNTIES = _(
     "“%(title)s” cannot be deleted while rollouts of other counties follow it: %(rollouts)s. "
     "Change it instead, or ask those counties to move on first."
@@ -261,3 +265,26 @@ def guide_part_delete_check(*, part) -> None:
     names = [str(rollout) for rollout in followers]
     if names:
         raise ValidationError(FOLLOWED_BY_OTHER_COUNTIES % {"title": part.title, "rollouts": "; ".join(names)})
+
+
+# --- deleting a description ------------------------------------------------------------------------
+
+
+def process_has_publication_history(process: ProcessDescription) -> bool:
+    """Whether the public has read the description at some time (or is scheduled to)."""
+    return (
+        process.published_at is not None
+        or process.published_version_id is not None
+        or process.status in (PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED)
+        or PublishedVersion.objects.filter(process=process).exists()
+    )
+
+
+def process_delete_check(*, process: ProcessDescription, user) -> None:
+    """Refuse to delete a description with a publication history unless a superuser asks (PermissionDenied).
+
+    A deletion keeps its review log and published versions (they are not cascaded) and its
+    history rows; a never-published draft is deleted by whoever holds the delete permission.
+    """
+    if not user.is_superuser and process_has_publication_history(process):
+        raise PermissionDenied(ARCHIVE_INSTEAD % {"title": process.title})
