@@ -16,6 +16,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import override
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
@@ -36,6 +37,13 @@ from processes.tests.factories import ProcessDescriptionFactory
 from regions.permissions import editor_group_ensure, national_admin_group_ensure
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request in English leaves English active in the test's thread: later tests expect the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import override
 
 from processes.models import Phase, PublicationStatus, Rollout, Step
@@ -22,6 +23,13 @@ from regions.permissions import editor_group_ensure
 from regions.tests.factories import WellbeingCountyFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request in English leaves English active in the test's thread: later tests expect the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
