@@ -54,11 +54,20 @@ def published_title_search(*, matches, choices, search_term, user):
 
 @admin.register(Rollout)
 class RolloutAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["module", "county", "service_area", "status", "pilot_start", "go_live", "ended_on", "current_phase"]
+    list_display = [
+        "module",
+        "county",
+        "service_area",
+        "status",
+        "pilot_start",
+        "go_live",
+        "ended_on",
+        "current_phase_title",
+    ]
     list_filter = ["status", "county", "module__kind", "module"]
     search_fields = ["module__name_fi", "module__code", "county__name_fi", "county__brand", "notes"]
     autocomplete_fields = ["county", "module", "service_area", "process", "current_phase"]
-    list_select_related = ["module", "county", "service_area", "current_phase"]
+    list_select_related = ["module", "county", "service_area", "current_phase", "process__published_version"]
     date_hierarchy = "go_live"
     filter_horizontal = ["completed_steps"]
     fieldsets = [
@@ -72,6 +81,13 @@ class RolloutAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
             # A county may follow another county's published guide, such as Päijät-Häme's.
             return ProcessDescription.objects.published()
         return super().also_pickable(request, db_field)
+
+    def get_list_display(self, request):
+        # The column needs the user: another county's guide names its phase as last published.
+        return [
+            _current_phase_column(request.user) if name == "current_phase_title" else name
+            for name in super().get_list_display(request)
+        ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -117,6 +133,22 @@ def _steps_of_process(process_id):
         .select_related("phase")
         .order_by("phase__order", "phase__pk", "order", "pk")
     )
+
+
+def _current_phase_column(user):
+    @admin.display(description=_("current phase"), ordering="current_phase__order")
+    def current_phase_title(rollout):
+        """The current phase; of another county's guide, as its last published version names it."""
+        phase, process = rollout.current_phase, rollout.process
+        if phase is None:
+            return None
+        if process is None or process.published_version_id is None or can_edit_county(user, process.county_id):
+            return str(phase)
+        published = {item["id"]: item for item in process.published_version.snapshot.get("phases", [])}
+        item = published.get(phase.pk)
+        return f"{item['order']}. {item['title']}" if item else None
+
+    return current_phase_title
 
 
 def _steps_offered(process_id, user) -> list:

@@ -284,3 +284,28 @@ def test_a_rollout_of_another_county_is_never_touched_by_a_superusers_refused_de
 
     assert response.status_code == HTTPStatus.FOUND
     assert Rollout.objects.get(pk=followed.pk).current_phase_id == phase.pk
+
+
+def _current_phase_column(client, user):
+    response = client.get(reverse("admin:processes_rollout_changelist"))
+    assert response.status_code == HTTPStatus.OK
+    changelist = response.context["cl"]
+    column = changelist.list_display.index(next(name for name in changelist.list_display if callable(name)))
+    return [changelist.list_display[column](rollout) for rollout in changelist.result_list], response
+
+
+def test_another_countys_editor_lists_the_current_phase_by_its_published_title(client, editor_08, in_revision):
+    titles, response = _current_phase_column(_client(client, editor_08), editor_08)
+
+    assert titles == ["1. Vaihe 1"]
+    assert "SALAINEN" not in response.content.decode()
+
+
+def test_the_own_countys_editor_lists_the_current_phase_as_stored(client, editor_09, in_revision, paijat_hame):
+    RolloutFactory(
+        county=paijat_hame, process=in_revision, current_phase=Phase.objects.get(process=in_revision, order=1)
+    )
+
+    titles, _response = _current_phase_column(_client(client, editor_09), editor_09)
+
+    assert titles == ["1. SALAINEN-LUONNOS-vaihe"]
