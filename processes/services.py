@@ -285,6 +285,21 @@ def process_delete_check(*, process: ProcessDescription, user) -> None:
 
     A deletion keeps its review log and published versions (they are not cascaded) and its
     history rows; a never-published draft is deleted by whoever holds the delete permission.
+    A description other counties' rollouts follow is not deleted by anyone.
     """
     if not user.is_superuser and process_has_publication_history(process):
         raise PermissionDenied(ARCHIVE_INSTEAD % {"title": process.title})
+    process_followers_check(process=process)
+
+
+def process_followers_check(*, process: ProcessDescription) -> None:
+    """Refuse to delete a description other counties' rollouts follow, whoever asks (PermissionDenied naming them)."""
+    followers = (
+        Rollout.objects.filter(process=process)
+        .exclude(county=process.county_id)
+        .select_related("county", "module", "service_area")
+        .order_by("county__code", "module__name_fi", "pk")
+    )
+    names = [str(rollout) for rollout in followers]
+    if names:
+        raise PermissionDenied(FOLLOWED_BY_OTHER_COUNTIES % {"title": process.title, "rollouts": "; ".join(names)})

@@ -21,7 +21,7 @@ from processes.admin.revisions import RevisionOnEditMixin
 from processes.admin.rollouts import foreign_descriptions_as_published, published_title_search
 from processes.concurrency import VersionCheckedForm
 from processes.models import ProcessDescription, PublicationStatus
-from processes.services import process_delete_check, process_has_publication_history
+from processes.services import process_delete_check, process_followers_check, process_has_publication_history
 from regions.scoping import CountyScopedAdminMixin
 
 # What is stored only through the review services: never from the change form or a history revert.
@@ -110,6 +110,17 @@ class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, Coun
                 self.message_user(request, str(refusal), messages.ERROR)
                 return HttpResponseRedirect(reverse(self._admin_url_name("change"), args=[process.pk]))
         return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        # The bulk delete lists the other counties' rollouts where the admin lists protected rows.
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for process in objs:
+            try:
+                process_followers_check(process=process)
+            except PermissionDenied as refusal:
+                protected.append(str(refusal))
+        return to_delete, model_count, perms_needed, protected
 
     def delete_model(self, request, obj):
         process_delete_check(process=obj, user=request.user)

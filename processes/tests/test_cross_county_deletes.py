@@ -309,3 +309,30 @@ def test_the_own_countys_editor_lists_the_current_phase_as_stored(client, editor
     titles, _response = _current_phase_column(_client(client, editor_09), editor_09)
 
     assert titles == ["1. SALAINEN-LUONNOS-vaihe"]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_guide_another_county_follows_is_not_deleted_even_by_a_superuser(admin_client, guide, followed, method):
+    url = reverse("admin:processes_processdescription_delete", args=[guide.pk])
+
+    response = getattr(admin_client, method)(
+        url, {"post": "yes"} if method == "post" else None, follow=True, headers={"accept-language": "en"}
+    )
+
+    change_url = reverse("admin:processes_processdescription_change", args=[guide.pk])
+    assert response.redirect_chain == [(change_url, HTTPStatus.FOUND)]
+    assert _messages(response) == [_refusal("Päijät-Hämeen malli")]
+    _unchanged(followed)
+    assert Rollout.objects.get(pk=followed.pk).process_id == guide.pk
+
+
+def test_the_bulk_delete_of_a_followed_guide_lists_the_rollouts(admin_client, guide, followed):
+    data = {"action": "delete_selected", "_selected_action": [guide.pk], "post": "yes"}
+
+    response = admin_client.post(
+        reverse("admin:processes_processdescription_changelist"), data, headers={"accept-language": "en"}
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["protected"] == [_refusal("Päijät-Hämeen malli")]
+    assert Rollout.objects.get(pk=followed.pk).process_id == guide.pk
