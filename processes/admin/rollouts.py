@@ -82,6 +82,11 @@ class RolloutAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
             return ProcessDescription.objects.published()
         return super().also_pickable(request, db_field)
 
+    @admin.display(description=_("current phase"), ordering="current_phase__order")
+    def current_phase_title(self, rollout):
+        """The stored title; `get_list_display` puts in its place the column that knows the user."""
+        return str(rollout.current_phase) if rollout.current_phase_id else None
+
     def get_list_display(self, request):
         # The column needs the user: another county's guide names its phase as last published.
         return [
