@@ -74,8 +74,10 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# PYTEST_ARGS narrows a run, e.g. CI's PostgreSQL pass leaves the browser tests to the SQLite pass.
+PYTEST_ARGS ?=
 test: venv messages chromium
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: venv messages
 	$(PY) -m pytest -m "not e2e"

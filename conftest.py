@@ -1,7 +1,22 @@
 """Fixtures for every test directory."""
 
+import os
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """One SQLite test database per test process, named when its session starts.
+
+    Two runs in one tree, pytest-xdist's workers, or a mutation tool's forked children beside a
+    developer's run would otherwise share `.test-db.sqlite3` and see each other's rows.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(settings.BASE_DIR / f".test-db-{os.getpid()}.sqlite3")
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +25,23 @@ def _empty_cache():
     rolled back without a signal) must not answer the next one."""
     cache.clear()
     yield
+
+
+SHARED_MODULE_DATA = {"demo_data"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Within each test module, run the tests that use data seeded once for the module last.
+
+    Such data stays until the module ends (tests/conftest.py `rolled_back_after_module`), so a test
+    that expects an empty database must run before it is seeded.
+    """
+    module_order = {}
+    for item in items:
+        module_order.setdefault(item.module.__name__ if item.module else "", len(module_order))
+    items.sort(
+        key=lambda item: (
+            module_order[item.module.__name__ if item.module else ""],
+            bool(SHARED_MODULE_DATA.intersection(item.fixturenames)),
+        )
+    )

@@ -35,7 +35,7 @@ TASKS = {
 }
 # SQLite: the test database is a file rather than memory, so that the worker and app
 # server processes that tests/test_background_import.py and tests/test_multi_server.py
-# start can open it too.
+# start can open it too. The root conftest.py names one file per test process.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
     # Wait for a worker's commit of a national file rather than fail after SQLite's 5 s.

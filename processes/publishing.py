@@ -4,10 +4,14 @@
 JSON; a `PublishedVersion` keeps one per publication. `published_form()` turns a snapshot back
 into unsaved model instances for the public guide, and `snapshot_changes()` compares two
 snapshots field by field, phase by phase and step by step for the reviewer.
+`review_fingerprint()` names exactly the state a reviewer was shown, so that a publication
+publishes that state or nothing.
 """
 
 import datetime
 import difflib
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -17,14 +21,17 @@ from processes.models import (
     PUBLISHED_FORM_FIELDS,
     ContentModule,
     Phase,
+    ProcessAttachment,
     ProcessDescription,
     ProcessLink,
     Step,
 )
+from processes.models.texts import normalise_line_endings
 
 PHASE_FIELDS = ("order", "title", "goal")
 STEP_FIELDS = ("order", "title", "description", "responsible_role", "estimated_days", "output", "checklist")
 LINK_FIELDS = ("order", "kind", "title", "url")
+ATTACHMENT_FIELDS = ("order", "title", "file", "kind", "size", "alt_text", "show_in_guide")
 # A text of several lines is compared line by line; a longer one-line text than this, word by word.
 LONG_TEXT_CHARACTERS = 120
 
@@ -63,6 +70,29 @@ def process_snapshot(process: ProcessDescription) -> dict:
             {"id": link.pk, **{name: getattr(link, name) for name in LINK_FIELDS}} for link in process.links.all()
         ],
     }
+
+
+def review_fingerprint(process: ProcessDescription, *, snapshot: dict | None = None) -> str:
+    """A hash of the description's reviewable state: its snapshot and its attached files (their names and texts).
+
+    The changes page puts it in its Publish form, and `process_publish` compares it with the
+    stored state under the row's lock: any edit of the description, a phase, a step, a link or
+    an attachment in between changes it. The time of the last save is left out: a transition
+    saves the row without changing what is reviewed.
+    """
+    snapshot = process_snapshot(process) if snapshot is None else snapshot
+    attachments = [
+        {name: str(value) if name == "file" else value for name, value in attachment.items()}
+        for attachment in ProcessAttachment.objects.filter(process=process.pk)
+        .order_by("pk")
+        .values("pk", *ATTACHMENT_FIELDS)
+    ]
+    reviewed = {
+        **{key: value for key, value in snapshot.items() if key != "modified_at"},
+        "attachment_rows": attachments,
+    }
+    encoded = json.dumps(reviewed, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()
 
 
 @dataclass
@@ -173,7 +203,8 @@ def _is_long(value) -> bool:
 def _field_changes(model, names, old: dict, new: dict) -> list[FieldChange]:
     changes = []
     for name in names:
-        before, after = old.get(name), new.get(name)
+        # Line endings are not a change: older versions may hold a browser's CRLF.
+        before, after = normalise_line_endings(old.get(name)), normalise_line_endings(new.get(name))
         if (before or None) == (after or None):
             continue
         model_field = model._meta.get_field(name)

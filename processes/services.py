@@ -7,18 +7,25 @@ Review before publishing. A description moves through these states:
 
     draft ──submit──▶ in review ──publish──▶ published
       ▲                  │                      │
-      └──────return──────┘                      │ (an edit starts a revision: back to draft,
+      ├──return / edit───┘                      │ (an edit starts a revision: back to draft,
       ▲                                         │  while the public keeps the published version)
-      └─────────────────revision start──────────┘
+      └──────────revision start (edit)──────────┘
     draft, in review or published ──archive──▶ archived
+
+An edit of a description in review (of its fields, phases, steps, links or attachments)
+sends it back to draft too: what the publisher was asked to review is no longer what is
+stored, so the editor submits again. A past state restored from the history is an edit.
 
 A county's editors (and publishers) write and submit; only the county's publishers, the
 national administrators and superusers publish, return (with a comment) and archive.
 Every transition is logged as a `PublicationTransition`. Publishing stores a
-`PublishedVersion`, which the public reads until the next publication.
+`PublishedVersion`, which the public reads until the next publication. Submitting emails
+the county's publishers; sending back and publishing email the editor who submitted
+(`processes.notifications`).
 """
 
 import itertools
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -37,8 +44,10 @@ from processes.models import (
     PublishedVersion,
     Rollout,
     Step,
+    TransitionCause,
 )
-from processes.publishing import LINK_FIELDS, PHASE_FIELDS, STEP_FIELDS, process_snapshot
+from processes.notifications import review_notify
+from processes.publishing import LINK_FIELDS, PHASE_FIELDS, STEP_FIELDS, process_snapshot, review_fingerprint
 from regions.scoping import FOREIGN_COUNTY_ERROR, can_edit_county, can_publish_county
 
 NOT_A_PUBLISHER = _("Only a publisher of the description's county can publish it, send it back or archive it.")
@@ -46,6 +55,10 @@ SUBMIT_NOT_ALLOWED = _("Only a draft can be sent to review.")
 PUBLISH_NOT_ALLOWED = _("Only a description in review can be published.")
 RETURN_NOT_ALLOWED = _("Only a description in review can be sent back.")
 ARCHIVE_NOT_ALLOWED = _("This description is already archived.")
+PUBLISH_CHANGED_SINCE_REVIEW = _(
+    "Nothing was published: the description was changed after you opened its changes. "
+    "They are shown below as they are now; review them and publish again."
+)
 RETURN_NEEDS_COMMENT = _("Say what should change: sending a description back needs a comment.")
 COPY_SOURCE_NOT_PUBLISHED = _("Only a published description can be used as a model.")
 COPY_NOT_ALLOWED = _("You can only copy a model into a county whose descriptions you edit.")
@@ -80,9 +93,17 @@ def _locked(process: ProcessDescription) -> ProcessDescription:
     return ProcessDescription.objects.select_for_update().get(pk=process.pk)
 
 
-def _transition(*, process: ProcessDescription, stored: ProcessDescription, to_status, user, comment="") -> None:
-    PublicationTransition.objects.create(
-        process=stored, from_status=stored.status, to_status=to_status, user=user, comment=comment
+def _transition(
+    *,
+    process: ProcessDescription,
+    stored: ProcessDescription,
+    to_status,
+    user,
+    comment="",
+    cause=TransitionCause.REVIEW,
+) -> PublicationTransition:
+    logged = PublicationTransition.objects.create(
+        process=stored, from_status=stored.status, to_status=to_status, user=user, comment=comment, cause=cause
     )
     stored.status = to_status
     stored._history_user = user
@@ -90,10 +111,17 @@ def _transition(*, process: ProcessDescription, stored: ProcessDescription, to_s
     # The caller's instance reflects the new state too.
     for name in ("status", "published_at", "published_version_id", "version", "modified_at"):
         setattr(process, name, getattr(stored, name))
+    return logged
 
 
-def _published_version_store(*, process: ProcessDescription, user) -> PublishedVersion:
-    return PublishedVersion.objects.create(process=process, snapshot=process_snapshot(process), published_by=user)
+def _notify_after_commit(transition: PublicationTransition) -> None:
+    """Mail the people the transition concerns once it is committed (processes.notifications)."""
+    transaction.on_commit(partial(review_notify, transition_id=transition.pk))
+
+
+def _published_version_store(*, process: ProcessDescription, user, snapshot: dict | None = None) -> PublishedVersion:
+    snapshot = process_snapshot(process) if snapshot is None else snapshot
+    return PublishedVersion.objects.create(process=process, snapshot=snapshot, published_by=user)
 
 
 @transaction.atomic
@@ -103,20 +131,28 @@ def process_submit(*, process: ProcessDescription, user) -> None:
     stored = _locked(process)
     if stored.status != PublicationStatus.DRAFT:
         raise ValidationError(SUBMIT_NOT_ALLOWED)
-    _transition(process=process, stored=stored, to_status=PublicationStatus.IN_REVIEW, user=user)
+    _notify_after_commit(_transition(process=process, stored=stored, to_status=PublicationStatus.IN_REVIEW, user=user))
 
 
 @transaction.atomic
-def process_publish(*, process: ProcessDescription, user) -> PublishedVersion:
-    """Publish a reviewed description: store what the public reads from now on (keeps an earlier publication time)."""
+def process_publish(*, process: ProcessDescription, user, reviewed: str | None = None) -> PublishedVersion:
+    """Publish a reviewed description: store what the public reads from now on (keeps an earlier publication time).
+
+    `reviewed` is the `review_fingerprint` of the state the publisher was shown (the admin
+    always sends it); when the stored state differs, nothing is published. Without it the
+    stored state is published as it is: for scripts and data loading, which show nobody anything.
+    """
     _check_may_publish(process=process, user=user)
     stored = _locked(process)
     if stored.status != PublicationStatus.IN_REVIEW:
         raise ValidationError(PUBLISH_NOT_ALLOWED)
-    version = _published_version_store(process=stored, user=user)
+    snapshot = process_snapshot(stored)
+    if reviewed is not None and reviewed != review_fingerprint(stored, snapshot=snapshot):
+        raise ValidationError(PUBLISH_CHANGED_SINCE_REVIEW, code="changed_since_review")
+    version = _published_version_store(process=stored, user=user, snapshot=snapshot)
     stored.published_version = version
     stored.published_at = stored.published_at or version.published_at
-    _transition(process=process, stored=stored, to_status=PublicationStatus.PUBLISHED, user=user)
+    _notify_after_commit(_transition(process=process, stored=stored, to_status=PublicationStatus.PUBLISHED, user=user))
     return version
 
 
@@ -129,7 +165,10 @@ def process_return(*, process: ProcessDescription, user, comment: str) -> None:
         raise ValidationError(RETURN_NOT_ALLOWED)
     if not (comment or "").strip():
         raise ValidationError(RETURN_NEEDS_COMMENT)
-    _transition(process=process, stored=stored, to_status=PublicationStatus.DRAFT, user=user, comment=comment.strip())
+    returned = _transition(
+        process=process, stored=stored, to_status=PublicationStatus.DRAFT, user=user, comment=comment.strip()
+    )
+    _notify_after_commit(returned)
 
 
 @transaction.atomic
@@ -144,21 +183,29 @@ def process_archive(*, process: ProcessDescription, user, comment: str = "") -> 
     )
 
 
-@transaction.atomic
-def process_revision_start(*, process: ProcessDescription, user) -> bool:
-    """Before an edit of a published description: make it a draft whose published version the public keeps reading.
+# An edit of a description in these states makes it a draft again (a revision).
+REVISION_STARTING_STATUSES = (PublicationStatus.PUBLISHED, PublicationStatus.IN_REVIEW)
 
-    Called by every admin path that changes a description, its phases, steps or links, before
-    the change is written. A description published before versions were stored gets one now,
-    from its stored (unedited) state. False when the description was not published.
+
+@transaction.atomic
+def process_revision_start(*, process: ProcessDescription, user, cause=TransitionCause.EDIT) -> bool:
+    """Before an edit of a published or reviewed description: make it a draft, logged as a transition.
+
+    Called by every admin path that changes a description, its phases, steps, links or
+    attachments, before the change is written; the public keeps reading the published version.
+    A description published before versions were stored gets one now, from its stored
+    (unedited) state. A restored past state (`cause=RESTORE`) is logged even when the
+    description was a draft already. False when the description did not change state.
     """
     _check_may_edit(process=process, user=user)
     stored = _locked(process)
-    if stored.status != PublicationStatus.PUBLISHED:
+    if stored.status not in REVISION_STARTING_STATUSES:
+        if cause == TransitionCause.RESTORE:
+            _transition(process=process, stored=stored, to_status=stored.status, user=user, cause=cause)
         return False
-    if stored.published_version_id is None:
+    if stored.status == PublicationStatus.PUBLISHED and stored.published_version_id is None:
         stored.published_version = _published_version_store(process=stored, user=None)
-    _transition(process=process, stored=stored, to_status=PublicationStatus.DRAFT, user=user)
+    _transition(process=process, stored=stored, to_status=PublicationStatus.DRAFT, user=user, cause=cause)
     return True
 
 

@@ -217,9 +217,8 @@ def test_a_stored_figure_of_year_one_does_not_break_the_statistics_page(client, 
 
 @pytest.mark.parametrize("query", ["omaolo " * 11, "x" * 201])
 def test_a_search_too_long_to_run_is_explained_and_the_list_shown(client, demo_data, query):
-    message = str(SEARCH_TOO_LONG).format(words=SEARCH_MAX_WORDS, characters=SEARCH_MAX_CHARACTERS)
-
     with translation.override("en"):
+        message = str(SEARCH_TOO_LONG).format(words=SEARCH_MAX_WORDS, characters=SEARCH_MAX_CHARACTERS)
         response = client.get("/en/processes/", {"q": query})
 
     assert response.status_code == HTTPStatus.OK

@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 import pytest
 
+from tests.conftest import rolled_back_after_module
 from tests.data import build_portal
 
 pytestmark = pytest.mark.django_db
@@ -11,9 +12,10 @@ pytestmark = pytest.mark.django_db
 SIZES = [5, 50]
 
 
-@pytest.fixture(params=SIZES, ids=lambda size: f"{size}-of-each")
-def portal(request):
-    return build_portal(request.param)
+@pytest.fixture(scope="module", params=SIZES, ids=lambda size: f"{size}-of-each")
+def portal(request, django_db_setup, django_db_blocker):
+    with rolled_back_after_module(django_db_blocker):
+        yield build_portal(request.param)
 
 
 @pytest.mark.parametrize(

@@ -11,16 +11,21 @@ from processes.models import RolloutStatus
 from processes.tests.factories import ContentModuleFactory, RolloutFactory
 from regions.models import WellbeingCounty
 from regions.tests.factories import ServiceAreaFactory, WellbeingCountyFactory
+from tests.conftest import rolled_back_after_module
 
 pytestmark = pytest.mark.django_db
 
 FIRST_WEEK = datetime.date(2020, 1, 6)
 
 
-@pytest.fixture(params=[10, 150], ids=lambda weeks: f"{weeks}-weeks")
-def history(request):
+@pytest.fixture(scope="module", params=[10, 150], ids=lambda weeks: f"{weeks}-weeks")
+def history(request, django_db_setup, django_db_blocker):
     """Three counties with service areas, two contents deployed, weekly usage and feedback for `weeks` weeks."""
-    weeks = request.param
+    with rolled_back_after_module(django_db_blocker):
+        yield _history_of(request.param)
+
+
+def _history_of(weeks):
     started = MetricFactory(code="assessments_started")
     users = MetricFactory(code="users", kind=MetricKind.DISTINCT)
     feedback = MetricFactory(code="customer_feedback", kind=MetricKind.SCORE, scale_min=1, scale_max=5)

@@ -45,7 +45,8 @@ class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, Coun
         PublicationTransitionInline,
         PublishedVersionInline,
     ]
-    actions = ["submit", "publish", "archive", "use_as_model"]
+    # No bulk publish: a description is published from its changes page, as it was shown there.
+    actions = ["submit", "archive", "use_as_model"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "county", "language", "summary", "modules", "edit_version"]}),
         (
@@ -150,7 +151,7 @@ class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, Coun
             obj.created_by = request.user
         if change:
             self.ensure_editable(request, obj)
-            if form.has_changed():
+            if form.has_changed() or self.is_restoring(request):
                 self.revision_start(request, obj)
             stored = ProcessDescription.objects.filter(pk=obj.pk).values(
                 *(ProcessDescription._meta.get_field(name).attname for name in WORKFLOW_FIELDS)

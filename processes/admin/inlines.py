@@ -91,7 +91,7 @@ class PublicationTransitionInline(ReadOnlyInlineMixin, CountyScopedInlineMixin, 
 
     model = PublicationTransition
     county_field = "process__county"
-    fields = ["created_at", "user", "from_status", "to_status", "comment"]
+    fields = ["created_at", "user", "from_status", "to_status", "cause", "comment"]
     readonly_fields = fields
     verbose_name = _("transition")
     verbose_name_plural = _("transition log")

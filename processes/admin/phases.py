@@ -61,7 +61,9 @@ class PhaseAdmin(FollowedPartDeleteMixin, RevisionOnEditMixin, CountyScopedAdmin
         return super().get_queryset(request).annotate(step_count=Count("steps"))
 
     def process_ids_of(self, obj) -> set:
-        return {obj.process_id}
+        # A phase moved to another description changes both.
+        stored = Phase.objects.filter(pk=obj.pk).values_list("process", flat=True) if obj.pk else []
+        return {*stored, obj.process_id} - {None}
 
     @admin.display(description=_("steps"), ordering="step_count")
     def step_total(self, obj):

@@ -28,6 +28,7 @@ from processes.models.choices import (
     PublicationStatus,
     ResponsibleRole,
     RolloutStatus,
+    TransitionCause,
 )
 from processes.models.contents import ContentModule, ContentModuleQuerySet
 from processes.models.descriptions import (
@@ -84,6 +85,7 @@ __all__ = [
     "RolloutQuerySet",
     "RolloutStatus",
     "Step",
+    "TransitionCause",
     "VersionedModel",
     "attachment_storage_name",
     "county_rollout_counts",

@@ -14,6 +14,7 @@ from processes.models.choices import DevelopmentStage, Funder, PublicationStatus
 from processes.models.contents import ContentModule
 from processes.models.description_search import DescriptionSearchQuerySet
 from processes.models.history import HistoricalRecords
+from processes.models.texts import MultilineTextField
 from processes.models.versioning import VersionedModel
 from regions.models import WellbeingCounty
 
@@ -54,20 +55,20 @@ class ProcessDescription(VersionedModel):
         default="fi",
         help_text=_("The language this description is written in."),
     )
-    summary = models.TextField(_("summary"), help_text=_("One or two sentences shown in lists and search results."))
-    operating_environment = models.TextField(_("operating environment"), blank=True)
-    starting_point = models.TextField(_("starting point and strategic links"), blank=True)
-    goals = models.TextField(_("goals"), blank=True)
-    needs_resident = models.TextField(_("needs of residents"), blank=True)
-    needs_professional = models.TextField(_("needs of professionals"), blank=True)
-    needs_organisation = models.TextField(_("needs of the organisation"), blank=True)
-    needs_society = models.TextField(_("needs of society"), blank=True)
-    target_group = models.TextField(_("target group and customer insight"), blank=True)
-    solution = models.TextField(_("basic idea of the solution"), blank=True)
-    conditions = models.TextField(_("conditions for working and deployment"), blank=True)
-    tips = models.TextField(_("tips for adopters"), blank=True)
-    measuring_change = models.TextField(_("how change is measured"), blank=True)
-    evaluation_results = models.TextField(_("evaluation results"), blank=True)
+    summary = MultilineTextField(_("summary"), help_text=_("One or two sentences shown in lists and search results."))
+    operating_environment = MultilineTextField(_("operating environment"), blank=True)
+    starting_point = MultilineTextField(_("starting point and strategic links"), blank=True)
+    goals = MultilineTextField(_("goals"), blank=True)
+    needs_resident = MultilineTextField(_("needs of residents"), blank=True)
+    needs_professional = MultilineTextField(_("needs of professionals"), blank=True)
+    needs_organisation = MultilineTextField(_("needs of the organisation"), blank=True)
+    needs_society = MultilineTextField(_("needs of society"), blank=True)
+    target_group = MultilineTextField(_("target group and customer insight"), blank=True)
+    solution = MultilineTextField(_("basic idea of the solution"), blank=True)
+    conditions = MultilineTextField(_("conditions for working and deployment"), blank=True)
+    tips = MultilineTextField(_("tips for adopters"), blank=True)
+    measuring_change = MultilineTextField(_("how change is measured"), blank=True)
+    evaluation_results = MultilineTextField(_("evaluation results"), blank=True)
 
     author = models.CharField(_("author"), max_length=200, blank=True)
     funder = models.CharField(_("funder"), max_length=20, choices=Funder, blank=True)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from processes.models.choices import PublicationStatus
+from processes.models.choices import PublicationStatus, TransitionCause
 from processes.models.descriptions import ProcessDescription
 
 
@@ -58,6 +58,13 @@ class PublicationTransition(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=20, choices=PublicationStatus)
     to_status = models.CharField(_("to"), max_length=20, choices=PublicationStatus)
+    cause = models.CharField(
+        _("cause"),
+        max_length=20,
+        choices=TransitionCause,
+        default=TransitionCause.REVIEW,
+        help_text=_("A review button, an edit that started a revision, or a past state restored from the history."),
+    )
     comment = models.TextField(_("comment"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

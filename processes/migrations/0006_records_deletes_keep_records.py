@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('processes', '0003_review_published_versions_and_edit_versions'),
+        ('processes', '0005_review_multiline_texts'),
     ]
 
     operations = [
