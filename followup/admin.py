@@ -113,6 +113,10 @@ class UsageAlertAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Alerts are resolved, not deleted; a superuser may delete one nobody followed up (its log protects it).
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "decline_rule": rule_description(DEFAULT_RULE)}
         return super().changelist_view(request, extra_context)

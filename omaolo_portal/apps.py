@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 
 class OmaoloPortalConfig(AppConfig):
@@ -17,6 +18,16 @@ class OmaoloPortalConfig(AppConfig):
         # Bumps lost while Redis was unreachable are made up for when it answers again.
         cache_reachable_again.connect(caching.cache_reachable_again, dispatch_uid="omaolo-data-version-cache-back")
         self._hide_task_queue_from_the_admin()
+        self._keep_users_named_in_the_audit_trail()
+
+    @staticmethod
+    def _keep_users_named_in_the_audit_trail():
+        from omaolo_portal import user_records
+
+        user_records.user_admin_install()
+        pre_delete.connect(
+            user_records.refuse_deleting_named_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="omaolo-user-records"
+        )
 
     @staticmethod
     def _hide_task_queue_from_the_admin():

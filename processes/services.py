@@ -28,10 +28,12 @@ import itertools
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from common.translation import translated_value
 from processes.models import (
     ContentModule,
     Phase,
@@ -40,6 +42,7 @@ from processes.models import (
     PublicationStatus,
     PublicationTransition,
     PublishedVersion,
+    Rollout,
     Step,
     TransitionCause,
 )
@@ -60,7 +63,19 @@ RETURN_NEEDS_COMMENT = _("Say what should change: sending a description back nee
 COPY_SOURCE_NOT_PUBLISHED = _("Only a published description can be used as a model.")
 COPY_NOT_ALLOWED = _("You can only copy a model into a county whose descriptions you edit.")
 
+ARCHIVE_INSTEAD = _(
+    "“%(title)s” has been published, so it is archived, not deleted: use Archive. "
+    "Only a superuser may delete it, and its review log and published versions are kept."
+)
+FOLLOWED_BY_OTHER_COUNTIES = _(
+    "“%(title)s” cannot be deleted while rollouts of other counties follow it: %(rollouts)s. "
+    "Change it instead, or ask those counties to move on first."
+)
+
 COPY_SLUG_MAX_LENGTH = ProcessDescription._meta.get_field("slug").max_length
+# Whose model it is and how far it has come: a copy starts as the copier's own, in development,
+# in the copier's county; "based on" names the source.
+COPY_STARTS_AFRESH = ("author", "funder", "place_of_implementation", "development_stage")
 
 
 def _check_may_edit(*, process: ProcessDescription, user) -> None:
@@ -197,13 +212,30 @@ def process_revision_start(*, process: ProcessDescription, user, cause=Transitio
 # --- "use this model": copying another county's published description ---------------------------
 
 
-def _copy_slug(source: ProcessDescription, county) -> str:
-    base = slugify(f"{source.slug}-{county.slug}")[: COPY_SLUG_MAX_LENGTH - 4].strip("-")
+def _copy_slug_base(source: ProcessDescription, county) -> str:
+    return slugify(f"{source.slug}-{county.slug}")[: COPY_SLUG_MAX_LENGTH - 4].strip("-")
+
+
+def _copy_save_with_free_slug(copy: ProcessDescription, *, base: str, user) -> None:
+    """Save the copy under the first free address `base`, `base-2`, …
+
+    Two copies of one source into one county can pick the same free address at once; the
+    database's unique slug lets one of them in and the other tries the next address, inside a
+    savepoint so that the copy's transaction goes on.
+    """
+    taken = set(ProcessDescription.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     for number in itertools.count(1):
-        slug = base if number == 1 else f"{base}-{number}"
-        if not ProcessDescription.objects.filter(slug=slug).exists():
-            return slug
-    raise AssertionError("unreachable")
+        copy.slug = base if number == 1 else f"{base}-{number}"
+        if copy.slug in taken:
+            continue
+        try:
+            with transaction.atomic():
+                _with_history_user(copy, user)
+        except IntegrityError:
+            if not ProcessDescription.objects.filter(slug=copy.slug).exists():
+                raise
+            continue
+        return
 
 
 def _with_history_user(row, user):
@@ -214,22 +246,28 @@ def _with_history_user(row, user):
 
 @transaction.atomic
 def process_copy(*, source: ProcessDescription, county, user) -> ProcessDescription:
-    """A new draft of `county` made from the published form of another description, its phases, steps and links."""
+    """A new draft of `county` made from the published form of another description, its phases, steps and links.
+
+    The texts, contents, phases, steps and links are copied; author, funder and development
+    stage start afresh (empty, in development), the place of implementation is the copier's county.
+    """
     if not (user.has_perm("processes.add_processdescription") and can_edit_county(user, county.pk)):
         raise PermissionDenied(COPY_NOT_ALLOWED)
     public = ProcessDescription.objects.published().in_published_form().filter(pk=source.pk).first()
     if public is None:
         raise ValidationError(COPY_SOURCE_NOT_PUBLISHED)
     snapshot = public.published_version.snapshot if public.published_version_id else process_snapshot(public)
+    texts = {name: value for name, value in snapshot["fields"].items() if name not in COPY_STARTS_AFRESH}
     copy = ProcessDescription(
-        **snapshot["fields"],
-        slug=_copy_slug(public, county),
+        **texts,
+        # In the language the description is written in, whichever language the copier reads.
+        place_of_implementation=translated_value(county, "name", snapshot["fields"].get("language", "fi")),
         county=county,
         status=PublicationStatus.DRAFT,
         based_on=public,
         created_by=user,
     )
-    _with_history_user(copy, user)
+    _copy_save_with_free_slug(copy, base=_copy_slug_base(public, county), user=user)
     copy.modules.set(ContentModule.objects.filter(pk__in=snapshot["modules"]))
     for link in snapshot["links"]:
         _with_history_user(ProcessLink(process=copy, **{name: link[name] for name in LINK_FIELDS}), user)
@@ -238,3 +276,77 @@ def process_copy(*, source: ProcessDescription, county, user) -> ProcessDescript
         for step in phase_data["steps"]:
             _with_history_user(Step(phase=phase, **{name: step[name] for name in STEP_FIELDS}), user)
     return copy
+
+
+# --- deleting a guide's phases and steps ---------------------------------------------------------
+
+
+def rollouts_following_elsewhere(*, phases=(), steps=()):
+    """Rollouts of other counties than the guide's whose current phase or completed steps would go with a delete.
+
+    A phase takes its steps with it. The guide's own county sees its rollouts and may delete.
+    """
+    phase_ids = [phase.pk for phase in phases]
+    step_ids = [step.pk for step in steps]
+    guide_counties = set(
+        ProcessDescription.objects.filter(phases__in=phase_ids).values_list("county", flat=True)
+    ) | set(ProcessDescription.objects.filter(phases__steps__in=step_ids).values_list("county", flat=True))
+    followed = (
+        Q(current_phase__in=phase_ids) | Q(completed_steps__phase__in=phase_ids) | Q(completed_steps__in=step_ids)
+    )
+    return (
+        Rollout.objects.filter(followed)
+        .exclude(county__in=guide_counties)
+        .select_related("county", "module", "service_area")
+        .distinct()
+        .order_by("county__code", "module__name_fi", "pk")
+    )
+
+
+def guide_part_delete_check(*, part) -> None:
+    """Refuse to delete a phase or step that another county's rollout follows (ValidationError naming them)."""
+    if isinstance(part, Phase):
+        followers = rollouts_following_elsewhere(phases=[part])
+    else:
+        followers = rollouts_following_elsewhere(steps=[part])
+    names = [str(rollout) for rollout in followers]
+    if names:
+        raise ValidationError(FOLLOWED_BY_OTHER_COUNTIES % {"title": part.title, "rollouts": "; ".join(names)})
+
+
+# --- deleting a description ------------------------------------------------------------------------
+
+
+def process_has_publication_history(process: ProcessDescription) -> bool:
+    """Whether the public has read the description at some time (or is scheduled to)."""
+    return (
+        process.published_at is not None
+        or process.published_version_id is not None
+        or process.status in (PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED)
+        or PublishedVersion.objects.filter(process=process).exists()
+    )
+
+
+def process_delete_check(*, process: ProcessDescription, user) -> None:
+    """Refuse to delete a description with a publication history unless a superuser asks (PermissionDenied).
+
+    A deletion keeps its review log and published versions (they are not cascaded) and its
+    history rows; a never-published draft is deleted by whoever holds the delete permission.
+    A description other counties' rollouts follow is not deleted by anyone.
+    """
+    if not user.is_superuser and process_has_publication_history(process):
+        raise PermissionDenied(ARCHIVE_INSTEAD % {"title": process.title})
+    process_followers_check(process=process)
+
+
+def process_followers_check(*, process: ProcessDescription) -> None:
+    """Refuse to delete a description other counties' rollouts follow, whoever asks (PermissionDenied naming them)."""
+    followers = (
+        Rollout.objects.filter(process=process)
+        .exclude(county=process.county_id)
+        .select_related("county", "module", "service_area")
+        .order_by("county__code", "module__name_fi", "pk")
+    )
+    names = [str(rollout) for rollout in followers]
+    if names:
+        raise PermissionDenied(FOLLOWED_BY_OTHER_COUNTIES % {"title": process.title, "rollouts": "; ".join(names)})

@@ -1,18 +1,39 @@
 """The rows edited or shown inside a description's or a phase's admin page."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from processes.concurrency import VersionCheckedForm
 from processes.models import Phase, ProcessAttachment, ProcessLink, PublicationTransition, PublishedVersion, Step
+from processes.services import guide_part_delete_check
 from regions.scoping import CountyScopedInlineMixin
+
+
+class GuidePartFormSet(BaseInlineFormSet):
+    """Phases or steps of a guide: a row another county's rollout follows cannot be deleted from the form."""
+
+    def clean(self):
+        super().clean()
+        refusals = []
+        for form in self.deleted_forms:
+            if form.instance.pk is None:
+                continue
+            try:
+                guide_part_delete_check(part=form.instance)
+            except ValidationError as refusal:
+                refusals += refusal.messages
+        if refusals:
+            raise ValidationError(refusals)
 
 
 class PhaseInline(CountyScopedInlineMixin, admin.TabularInline):
     model = Phase
     form = VersionCheckedForm
+    formset = GuidePartFormSet
     county_field = "process__county"
     fields = ["order", "title", "goal", "step_total", "edit_version"]
     readonly_fields = ["step_total"]
@@ -88,6 +109,7 @@ class PublishedVersionInline(ReadOnlyInlineMixin, CountyScopedInlineMixin, admin
 class StepInline(CountyScopedInlineMixin, admin.StackedInline):
     model = Step
     form = VersionCheckedForm
+    formset = GuidePartFormSet
     county_field = "phase__process__county"
     fields = [
         ("order", "title"),

@@ -1,7 +1,11 @@
 """A guide's phases and steps, each also editable on its own page."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.history_admin import ReadableHistoryAdmin
@@ -9,11 +13,40 @@ from processes.admin.inlines import StepInline
 from processes.admin.revisions import RevisionOnEditMixin
 from processes.concurrency import VersionCheckedForm
 from processes.models import Phase, Step
+from processes.services import guide_part_delete_check
 from regions.scoping import CountyScopedAdminMixin
 
 
+class FollowedPartDeleteMixin:
+    """A phase or step that another county's rollout follows is not deleted: the delete page says who follows it."""
+
+    def delete_view(self, request, object_id, extra_context=None):
+        part = self.get_object(request, unquote(object_id))
+        if part is not None and self.has_delete_permission(request, part):
+            try:
+                guide_part_delete_check(part=part)
+            except ValidationError as refusal:
+                self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+                opts = self.opts
+                return HttpResponseRedirect(
+                    reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[part.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        # The bulk delete action lists the refusals where the admin lists protected rows, and deletes nothing.
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for part in objs:
+            try:
+                guide_part_delete_check(part=part)
+            except ValidationError as refusal:
+                protected += refusal.messages
+        return to_delete, model_count, perms_needed, protected
+
+
 @admin.register(Phase)
-class PhaseAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin):
+class PhaseAdmin(FollowedPartDeleteMixin, RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin):
     form = VersionCheckedForm
     county_field = "process__county"
     list_display = ["title", "order", "process", "step_total"]
@@ -38,7 +71,7 @@ class PhaseAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdm
 
 
 @admin.register(Step)
-class StepAdmin(RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin):
+class StepAdmin(FollowedPartDeleteMixin, RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin):
     form = VersionCheckedForm
     county_field = "phase__process__county"
     list_display = ["title", "order", "phase", "responsible_role", "estimated_days"]

@@ -16,10 +16,13 @@ class PublishedVersion(models.Model):
     while the description itself is being revised, and the reviewer's comparison starts from it.
     """
 
+    # Kept when a superuser deletes the description (an editor archives it): the record of what
+    # the public read outlives the row, keyed by its id like the description's history rows.
     process = models.ForeignKey(
         ProcessDescription,
         verbose_name=_("process description"),
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="published_versions",
     )
     snapshot = models.JSONField(_("published content"))
@@ -47,8 +50,13 @@ class PublishedVersion(models.Model):
 class PublicationTransition(models.Model):
     """One change of a description's publication state: who, when, from what to what, and why."""
 
+    # Kept when the description is deleted, as the published versions are.
     process = models.ForeignKey(
-        ProcessDescription, verbose_name=_("process description"), on_delete=models.CASCADE, related_name="transitions"
+        ProcessDescription,
+        verbose_name=_("process description"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="transitions",
     )
     from_status = models.CharField(_("from"), max_length=20, choices=PublicationStatus)
     to_status = models.CharField(_("to"), max_length=20, choices=PublicationStatus)
