@@ -19,8 +19,10 @@ from processes.models import (
     Phase,
     ProcessDescription,
     ProcessLink,
+    PublishedVersion,
     Step,
 )
+from processes.search import snapshot_process_text
 
 PHASE_FIELDS = ("order", "title", "goal")
 STEP_FIELDS = ("order", "title", "description", "responsible_role", "estimated_days", "output", "checklist")
@@ -63,6 +65,15 @@ def process_snapshot(process: ProcessDescription) -> dict:
             {"id": link.pk, **{name: getattr(link, name) for name in LINK_FIELDS}} for link in process.links.all()
         ],
     }
+
+
+def published_version_create(*, process: ProcessDescription, snapshot: dict, user, **fields) -> PublishedVersion:
+    """Store a published version with what the search and the content filter read of it."""
+    version = PublishedVersion.objects.create(
+        process=process, snapshot=snapshot, search_text=snapshot_process_text(snapshot), published_by=user, **fields
+    )
+    version.modules.set(snapshot.get("modules", []))
+    return version
 
 
 @dataclass

@@ -35,7 +35,7 @@ from processes.models import (
     PublishedVersion,
     Step,
 )
-from processes.publishing import LINK_FIELDS, PHASE_FIELDS, STEP_FIELDS, process_snapshot
+from processes.publishing import LINK_FIELDS, PHASE_FIELDS, STEP_FIELDS, process_snapshot, published_version_create
 from regions.scoping import FOREIGN_COUNTY_ERROR, can_edit_county, can_publish_county
 
 NOT_A_PUBLISHER = _("Only a publisher of the description's county can publish it, send it back or archive it.")
@@ -78,7 +78,7 @@ def _transition(*, process: ProcessDescription, stored: ProcessDescription, to_s
 
 
 def _published_version_store(*, process: ProcessDescription, user) -> PublishedVersion:
-    return PublishedVersion.objects.create(process=process, snapshot=process_snapshot(process), published_by=user)
+    return published_version_create(process=process, snapshot=process_snapshot(process), user=user)
 
 
 @transaction.atomic

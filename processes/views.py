@@ -25,7 +25,7 @@ from processes.models import (
     Step,
 )
 from processes.publishing import published_form
-from processes.search import finnish_stem, passage_from_texts, passage_html, search_words
+from processes.search import passage_from_texts, passage_html, search_words, word_stem
 from processes.services import process_copy
 from regions.models import WellbeingCounty
 from regions.scoping import can_edit_county, editable_county_ids
@@ -83,10 +83,11 @@ def _applied_search(filterset) -> str:
 
 
 def _add_search_passages(processes, query):
-    """Give each result `search_passage`: where the words matched, with the words marked.
+    """Give each result `search_passage`: where the words matched in its published form, the words marked.
 
-    PostgreSQL wrote it (`search_headline`); elsewhere it is cut here from the same texts,
-    the phases and steps of the shown page read in two queries.
+    PostgreSQL wrote it (`search_headline`); elsewhere it is cut here from the same texts: the
+    published version's phases and steps, or (never revised since publishing) those of the shown
+    page read in two queries.
     """
     processes = list(processes)
     if not query or not processes:
@@ -95,20 +96,29 @@ def _add_search_passages(processes, query):
         for process in processes:
             process.search_passage = passage_html(process.search_headline)
         return
-    stems = [finnish_stem(word) for word in search_words(query)]
+    words = search_words(query)
     texts = _texts_by_process(processes)
     for process in processes:
-        process.search_passage = passage_html(passage_from_texts(texts[process.pk], stems))
+        stems = [word_stem(word, process.language) for word in words]
+        process.search_passage = passage_html(passage_from_texts(texts[process.pk], stems, process.language))
 
 
 def _texts_by_process(processes) -> dict[int, list[str]]:
+    """Each description's searched texts in its published form (`processes` show it already)."""
     texts = {
         process.pk: [process.summary, *(getattr(process, field) for field in ProcessDescription.SECTION_FIELDS)]
         for process in processes
     }
-    for process_id, title, goal in Phase.objects.filter(process__in=texts).values_list("process", "title", "goal"):
+    live = [process.pk for process in processes if not process.published_version_id]
+    for process in processes:
+        if process.published_version_id:
+            for phase in published_form(process.published_version.snapshot).phases:
+                texts[process.pk] += [phase.title, phase.goal]
+                for step in phase.step_list:
+                    texts[process.pk] += [step.title, step.output, step.description, step.checklist]
+    for process_id, title, goal in Phase.objects.filter(process__in=live).values_list("process", "title", "goal"):
         texts[process_id] += [title, goal]
-    steps = Step.objects.filter(phase__process__in=texts).values_list(
+    steps = Step.objects.filter(phase__process__in=live).values_list(
         "phase__process", "title", "output", "description", "checklist"
     )
     for process_id, *step_texts in steps:
