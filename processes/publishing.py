@@ -17,6 +17,7 @@ from processes.models import (
     PUBLISHED_FORM_FIELDS,
     ContentModule,
     Phase,
+    ProcessAttachment,
     ProcessDescription,
     ProcessLink,
     PublishedVersion,
@@ -27,6 +28,9 @@ from processes.search import snapshot_process_text
 PHASE_FIELDS = ("order", "title", "goal")
 STEP_FIELDS = ("order", "title", "description", "responsible_role", "estimated_days", "output", "checklist")
 LINK_FIELDS = ("order", "kind", "title", "url")
+# An attached file as published: its texts, and the stored file the public downloads (a later
+# replacement is stored under a new name, so the published file stays until it is published over).
+ATTACHMENT_FIELDS = ("order", "title", "alt_text", "show_in_guide", "kind", "size")
 # A text of several lines is compared line by line; a longer one-line text than this, word by word.
 LONG_TEXT_CHARACTERS = 120
 
@@ -38,6 +42,7 @@ def process_snapshot(process: ProcessDescription) -> dict:
         .prefetch_related(
             "modules",
             Prefetch("links", queryset=ProcessLink.objects.order_by("order", "pk")),
+            Prefetch("attachments", queryset=ProcessAttachment.objects.order_by("order", "pk")),
             Prefetch(
                 "phases",
                 queryset=Phase.objects.order_by("order", "pk").prefetch_related(
@@ -64,6 +69,16 @@ def process_snapshot(process: ProcessDescription) -> dict:
         "links": [
             {"id": link.pk, **{name: getattr(link, name) for name in LINK_FIELDS}} for link in process.links.all()
         ],
+        "attachments": [attachment_snapshot(attachment) for attachment in process.attachments.all()],
+    }
+
+
+def attachment_snapshot(attachment: ProcessAttachment) -> dict:
+    """One attached file as a published version keeps it."""
+    return {
+        "id": attachment.pk,
+        **{name: getattr(attachment, name) for name in ATTACHMENT_FIELDS},
+        "file": attachment.file.name,
     }
 
 
@@ -82,12 +97,16 @@ class PublishedForm:
 
     phases: list
     links: list
+    attachments: list
     module_ids: list[int]
     modified_at: datetime.datetime | None
 
 
 def published_form(snapshot: dict) -> PublishedForm:
-    """The phases (each with `step_list`), links and content ids a snapshot holds, as the guide shows them."""
+    """The phases (each with `step_list`), links, files and content ids a snapshot holds, as the guide shows them.
+
+    The attached files are unsaved `ProcessAttachment`s naming the stored file that was published.
+    """
     phases = []
     for phase_data in snapshot.get("phases", []):
         phase = Phase(pk=phase_data["id"], **{name: phase_data.get(name) for name in PHASE_FIELDS})
@@ -96,10 +115,17 @@ def published_form(snapshot: dict) -> PublishedForm:
         ]
         phases.append(phase)
     links = [ProcessLink(pk=link["id"], **{name: link.get(name) for name in LINK_FIELDS}) for link in snapshot["links"]]
+    attachments = [
+        ProcessAttachment(
+            pk=attachment["id"], file=attachment["file"], **{name: attachment[name] for name in ATTACHMENT_FIELDS}
+        )
+        for attachment in snapshot.get("attachments", [])
+    ]
     modified_at = snapshot.get("modified_at")
     return PublishedForm(
         phases=phases,
         links=links,
+        attachments=attachments,
         module_ids=list(snapshot.get("modules", [])),
         modified_at=datetime.datetime.fromisoformat(modified_at) if modified_at else None,
     )
@@ -240,4 +266,4 @@ def snapshot_changes(old: dict, new: dict) -> SnapshotChanges:
 
 def empty_snapshot() -> dict:
     """What a never-published description is compared with: nothing."""
-    return {"fields": {}, "modules": [], "phases": [], "links": []}
+    return {"fields": {}, "modules": [], "phases": [], "links": [], "attachments": []}

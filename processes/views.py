@@ -17,7 +17,6 @@ from processes.models import (
     ContentKind,
     ContentModule,
     Phase,
-    ProcessAttachment,
     ProcessDescription,
     ProcessLink,
     PublicationStatus,
@@ -169,11 +168,32 @@ def _phase_diagram(phases):
 ATTACHMENT_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
+def _published_attachment(process, pk):
+    """The attached file `pk` as the public reads it: from the published version, if the guide has one."""
+    if not process.published_version_id:
+        return process.attachments.filter(pk=pk).first()
+    attachment = next(
+        (file for file in published_form(process.published_version.snapshot).attachments if file.pk == pk), None
+    )
+    if attachment is not None:
+        attachment.process = process
+    return attachment
+
+
 def attachment_download(request, slug, pk):
-    """One attached file of a guide the user may read: inline for PNG and JPEG, a download otherwise."""
-    attachment = get_object_or_404(ProcessAttachment.objects.select_related("process"), pk=pk, process__slug=slug)
-    process = attachment.process
-    if not process.is_public and not _may_preview(request.user, process):
+    """One attached file of a guide the user may read: inline for PNG and JPEG, a download otherwise.
+
+    The public gets the file as it was published (a file attached, replaced or removed in a
+    revision changes nothing until it is published); the guide's editors get the stored one.
+    """
+    process = get_object_or_404(ProcessDescription.objects.select_related("published_version"), slug=slug)
+    may_edit = _may_preview(request.user, process)
+    attachment = None
+    if may_edit:
+        attachment = process.attachments.filter(pk=pk).first()
+    if attachment is None and process.is_public:
+        attachment = _published_attachment(process, pk)
+    if attachment is None:
         raise Http404
     try:
         opened = attachment.file.open("rb")
@@ -188,7 +208,8 @@ def attachment_download(request, slug, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = ATTACHMENT_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
-    if not process.is_public:
+    if may_edit:
+        # What an editor gets may be unpublished: never kept by a shared cache.
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
     return response
@@ -233,14 +254,17 @@ def _live_contents(process):
     phases = list(process.phases.all())
     for phase in phases:
         phase.step_list = list(phase.steps.all())
-    return list(process.modules.all()), phases, list(process.links.all())
+    attachments = list(process.attachments.order_by("order", "pk"))
+    return list(process.modules.all()), phases, list(process.links.all()), attachments
 
 
 def _published_contents(process):
-    """The contents, phases, steps and links of the description's last published version."""
+    """The contents, phases, steps, links and attached files of the description's last published version."""
     form = published_form(process.published_version.snapshot)
     process.show_published_form()
-    return list(ContentModule.objects.filter(pk__in=form.module_ids)), form.phases, form.links
+    for attachment in form.attachments:
+        attachment.process = process
+    return list(ContentModule.objects.filter(pk__in=form.module_ids)), form.phases, form.links, form.attachments
 
 
 def _public_source(process):
@@ -250,14 +274,6 @@ def _public_source(process):
         return None
     source.show_published_form()
     return source
-
-
-def _visible_attachments(process) -> list:
-    """The guide's files; while a revision is under way, only those it had when last published."""
-    attachments = process.attachments.order_by("order", "pk")
-    if process.is_public and process.published_version_id:
-        attachments = attachments.filter(uploaded_at__lte=process.published_version.published_at)
-    return list(attachments)
 
 
 def copy_target_counties(user, source):
@@ -277,9 +293,9 @@ def process_detail(request, slug):
     if is_preview and not _may_preview(request.user, process):
         raise Http404
     if process.is_public and process.published_version_id:
-        modules, phases, links = _published_contents(process)
+        modules, phases, links, attachments = _published_contents(process)
     else:
-        modules, phases, links = _live_contents(process)
+        modules, phases, links, attachments = _live_contents(process)
     for phase in phases:
         phase.total_days = sum(step.estimated_days or 0 for step in phase.step_list)
     sections = [
@@ -287,7 +303,6 @@ def process_detail(request, slug):
         for field in ProcessDescription.SECTION_FIELDS
         if (text := getattr(process, field))
     ]
-    attachments = _visible_attachments(process)
     return render(
         request,
         "processes/process_detail.html",
