@@ -56,6 +56,7 @@ def process_snapshot(process: ProcessDescription) -> dict:
         "fields": {name: getattr(process, name) for name in PUBLISHED_FORM_FIELDS},
         "modules": sorted(module.pk for module in process.modules.all()),
         "modified_at": process.modified_at.isoformat(),
+        "created_at": process.created_at.isoformat(),
         "phases": [
             {
                 "id": phase.pk,

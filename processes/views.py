@@ -57,7 +57,9 @@ def _limit_search(filterset):
 
 def process_list(request):
     """Published process descriptions, filtered by county, content and stage and searched by words."""
-    published = ProcessDescription.objects.published().in_published_form().select_related("county")
+    published = (
+        ProcessDescription.objects.published().in_published_form().select_related("county").latest_published_first()
+    )
     filterset = ProcessDescriptionFilter(request.GET or None, queryset=published)
     _limit_search(filterset)
     page = Paginator(filterset.qs.distinct(), PROCESSES_PER_PAGE).get_page(request.GET.get("page"))
@@ -377,7 +379,11 @@ def module_detail(request, code):
         .order_by("county__code", "service_area__name_fi")
     )
     processes = (
-        ProcessDescription.objects.published().in_published_form().filter(modules=module).select_related("county")
+        ProcessDescription.objects.published()
+        .in_published_form()
+        .covering(module)
+        .select_related("county")
+        .latest_published_first()
     )
     return render(
         request,

@@ -4,7 +4,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from processes.models.choices import DevelopmentStage, Funder, PublicationStatus
 from processes.models.contents import ContentModule
-from processes.models.description_search import DescriptionSearchQuerySet
+from processes.models.description_search import DescriptionSearchQuerySet, published_field
 from processes.models.history import HistoricalRecords
 from processes.models.versioning import VersionedModel
 from regions.models import WellbeingCounty
@@ -37,6 +38,24 @@ class ProcessDescriptionQuerySet(DescriptionSearchQuerySet):
     def for_county(self, county):
         """Descriptions owned by one county."""
         return self.filter(county=county)
+
+    def covering(self, module):
+        """Descriptions whose published form covers the content (a revision's contents do not count)."""
+        version_modules = ProcessDescription.published_version.field.related_model.modules.through.objects.filter(
+            publishedversion=OuterRef("published_version"), contentmodule=module
+        )
+        own_modules = ProcessDescription.modules.through.objects.filter(
+            processdescription=OuterRef("pk"), contentmodule=module
+        )
+        return self.filter(Q(Exists(version_modules)) | Q(published_version__isnull=True) & Q(Exists(own_modules)))
+
+    def in_stage(self, stage):
+        """Descriptions whose published form is at the development stage."""
+        return self.alias(published_stage=published_field("development_stage")).filter(published_stage=stage)
+
+    def latest_published_first(self):
+        """The most recently published first (a revision being written does not move a description up)."""
+        return self.order_by(Coalesce("published_version__published_at", "published_at").desc(nulls_last=True), "-pk")
 
 
 class ProcessDescription(VersionedModel):
@@ -186,6 +205,8 @@ class ProcessDescription(VersionedModel):
                 setattr(self, name, fields[name])
         if modified_at := version.snapshot.get("modified_at"):
             self.modified_at = datetime.datetime.fromisoformat(modified_at)
+        if created_at := version.snapshot.get("created_at"):
+            self.created_at = datetime.datetime.fromisoformat(created_at)
         self.__dict__["_published_form"] = True
 
 
