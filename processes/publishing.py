@@ -30,7 +30,7 @@ STEP_FIELDS = ("order", "title", "description", "responsible_role", "estimated_d
 LINK_FIELDS = ("order", "kind", "title", "url")
 # An attached file as published: its texts, and the stored file the public downloads (a later
 # replacement is stored under a new name, so the published file stays until it is published over).
-ATTACHMENT_FIELDS = ("order", "title", "alt_text", "show_in_guide", "kind", "size")
+ATTACHMENT_FIELDS = ("order", "title", "alt_text", "show_in_guide", "is_cover", "kind", "size")
 # A text of several lines is compared line by line; a longer one-line text than this, word by word.
 LONG_TEXT_CHARACTERS = 120
 
@@ -118,7 +118,9 @@ def published_form(snapshot: dict) -> PublishedForm:
     links = [ProcessLink(pk=link["id"], **{name: link.get(name) for name in LINK_FIELDS}) for link in snapshot["links"]]
     attachments = [
         ProcessAttachment(
-            pk=attachment["id"], file=attachment["file"], **{name: attachment[name] for name in ATTACHMENT_FIELDS}
+            pk=attachment["id"],
+            file=attachment["file"],
+            **{name: attachment.get(name, False if name == "is_cover" else "") for name in ATTACHMENT_FIELDS},
         )
         for attachment in snapshot.get("attachments", [])
     ]

@@ -317,6 +317,7 @@ def process_detail(request, slug):
             "links": links,
             "attachments": attachments,
             "guide_images": [attachment for attachment in attachments if attachment.show_in_guide],
+            "cover": next((attachment for attachment in attachments if attachment.is_cover), None),
             "diagram": _phase_diagram(phases),
             "based_on": _public_source(process),
             "copy_counties": [] if is_preview else copy_target_counties(request.user, process),

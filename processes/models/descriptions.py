@@ -77,6 +77,10 @@ class ProcessDescription(VersionedModel):
     operating_environment = models.TextField(_("operating environment"), blank=True)
     starting_point = models.TextField(_("starting point and strategic links"), blank=True)
     goals = models.TextField(_("goals"), blank=True)
+    # Innokylä's operating-model sections (innokyla.fi): the change sought and how it is carried out.
+    target_change = models.TextField(
+        _("target change"), blank=True, help_text=_("What should be different once the model is in use, and for whom.")
+    )
     needs_resident = models.TextField(_("needs of residents"), blank=True)
     needs_professional = models.TextField(_("needs of professionals"), blank=True)
     needs_organisation = models.TextField(_("needs of the organisation"), blank=True)
@@ -84,9 +88,17 @@ class ProcessDescription(VersionedModel):
     target_group = models.TextField(_("target group and customer insight"), blank=True)
     solution = models.TextField(_("basic idea of the solution"), blank=True)
     conditions = models.TextField(_("conditions for working and deployment"), blank=True)
+    implementation_plan = models.TextField(
+        _("implementation plan"), blank=True, help_text=_("Who does what and when to put the model into use.")
+    )
     tips = models.TextField(_("tips for adopters"), blank=True)
     measuring_change = models.TextField(_("how change is measured"), blank=True)
     evaluation_results = models.TextField(_("evaluation results"), blank=True)
+    people_involved = models.TextField(
+        _("people involved"),
+        blank=True,
+        help_text=_("The people and organisations who developed and deployed the model, with their roles."),
+    )
 
     author = models.CharField(_("author"), max_length=200, blank=True)
     funder = models.CharField(_("funder"), max_length=20, choices=Funder, blank=True)
@@ -146,6 +158,7 @@ class ProcessDescription(VersionedModel):
         "operating_environment",
         "starting_point",
         "goals",
+        "target_change",
         "needs_resident",
         "needs_professional",
         "needs_organisation",
@@ -153,9 +166,11 @@ class ProcessDescription(VersionedModel):
         "target_group",
         "solution",
         "conditions",
+        "implementation_plan",
         "tips",
         "measuring_change",
         "evaluation_results",
+        "people_involved",
     )
 
     class Meta:
