@@ -86,7 +86,12 @@ def attachment_snapshot(attachment: ProcessAttachment) -> dict:
 def published_version_create(*, process: ProcessDescription, snapshot: dict, user, **fields) -> PublishedVersion:
     """Store a published version with what the search and the content filter read of it."""
     version = PublishedVersion.objects.create(
-        process=process, snapshot=snapshot, search_text=snapshot_process_text(snapshot), published_by=user, **fields
+        process=process,
+        snapshot=snapshot,
+        search_text=snapshot_process_text(snapshot),
+        step_count=sum(len(phase["steps"]) for phase in snapshot.get("phases", [])),
+        published_by=user,
+        **fields,
     )
     version.modules.set(snapshot.get("modules", []))
     return version

@@ -15,8 +15,8 @@ class PublishedVersion(models.Model):
 
     `snapshot` is made by `processes.publishing.process_snapshot`; the public pages render it
     while the description itself is being revised, and the reviewer's comparison starts from it.
-    `search_text` (its phases and steps) and `modules` repeat parts of it for the search and
-    the content filter; `processes.services` stores all three together.
+    `search_text` (its phases and steps), `step_count` and `modules` repeat parts of it for the
+    search, the rollouts' progress and the content filter; `processes.services` stores all three together.
     """
 
     process = models.ForeignKey(
@@ -28,6 +28,7 @@ class PublishedVersion(models.Model):
     snapshot = models.JSONField(_("published content"))
     # Kept with the snapshot so that the public list can be searched and filtered in SQL.
     search_text = models.TextField(_("searched text of phases and steps"), blank=True, editable=False)
+    step_count = models.PositiveIntegerField(_("number of steps"), default=0, editable=False)
     modules = models.ManyToManyField(
         ContentModule, verbose_name=_("content modules"), blank=True, related_name="+", editable=False
     )

@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from processes.models import DevelopmentStage, ProcessDescription, PublicationStatus
 from processes.services import process_publish, process_revision_start, process_submit
 from processes.tests.conftest import guide_with_phases
-from processes.tests.factories import ContentModuleFactory
+from processes.tests.factories import ContentModuleFactory, RolloutFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,18 @@ def test_the_filtered_list_query_count_does_not_grow_with_the_guides(
         response = client.get("/en/processes/", {"module": "kurkkukipu", "stage": "in_development"})
 
     assert response.content.decode().count('<li class="card">') == min(count, 20)
+
+
+@pytest.mark.parametrize("path", ["/en/counties/07/", "/en/modules/kurkkukipu/"])
+def test_a_rollouts_step_count_is_the_published_versions(client, guide, people, contents, path):
+    rollout = RolloutFactory(county=guide.county, module=contents["published"], process=guide)
+    process_revision_start(process=guide, user=people["editor"])
+    StepFactory(phase=guide.phases.get(order=1), order=2, title="Luonnoksen tehtävä")
+    StepFactory(phase=guide.phases.get(order=2), order=2, title="Toinen luonnoksen tehtävä")
+
+    assertContains(client.get(path), "<td>0 of 2</td>", html=True)
+
+    publish(guide, people)
+
+    assertContains(client.get(path), "<td>0 of 4</td>", html=True)
+    assert rollout.completed_steps.count() == 0
