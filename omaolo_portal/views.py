@@ -28,7 +28,7 @@ def home(request):
         ProcessDescription.objects.published()
         .in_published_form()
         .select_related("county")
-        .order_by("-modified_at")[:LATEST_PROCESS_COUNT]
+        .latest_published_first()[:LATEST_PROCESS_COUNT]
     )
     return render(
         request,
@@ -68,7 +68,7 @@ def county_detail(request, code):
         .in_published_form()
         .for_county(county)
         .select_related("county")
-        .order_by("-modified_at")
+        .latest_published_first()
     )
     rollouts = list(rollouts)
     usage_metric = Metric.objects.filter(code=DEFAULT_METRIC).first()

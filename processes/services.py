@@ -47,7 +47,14 @@ from processes.models import (
     TransitionCause,
 )
 from processes.notifications import review_notify
-from processes.publishing import LINK_FIELDS, PHASE_FIELDS, STEP_FIELDS, process_snapshot, review_fingerprint
+from processes.publishing import (
+    LINK_FIELDS,
+    PHASE_FIELDS,
+    STEP_FIELDS,
+    process_snapshot,
+    published_version_create,
+    review_fingerprint,
+)
 from regions.scoping import FOREIGN_COUNTY_ERROR, can_edit_county, can_publish_county
 
 NOT_A_PUBLISHER = _("Only a publisher of the description's county can publish it, send it back or archive it.")
@@ -121,7 +128,7 @@ def _notify_after_commit(transition: PublicationTransition) -> None:
 
 def _published_version_store(*, process: ProcessDescription, user, snapshot: dict | None = None) -> PublishedVersion:
     snapshot = process_snapshot(process) if snapshot is None else snapshot
-    return PublishedVersion.objects.create(process=process, snapshot=snapshot, published_by=user)
+    return published_version_create(process=process, snapshot=snapshot, user=user)
 
 
 @transaction.atomic

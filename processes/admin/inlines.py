@@ -61,7 +61,7 @@ class ProcessAttachmentInline(CountyScopedInlineMixin, admin.StackedInline):
 
     model = ProcessAttachment
     county_field = "process__county"
-    fields = [("order", "title"), "file", ("kind", "file_size"), ("show_in_guide", "alt_text")]
+    fields = [("order", "title"), "file", ("kind", "file_size"), ("show_in_guide", "is_cover", "alt_text")]
     readonly_fields = ["kind", "file_size"]
     extra = 0
 

@@ -14,6 +14,8 @@
 
 from processes.models.attachments import (
     ALT_TEXT_REQUIRED,
+    COVER_IS_AN_IMAGE,
+    COVER_NEEDS_ALT_TEXT,
     IMAGE_KINDS,
     ONLY_IMAGES_IN_GUIDE,
     ProcessAttachment,
@@ -55,6 +57,8 @@ from processes.models.versioning import VersionedModel
 
 __all__ = [
     "ALT_TEXT_REQUIRED",
+    "COVER_IS_AN_IMAGE",
+    "COVER_NEEDS_ALT_TEXT",
     "ENDED_WITHOUT_DATE",
     "END_BEFORE_GO_LIVE",
     "GO_LIVE_BEFORE_PILOT",

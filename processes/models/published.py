@@ -6,6 +6,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from processes.models.choices import PublicationStatus, TransitionCause
+from processes.models.contents import ContentModule
 from processes.models.descriptions import ProcessDescription
 
 
@@ -14,6 +15,8 @@ class PublishedVersion(models.Model):
 
     `snapshot` is made by `processes.publishing.process_snapshot`; the public pages render it
     while the description itself is being revised, and the reviewer's comparison starts from it.
+    `search_text` (its phases and steps), `step_count` and `modules` repeat parts of it for the
+    search, the rollouts' progress and the content filter; `processes.services` stores all three together.
     """
 
     # Kept when a superuser deletes the description (an editor archives it): the record of what
@@ -26,6 +29,12 @@ class PublishedVersion(models.Model):
         related_name="published_versions",
     )
     snapshot = models.JSONField(_("published content"))
+    # Kept with the snapshot so that the public list can be searched and filtered in SQL.
+    search_text = models.TextField(_("searched text of phases and steps"), blank=True, editable=False)
+    step_count = models.PositiveIntegerField(_("number of steps"), default=0, editable=False)
+    modules = models.ManyToManyField(
+        ContentModule, verbose_name=_("content modules"), blank=True, related_name="+", editable=False
+    )
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
