@@ -52,8 +52,10 @@ def import_reference_data() -> SimpleNamespace:
 
 
 def weekly(*, county, module, metric, values, service_area=None, first=FIRST_WEEK):
-    """One statistics row per week from `first`, one per value."""
+    """One statistics row per week from `first`, one per value; a None is a week without figures."""
     for index, value in enumerate(values):
+        if value is None:
+            continue
         UsageStatisticFactory(
             county=county,
             service_area=service_area,
