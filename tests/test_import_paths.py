@@ -37,6 +37,7 @@ METRICS = {
     "assessments_started": (MetricKind.ADDITIVE, None, None),
     "users": (MetricKind.DISTINCT, None, None),
     "customer_feedback": (MetricKind.SCORE, 1, 5),
+    "customer_nps": (MetricKind.SCORE, -100, 100),
 }
 PLACES = [("14", ""), ("14", "suun-terveys"), ("08", "")]
 MODULES = ["kurkkukipu", "virtsatietulehdus"]
@@ -90,7 +91,7 @@ def period_text(period_type, start) -> str:
 
 
 def value_text(value, decimal_comma: bool) -> str:
-    text = str(value.normalize() if isinstance(value, Decimal) else value)
+    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
     return text.replace(".", ",") if decimal_comma else text
 
 
