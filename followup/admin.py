@@ -5,18 +5,27 @@ Recording a follow-up goes through `alert_contact` / `alert_resolve`, which chec
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
-from followup.services import ALREADY_RESOLVED, alert_contact, alert_resolve
+from followup.services import ALREADY_RESOLVED, REFRESH_PERMISSION, alert_contact, alert_resolve, alerts_refresh_by
 from metrics.decline import DEFAULT_RULE, rule_description
 from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin
 
 NOTE_REQUIRED = _("Write a note: whom you contacted and what was agreed.")
+ALERTS_REFRESHED = ngettext_lazy(
+    "The alerts were refreshed from the latest figures: %(count)d active alert.",
+    "The alerts were refreshed from the latest figures: %(count)d active alerts.",
+    "count",
+)
 
 OPEN_FIRST = Case(
     When(status=AlertStatus.OPEN, then=Value(0)),
@@ -113,9 +122,23 @@ class UsageAlertAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_urls(self):
+        refresh = self.admin_site.admin_view(require_POST(self.refresh_view))
+        return [path("refresh/", refresh, name="followup_usagealert_refresh"), *super().get_urls()]
+
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "decline_rule": rule_description(DEFAULT_RULE)}
+        extra_context = {
+            **(extra_context or {}),
+            "decline_rule": rule_description(DEFAULT_RULE),
+            "may_refresh_alerts": request.user.has_perm(REFRESH_PERMISSION),
+        }
         return super().changelist_view(request, extra_context)
+
+    def refresh_view(self, request):
+        """Run the decline rule now for the user's counties (the import does it too, and the cron)."""
+        count = alerts_refresh_by(user=request.user)
+        messages.success(request, ALERTS_REFRESHED % {"count": count})
+        return HttpResponseRedirect(reverse("admin:followup_usagealert_changelist"))
 
     def save_model(self, request, obj, form, change):
         self.ensure_editable(request, obj)

@@ -52,6 +52,7 @@ from metrics.parsing import (
 )
 from metrics.periods import period_label
 from metrics.row_validation import RowValidator
+from metrics.signals import usage_import_applied
 from metrics.staging import staging_for
 from metrics.workbooks import xlsx_check, xlsx_records
 
@@ -345,6 +346,8 @@ class _Importer(RowValidator):
         for name, value in self._batch_counts(result).items():
             setattr(result.batch, name, value)
         result.batch.save()
+        batch = result.batch
+        transaction.on_commit(lambda: usage_import_applied.send(sender=ImportBatch, batch=batch))
 
     def _sample(self, staging, size) -> list[ChangeSample]:
         refs = self.references
