@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
 from followup.services import ALREADY_RESOLVED, REFRESH_PERMISSION, alert_contact, alert_resolve, alerts_refresh_by
-from metrics.decline import DEFAULT_RULE, rule_description
+from metrics.decline import rule_description_named
 from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin
 
 NOTE_REQUIRED = _("Write a note: whom you contacted and what was agreed.")
@@ -93,6 +93,7 @@ class UsageAlertAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         "recent",
         "change_percent",
         "status",
+        "contact",
     ]
     list_filter = ["status", "period_type", "county", "module"]
     list_select_related = ["county", "service_area", "module", "metric"]
@@ -109,11 +110,12 @@ class UsageAlertAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         "recent",
         "change_percent",
         "status",
+        "contact",
         "created_at",
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["county", "service_area", "module", "metric", "status"]}),
+        (None, {"fields": ["county", "service_area", "contact", "module", "metric", "status"]}),
         (_("Figures"), {"fields": ["period_type", "window_end", "previous", "recent", "change_percent"]}),
         (_("Follow-up"), {"fields": ["follow_up", "note"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
@@ -122,6 +124,11 @@ class UsageAlertAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    @admin.display(description=_("contact person"))
+    def contact(self, obj):
+        """The service area's contact person, whom to call about the alert (internal)."""
+        return (obj.service_area.contact if obj.service_area_id else "") or "–"
+
     def get_urls(self):
         refresh = self.admin_site.admin_view(require_POST(self.refresh_view))
         return [path("refresh/", refresh, name="followup_usagealert_refresh"), *super().get_urls()]
@@ -129,7 +136,7 @@ class UsageAlertAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "decline_rule": rule_description(DEFAULT_RULE),
+            "decline_rule": rule_description_named(),
             "may_refresh_alerts": request.user.has_perm(REFRESH_PERMISSION),
         }
         return super().changelist_view(request, extra_context)

@@ -284,6 +284,12 @@ def rule_description(rule: DeclineRule, *, metric_name: str = "") -> str:
     )
 
 
+def rule_description_named(rule: DeclineRule = DEFAULT_RULE) -> str:
+    """The rule in words with its metric's name in the active language (“Aloitetut arviot”), never its code."""
+    metric = Metric.objects.filter(code=rule.metric_code).first()
+    return rule_description(rule, metric_name=metric.name if metric else "")
+
+
 def windows_description(windows: DeclineWindows) -> str:
     """The periods the two windows cover, in words."""
     return str(WINDOWS_TEXT).format(**windows.labels)

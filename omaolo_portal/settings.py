@@ -264,6 +264,9 @@ HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3)
 # --------------------------------------------------------------------------------------
 
 # --- Email (the usage_alerts command's --notify) --------------------------------------
+# The portal's own address, for the links in emails (the usage alerts' admin pages).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+
 # EMAIL_URL in production, e.g. smtp+tls://user:password@smtp.example.fi:587; development
 # prints the messages on the console. Django 6.1's MAILERS replaces the EMAIL_* settings;
 # tests get the locmem backend from Django's test set-up.

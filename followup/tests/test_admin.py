@@ -59,7 +59,7 @@ def test_the_editor_sees_their_countys_alerts_open_first_and_the_rule(refs, edit
 
     assert response.status_code == HTTPStatus.OK
     assert list(response.context["cl"].result_list) == [opened, contacted, resolved]
-    rule = "The rule: A content is flagged when its “assessments_started” per period in the last 4"
+    rule = "The rule: A content is flagged when its “Assessments started” per period in the last 4"
     assert rule in response.content.decode()
 
 

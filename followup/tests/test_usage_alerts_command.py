@@ -11,7 +11,7 @@ from metrics.tests.factories import weekly
 from processes.tests.factories import ContentModuleFactory
 
 RULE_LINE = (
-    "A content is flagged when its “assessments_started” per period in the last 4 complete periods fell by "
+    "A content is flagged when its “Assessments started” per period in the last 4 complete periods fell by "
     "20 % or more from the 4 periods before, counted separately for the whole county and for each service "
     "area. Only periods that have figures are compared: a period not yet imported is missing, not zero. A "
     "content with no figures at all in the recent periods is listed as not reported, never as a fall. Nothing "

@@ -46,7 +46,12 @@ def import_reference_data() -> SimpleNamespace:
         oral_health=ServiceAreaFactory(county=north_karelia, code="suun-terveys", name_fi="Suun terveydenhuolto"),
         uti=ContentModuleFactory(code="virtsatietulehdus", name_fi="Virtsatietulehdus"),
         sore_throat=ContentModuleFactory(code="kurkkukipu", name_fi="Kurkkukipu"),
-        started=MetricFactory(code="assessments_started"),
+        started=MetricFactory(
+            code="assessments_started",
+            name_fi="Aloitetut arviot",
+            name_sv="Påbörjade bedömningar",
+            name_en="Assessments started",
+        ),
         completed=MetricFactory(code="assessments_completed"),
     )
 
