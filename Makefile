@@ -22,7 +22,7 @@ PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 
 .PHONY: help venv setup run serve test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import restore-check clean chromium
 
 help:
-	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/"
+	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/ with a task worker"
 	@echo "make serve      set up and run the production stack locally: gunicorn ($(WORKERS) workers) and a task worker, DEBUG off"
 	@echo "make test       set up and run the whole test suite (browser tests included)"
 	@echo "make lint       ruff check, ruff format --check, missing-migrations check, import layers (lint-imports)"
@@ -53,8 +53,9 @@ setup: venv messages
 	$(MANAGE) seed_demo
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
+# The development server and a task worker (the admin's imports run in it), both stopped by one Ctrl-C.
 run: setup
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(PY) -m omaolo_portal.run_site --host $(HOST) --port $(PORT)
 
 # The production stack on loopback (README, "Deploying behind gunicorn with PostgreSQL"):
 # 2 x cores + 1 sync workers, no control socket (several gunicorns may share a host), one

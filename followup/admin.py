@@ -5,18 +5,27 @@ Recording a follow-up goes through `alert_contact` / `alert_resolve`, which chec
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from django.views.decorators.http import require_POST
 
 from common.history_admin import ReadableHistoryAdmin
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
-from followup.services import ALREADY_RESOLVED, alert_contact, alert_resolve
-from metrics.decline import DEFAULT_RULE, rule_description
+from followup.services import ALREADY_RESOLVED, REFRESH_PERMISSION, alert_contact, alert_resolve, alerts_refresh_by
+from metrics.decline import rule_description_named
 from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin
 
 NOTE_REQUIRED = _("Write a note: whom you contacted and what was agreed.")
+ALERTS_REFRESHED = ngettext_lazy(
+    "The alerts were refreshed from the latest figures: %(count)d active alert.",
+    "The alerts were refreshed from the latest figures: %(count)d active alerts.",
+    "count",
+)
 
 OPEN_FIRST = Case(
     When(status=AlertStatus.OPEN, then=Value(0)),
@@ -84,6 +93,7 @@ class UsageAlertAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
         "recent",
         "change_percent",
         "status",
+        "contact",
     ]
     list_filter = ["status", "period_type", "county", "module"]
     list_select_related = ["county", "service_area", "module", "metric"]
@@ -100,11 +110,12 @@ class UsageAlertAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
         "recent",
         "change_percent",
         "status",
+        "contact",
         "created_at",
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["county", "service_area", "module", "metric", "status"]}),
+        (None, {"fields": ["county", "service_area", "contact", "module", "metric", "status"]}),
         (_("Figures"), {"fields": ["period_type", "window_end", "previous", "recent", "change_percent"]}),
         (_("Follow-up"), {"fields": ["follow_up", "note"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
@@ -117,9 +128,28 @@ class UsageAlertAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
         # Alerts are resolved, not deleted; a superuser may delete one nobody followed up (its log protects it).
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
+    @admin.display(description=_("contact person"))
+    def contact(self, obj):
+        """The service area's contact person, whom to call about the alert (internal)."""
+        return (obj.service_area.contact if obj.service_area_id else "") or "–"
+
+    def get_urls(self):
+        refresh = self.admin_site.admin_view(require_POST(self.refresh_view))
+        return [path("refresh/", refresh, name="followup_usagealert_refresh"), *super().get_urls()]
+
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "decline_rule": rule_description(DEFAULT_RULE)}
+        extra_context = {
+            **(extra_context or {}),
+            "decline_rule": rule_description_named(),
+            "may_refresh_alerts": request.user.has_perm(REFRESH_PERMISSION),
+        }
         return super().changelist_view(request, extra_context)
+
+    def refresh_view(self, request):
+        """Run the decline rule now for the user's counties (the import does it too, and the cron)."""
+        count = alerts_refresh_by(user=request.user)
+        messages.success(request, ALERTS_REFRESHED % {"count": count})
+        return HttpResponseRedirect(reverse("admin:followup_usagealert_changelist"))
 
     def save_model(self, request, obj, form, change):
         self.ensure_editable(request, obj)

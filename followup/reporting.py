@@ -4,11 +4,12 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from followup.models import UsageAlert
-from metrics.decline import DEFAULT_RULE, DeclineRule, DeclineWindows, rule_description, windows_description
+from metrics.decline import DEFAULT_RULE, DeclineRule, DeclineWindows, rule_description_named, windows_description
 from metrics.periods import period_label
 from regions.models import WellbeingCounty
 
@@ -24,6 +25,8 @@ CSV_COLUMNS = [
     "change_percent",
     "status",
 ]
+MAIL_CONTACT = _("Contact person: {contact}")
+MAIL_LINK = _("Record the follow-up: {url}")
 MAIL_FOOTER = _("Record what you do about each alert in the portal's admin: Declining usage follow-up → Usage alerts.")
 
 
@@ -36,6 +39,21 @@ def alert_line(alert: UsageAlert) -> str:
         f"{where}: {alert.module.name} ({alert.module.code}): {alert.previous} → {alert.recent} "
         f"({alert.change_percent:+d} %) [{alert.get_status_display()}]"
     )
+
+
+def alert_admin_url(alert: UsageAlert) -> str:
+    """The alert's page in the admin, as an absolute address (SITE_URL) for an email."""
+    return settings.SITE_URL.rstrip("/") + reverse("admin:followup_usagealert_change", args=[alert.pk])
+
+
+def alert_mail_block(alert: UsageAlert) -> str:
+    """One alert in an email: its line, whom to call (the service area's contact person) and its admin page."""
+    lines = [alert_line(alert)]
+    contact = alert.service_area.contact if alert.service_area_id else ""
+    if contact:
+        lines.append("  " + str(MAIL_CONTACT).format(contact=contact))
+    lines.append("  " + str(MAIL_LINK).format(url=alert_admin_url(alert)))
+    return "\n".join(lines)
 
 
 def alert_csv_row(alert: UsageAlert) -> list:
@@ -55,9 +73,15 @@ def alert_csv_row(alert: UsageAlert) -> list:
 
 
 def alerts_text(*, alerts: list[UsageAlert], windows: DeclineWindows, rule: DeclineRule = DEFAULT_RULE) -> str:
-    """The rule, the windows compared and one line per alert."""
-    lines = [rule_description(rule), windows_description(windows), *(alert_line(alert) for alert in alerts)]
+    """The rule (with its metric's name), the windows compared and one line per alert."""
+    lines = [rule_description_named(rule), windows_description(windows), *(alert_line(alert) for alert in alerts)]
     return "\n".join(lines)
+
+
+def alerts_mail_text(*, alerts: list[UsageAlert], windows: DeclineWindows, rule: DeclineRule = DEFAULT_RULE) -> str:
+    """An email's alerts: the rule, the windows, and each alert with its contact person and admin page."""
+    blocks = [rule_description_named(rule), windows_description(windows), *(alert_mail_block(a) for a in alerts)]
+    return "\n".join(blocks)
 
 
 def alerts_notify(*, alerts: list[UsageAlert], windows: DeclineWindows, rule: DeclineRule = DEFAULT_RULE) -> int:
@@ -78,7 +102,7 @@ def alerts_notify(*, alerts: list[UsageAlert], windows: DeclineWindows, rule: De
             "Omaolo: usage of {count} contents is declining in {county}",
             len(county_alerts),
         ).format(count=len(county_alerts), county=county.name)
-        body = alerts_text(alerts=county_alerts, windows=windows, rule=rule) + f"\n\n{MAIL_FOOTER}\n"
+        body = alerts_mail_text(alerts=county_alerts, windows=windows, rule=rule) + f"\n\n{MAIL_FOOTER}\n"
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
     if not messages:
         return 0

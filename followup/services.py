@@ -5,6 +5,7 @@ inside that the alert is of a county the user may edit.
 """
 
 import datetime
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,11 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
 from metrics.decline import DEFAULT_RULE, DeclineRule, DeclineWindows, declines
-from metrics.models import Metric
+from metrics.models import Metric, PeriodType
 from regions.models import WellbeingCounty
-from regions.scoping import FOREIGN_COUNTY_ERROR, can_edit_county
+from regions.scoping import FOREIGN_COUNTY_ERROR, can_edit_county, editable_county_ids
+
+logger = logging.getLogger(__name__)
 
 ALREADY_RESOLVED = _("This alert has already been resolved.")
+NO_REFRESH_PERMISSION = _("You do not have permission to refresh the usage alerts.")
+REFRESH_PERMISSION = "followup.change_usagealert"
 UNKNOWN_METRIC = _("The decline rule reads the metric “{code}”, which does not exist.")
 
 
@@ -74,6 +79,37 @@ def alerts_refresh(
             alert.save()
         alerts.append(alert)
     return windows, alerts
+
+
+def alerts_refresh_all(*, today: datetime.date | None = None, county: WellbeingCounty | None = None) -> int:
+    """Refresh the alerts of weeks and of months (of one county, when given); returns the active alerts found."""
+    found = 0
+    for period_type in (PeriodType.WEEK, PeriodType.MONTH):
+        _windows, alerts = alerts_refresh(period_type=period_type, today=today, county=county)
+        found += len(alerts)
+    return found
+
+
+def alerts_refresh_after_import(*, batch, **kwargs) -> None:
+    """After an applied import (metrics.signals.usage_import_applied): the follow-up log follows the new figures.
+
+    The import is committed already; a refresh that fails is logged and left to the next
+    import, the admin's refresh or the `usage_alerts` cron, never reported as a failed import.
+    """
+    try:
+        alerts_refresh_all()
+    except Exception:
+        logger.exception("Refreshing the usage alerts after import batch %s failed", batch.pk)
+
+
+def alerts_refresh_by(*, user, today: datetime.date | None = None) -> int:
+    """The admin's refresh: the alerts of the counties the user edits (all, for a superuser); the alerts found."""
+    if not user.has_perm(REFRESH_PERMISSION):
+        raise PermissionDenied(NO_REFRESH_PERMISSION)
+    if user.is_superuser:
+        return alerts_refresh_all(today=today)
+    counties = WellbeingCounty.objects.filter(pk__in=editable_county_ids(user)).order_by("code")
+    return sum(alerts_refresh_all(today=today, county=county) for county in counties)
 
 
 def _check_may_follow_up(*, alert: UsageAlert, user) -> None:

@@ -32,5 +32,6 @@ def declining(request):
         "rule": report.rule_text,
         "windows": report.windows_text,
         "declines": report.declines,
+        "silent": report.silent,
     }
     return render(request, "followup/declining.html", context)

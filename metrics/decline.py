@@ -17,9 +17,10 @@ alerts and their follow-up log; the rule itself is pure reading of statistics).
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from metrics.aggregation import current_period_start
@@ -81,28 +82,77 @@ def decline_windows(*, period_type: str, today: datetime.date, window: int) -> D
 
 @dataclass(frozen=True)
 class Decline:
-    """One declining series: a content in a county, or in one of its service areas."""
+    """One declining series: a content in a county, or in one of its service areas.
+
+    `previous` and `recent` are the totals of the periods of each window that have figures
+    (`previous_periods`, `recent_periods` of them); the change compares their means per period.
+    """
 
     county: WellbeingCounty
     service_area: ServiceArea | None
     module: ContentModule
     previous: int
     recent: int
+    previous_periods: int = 4
+    recent_periods: int = 4
+    # The rule's window: a window with fewer periods reported says so on the page.
+    window: int = 4
 
     @property
     def change_percent(self) -> int:
-        return round((self.recent - self.previous) * 100 / self.previous)
+        earlier = self.previous * self.recent_periods
+        return round((self.recent * self.previous_periods - earlier) * 100 / earlier)
+
+
+@dataclass(frozen=True)
+class Silence:
+    """A series with figures in the earlier window and none in the recent one: not reported, not a fall."""
+
+    county: WellbeingCounty
+    service_area: ServiceArea | None
+    module: ContentModule
+    period_type: str
+    # The start of the last period with figures.
+    last_reported: datetime.date
+
+    @property
+    def missing_since(self) -> datetime.date:
+        """The first day without figures: the start of the period after the last one reported."""
+        return period_step_back(self.period_type, self.last_reported, -1)
+
+    @property
+    def last_reported_label(self) -> str:
+        return period_label(self.period_type, self.last_reported)
+
+    @property
+    def text(self) -> str:
+        return str(NOT_REPORTED_TEXT).format(
+            date=date_format(self.missing_since, "SHORT_DATE_FORMAT"), period=self.last_reported_label
+        )
 
 
 def _is_declining(rule: DeclineRule):
-    """A fall of `threshold_percent` or more from an earlier total of at least `minimum_volume`.
+    """A fall of `threshold_percent` or more in the mean per reported period, from an earlier total of at least
+    `minimum_volume`; periods without figures are left out of both means, never counted as zero.
 
     Tested on the grouped rows in the database (HAVING), so that only the declining series
     leave it, not every county's every content.
     """
-    return Q(previous__gte=rule.minimum_volume) & Q(
-        LessThanOrEqual(F("recent") * 100, F("previous") * (100 - rule.threshold_percent))
+    return (
+        Q(previous__gte=rule.minimum_volume)
+        & Q(recent_periods__gt=0)
+        & Q(
+            LessThanOrEqual(
+                F("recent") * F("previous_periods") * 100,
+                F("previous") * F("recent_periods") * (100 - rule.threshold_percent),
+            )
+        )
     )
+
+
+def _is_silent(rule: DeclineRule):
+    """Figures in the earlier window (at least `minimum_volume`), none in the recent one."""
+    return Q(previous__gte=rule.minimum_volume) & Q(recent_periods=0)
 
 
 def _only_ended_rollouts():
@@ -121,7 +171,22 @@ def declines(
     county: WellbeingCounty | None = None,
     module: ContentModule | None = None,
 ) -> tuple[DeclineWindows, list[Decline]]:
-    """The declining series of the windows before `today` (of one county or content, when given), steepest first.
+    """The declining series of the windows before `today` (of one county or content, when given), steepest first."""
+    windows, found, _silent = decline_findings(
+        period_type=period_type, today=today, rule=rule, county=county, module=module
+    )
+    return windows, found
+
+
+def decline_findings(
+    *,
+    period_type: str,
+    today: datetime.date | None = None,
+    rule: DeclineRule = DEFAULT_RULE,
+    county: WellbeingCounty | None = None,
+    module: ContentModule | None = None,
+) -> tuple[DeclineWindows, list[Decline], list[Silence]]:
+    """The declining series, steepest first, and the series not reported in the recent window.
 
     One grouped query over the two windows (never the whole history), then one query
     each for the counties, service areas and contents named.
@@ -143,28 +208,50 @@ def declines(
         .annotate(
             previous=Sum("value", filter=Q(period_start__lt=windows.recent_start), default=0),
             recent=Sum("value", filter=Q(period_start__gte=windows.recent_start), default=0),
+            previous_periods=Count("period_start", filter=Q(period_start__lt=windows.recent_start), distinct=True),
+            recent_periods=Count("period_start", filter=Q(period_start__gte=windows.recent_start), distinct=True),
+            last_reported=Max("period_start"),
         )
-        .filter(_is_declining(rule))
+        .filter(_is_declining(rule) | _is_silent(rule))
         .order_by()
     )
-    falling = list(rows)
-    if not falling:
-        return windows, []
-    counties = WellbeingCounty.objects.in_bulk({row["county_id"] for row in falling})
-    areas = ServiceArea.objects.in_bulk({row["service_area_id"] for row in falling} - {None})
-    modules = ContentModule.objects.in_bulk({row["module_id"] for row in falling})
-    found = [
-        Decline(
-            county=counties[row["county_id"]],
-            service_area=areas.get(row["service_area_id"]),
-            module=modules[row["module_id"]],
-            previous=row["previous"],
-            recent=row["recent"],
-        )
-        for row in falling
-    ]
+    flagged = list(rows)
+    if not flagged:
+        return windows, [], []
+    counties = WellbeingCounty.objects.in_bulk({row["county_id"] for row in flagged})
+    areas = ServiceArea.objects.in_bulk({row["service_area_id"] for row in flagged} - {None})
+    modules = ContentModule.objects.in_bulk({row["module_id"] for row in flagged})
+    found, silent = [], []
+    for row in flagged:
+        where = {
+            "county": counties[row["county_id"]],
+            "service_area": areas.get(row["service_area_id"]),
+            "module": modules[row["module_id"]],
+        }
+        if row["recent_periods"]:
+            found.append(
+                Decline(
+                    **where,
+                    previous=row["previous"],
+                    recent=row["recent"],
+                    previous_periods=row["previous_periods"],
+                    recent_periods=row["recent_periods"],
+                    window=rule.window,
+                )
+            )
+        else:
+            last = row["last_reported"]
+            if isinstance(last, str):
+                last = datetime.date.fromisoformat(last)
+            silent.append(Silence(**where, period_type=period_type, last_reported=last))
     found.sort(key=_steepest_first)
-    return windows, found
+    silent.sort(key=_oldest_silence_first)
+    return windows, found, silent
+
+
+def _oldest_silence_first(silence: Silence):
+    area = silence.service_area.code if silence.service_area else ""
+    return (silence.last_reported, silence.county.code, silence.module.code, area)
 
 
 def _steepest_first(decline: Decline):
@@ -176,11 +263,14 @@ def _steepest_first(decline: Decline):
 RULE_TEXT = _(
     # "% or more" is not a %-format; without this, gettext checks the translations as one.
     # xgettext:no-python-format
-    "A content is flagged when its “{metric}” in the last {window} complete periods fell by {threshold} % "
-    "or more from the {window} periods before, counted separately for the whole county and for each service "
-    "area. Nothing is flagged when the earlier periods had fewer than {minimum} in all. The current week or "
+    "A content is flagged when its “{metric}” per period in the last {window} complete periods fell by "
+    "{threshold} % or more from the {window} periods before, counted separately for the whole county and for "
+    "each service area. Only periods that have figures are compared: a period not yet imported is missing, "
+    "not zero. A content with no figures at all in the recent periods is listed as not reported, never as a "
+    "fall. Nothing is flagged when the earlier periods had fewer than {minimum} in all. The current week or "
     "month is not over and is never compared. A content whose rollouts in the county have all ended is left out."
 )
+NOT_REPORTED_TEXT = _("Not reported since {date}: the last figures are for {period}.")
 WINDOWS_TEXT = _("Compared: {previous_first}–{previous_last} against {recent_first}–{recent_last}.")
 
 
@@ -192,6 +282,12 @@ def rule_description(rule: DeclineRule, *, metric_name: str = "") -> str:
         threshold=rule.threshold_percent,
         minimum=rule.minimum_volume,
     )
+
+
+def rule_description_named(rule: DeclineRule = DEFAULT_RULE) -> str:
+    """The rule in words with its metric's name in the active language (“Aloitetut arviot”), never its code."""
+    metric = Metric.objects.filter(code=rule.metric_code).first()
+    return rule_description(rule, metric_name=metric.name if metric else "")
 
 
 def windows_description(windows: DeclineWindows) -> str:
@@ -207,6 +303,8 @@ class DeclineReport:
     windows_text: str
     windows: DeclineWindows
     declines: list[Decline]
+    # Series without figures in the recent periods (not a fall).
+    silent: list[Silence] = ()
 
 
 def decline_report(
@@ -222,7 +320,9 @@ def decline_report(
 
     `metric`: a metric the caller has already read; it saves a query when it is the rule's.
     """
-    windows, found = declines(period_type=period_type, today=today, rule=rule, county=county, module=module)
+    windows, found, silent = decline_findings(
+        period_type=period_type, today=today, rule=rule, county=county, module=module
+    )
     if metric is None or metric.code != rule.metric_code:
         metric = Metric.objects.filter(code=rule.metric_code).first()
     return DeclineReport(
@@ -230,4 +330,5 @@ def decline_report(
         windows_text=windows_description(windows),
         windows=windows,
         declines=found,
+        silent=silent,
     )

@@ -15,7 +15,6 @@ Every step is a keyword-only function that takes the acting `user` and checks it
 admin only calls them. Everything is checked and written by `metrics.importing.usage_import`.
 """
 
-import dataclasses
 import datetime
 import logging
 from dataclasses import dataclass
@@ -61,17 +60,33 @@ def usage_import_preview(*, file, user) -> tuple[UsageImportResult, PendingUsage
     result = usage_import(file=file, user=user, dry_run=True, sample_size=PREVIEW_SAMPLE_SIZE)
     if not result.ok:
         return result, None
-    _expired_pending_delete()
-    with transaction.atomic(), binary_stream(file) as (stream, _name):
-        pending = PendingUsageImport.objects.create(
-            user=user,
-            file_name=result.batch.file_name,
-            sha256=result.batch.sha256,
-            preview_batch=result.batch,
-            changes=[_change_stored(change) for change in result.changes],
-        )
-        pending_file_store(pending=pending, stream=stream)
+    try:
+        _expired_pending_delete()
+        with transaction.atomic(), binary_stream(file) as (stream, _name):
+            pending = PendingUsageImport.objects.create(
+                user=user,
+                file_name=result.batch.file_name,
+                sha256=result.batch.sha256,
+                preview_batch=result.batch,
+                changes=[change.stored() for change in result.changes],
+            )
+            pending_file_store(pending=pending, stream=stream)
+    except Exception:
+        logger.exception("Unexpected error while keeping the checked file of import batch %s", result.batch.pk)
+        return _failed(result), None
     return result, pending
+
+
+def _failed(result: UsageImportResult) -> UsageImportResult:
+    """The result of a check that crashed after the file was read: its batch says it failed, not that it passed."""
+    _rejected(result.batch, UNEXPECTED_ERROR)
+    return UsageImportResult(
+        batch=result.batch,
+        dry_run=result.dry_run,
+        rows_read=result.rows_read,
+        errors=[ImportIssue(None, None, str(UNEXPECTED_ERROR))],
+        error_count=1,
+    )
 
 
 def usage_import_cancel(*, token, user) -> str:
@@ -114,10 +129,25 @@ def _claim(batch_id: int, *, waiting, running) -> ImportBatch | None:
 
 
 def _rejected(batch: ImportBatch, message) -> ImportBatch:
+    """Mark the batch rejected with one whole-file error (written past any transaction left broken)."""
     batch.outcome = ImportOutcome.REJECTED
     batch.errors = [[None, None, str(message)]]
     batch.error_count = 1
-    batch.save(update_fields=["outcome", "errors", "error_count"])
+    batch.rows_created = batch.rows_updated = batch.rows_unchanged = 0
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        outcome=batch.outcome, errors=batch.errors, error_count=1, rows_created=0, rows_updated=0, rows_unchanged=0
+    )
+    return batch
+
+
+def usage_import_enqueue_guarded(batch: ImportBatch, enqueue) -> ImportBatch:
+    """Queue a batch's task; when the queue itself fails, the batch says so instead of waiting forever."""
+    try:
+        enqueue()
+    except Exception:
+        logger.exception("Could not queue import batch %s", batch.pk)
+        _rejected(batch, UNEXPECTED_ERROR)
+    batch.refresh_from_db()
     return batch
 
 
@@ -149,6 +179,9 @@ def usage_import_run_queued(*, batch_id: int) -> ImportBatch | None:
             usage_import(file=file, user=batch.user, dry_run=False, progress=report, batch=batch)
     except PermissionDenied:
         _rejected(batch, NO_IMPORT_PERMISSION)
+    except Exception:
+        logger.exception("Unexpected error while importing batch %s", batch.pk)
+        _rejected(batch, UNEXPECTED_ERROR)
     finally:
         report.close()
     pending_imports_delete(pending_imports=PendingUsageImport.objects.filter(pk=pending.pk))
@@ -172,13 +205,18 @@ def usage_import_check_store(*, file, user) -> ImportBatch:
     """
     import_acting_user(user)
     _expired_pending_delete()
-    with transaction.atomic(), binary_stream(file) as (stream, name):
+    with binary_stream(file) as (stream, name):
         file_name = batch_file_name(name)
         batch = ImportBatch.objects.create(user=user, file_name=file_name, outcome=ImportOutcome.CHECK_QUEUED)
-        pending = PendingUsageImport.objects.create(user=user, file_name=file_name, preview_batch=batch)
-        batch.sha256 = pending.sha256 = pending_file_store(pending=pending, stream=stream)
-        batch.save(update_fields=["sha256"])
-        pending.save(update_fields=["sha256"])
+        try:
+            with transaction.atomic():
+                pending = PendingUsageImport.objects.create(user=user, file_name=file_name, preview_batch=batch)
+                batch.sha256 = pending.sha256 = pending_file_store(pending=pending, stream=stream)
+                batch.save(update_fields=["sha256"])
+                pending.save(update_fields=["sha256"])
+        except Exception:
+            logger.exception("Unexpected error while keeping the uploaded file of import batch %s", batch.pk)
+            return _rejected(batch, UNEXPECTED_ERROR)
     return batch
 
 
@@ -212,7 +250,7 @@ def usage_import_run_check(*, batch_id: int) -> ImportBatch | None:
                 batch=batch,
             )
             if result.ok:
-                changes = [_change_stored(change) for change in result.changes]
+                changes = [change.stored() for change in result.changes]
                 PendingUsageImport.objects.filter(pk=pending.pk).update(changes=changes)
     except PermissionDenied:
         _rejected(batch, NO_IMPORT_PERMISSION)
@@ -252,17 +290,10 @@ def usage_import_check(*, batch_id: int, user) -> UsageImportCheck:
     return UsageImportCheck(batch=batch, result=_result_of(batch, pending), pending=pending)
 
 
-def _change_stored(change: ChangeSample) -> dict:
-    return {**dataclasses.asdict(change), "period_start": change.period_start.isoformat()}
-
-
 def _result_of(batch: ImportBatch, pending: PendingUsageImport | None) -> UsageImportResult:
     """A finished check's result as the worker left it in the batch and its pending import."""
     listed = [ImportIssue(*error) for error in batch.errors[:MAX_REPORTED_ERRORS]]
-    changes = [
-        ChangeSample(**{**change, "period_start": datetime.date.fromisoformat(change["period_start"])})
-        for change in (pending.changes if pending is not None else [])
-    ]
+    changes = [ChangeSample.from_stored(change) for change in (pending.changes if pending is not None else [])]
     return UsageImportResult(
         batch=batch,
         dry_run=True,

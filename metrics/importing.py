@@ -19,12 +19,14 @@ Every call leaves an `ImportBatch`: applied, checked only (dry run) or rejected.
 """
 
 import contextlib
+import dataclasses
 import datetime
 import logging
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -35,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from metrics.import_references import References
-from metrics.models import ImportBatch, ImportOutcome
+from metrics.models import ImportBatch, ImportOutcome, figure_value
 from metrics.parsing import (
     FILE_EMPTY,
     FILE_NO_DATA_ROWS,
@@ -50,6 +52,7 @@ from metrics.parsing import (
 )
 from metrics.periods import period_label
 from metrics.row_validation import RowValidator
+from metrics.signals import usage_import_applied
 from metrics.staging import staging_for
 from metrics.workbooks import xlsx_check, xlsx_records
 
@@ -89,13 +92,35 @@ class ChangeSample:
     metric: str
     period_type: str
     period_start: datetime.date
-    old_value: int | None
-    new_value: int
+    old_value: int | Decimal | None
+    new_value: int | Decimal
 
     @property
     def period(self) -> str:
         """The period as a file names it: 2024-W05 or 2024-05."""
         return period_label(self.period_type, self.period_start)
+
+    def stored(self) -> dict:
+        """The sample as a pending import keeps it (JSON): a score's value as exact text ("4.3"), never a float."""
+        return {
+            **dataclasses.asdict(self),
+            "period_start": self.period_start.isoformat(),
+            "old_value": None if self.old_value is None else str(self.old_value),
+            "new_value": str(self.new_value),
+        }
+
+    @classmethod
+    def from_stored(cls, stored: dict) -> "ChangeSample":
+        """The sample `stored()` kept, with its values as the portal reads figures (12, or Decimal("4.3"))."""
+        old_value = stored["old_value"]
+        return cls(
+            **{
+                **stored,
+                "period_start": datetime.date.fromisoformat(stored["period_start"]),
+                "old_value": None if old_value is None else figure_value(Decimal(old_value)),
+                "new_value": figure_value(Decimal(stored["new_value"])),
+            }
+        )
 
 
 @dataclass
@@ -321,6 +346,8 @@ class _Importer(RowValidator):
         for name, value in self._batch_counts(result).items():
             setattr(result.batch, name, value)
         result.batch.save()
+        batch = result.batch
+        transaction.on_commit(lambda: usage_import_applied.send(sender=ImportBatch, batch=batch))
 
     def _sample(self, staging, size) -> list[ChangeSample]:
         refs = self.references

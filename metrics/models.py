@@ -4,13 +4,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.translation import TranslatedNameModel, translated_value
-from metrics.parsing import COUNT_WITH_DECIMALS, SCORE_OUT_OF_SCALE, VALUE_DECIMALS, VALUE_DIGITS, score_in_scale
+from metrics.parsing import (
+    COUNT_WITH_DECIMALS,
+    NEGATIVE_VALUE,
+    SCORE_OUT_OF_SCALE,
+    VALUE_DECIMALS,
+    VALUE_DIGITS,
+    score_in_scale,
+)
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 
@@ -46,10 +53,12 @@ class Metric(TranslatedNameModel):
             "a score (feedback) is a mean weighted by the number of responses."
         ),
     )
-    scale_min = models.PositiveSmallIntegerField(
+    # Negative only for a score whose scale has negative values (NPS: −100 to 100); the
+    # statistics' values are held to it in the database (migration 0007's trigger).
+    scale_min = models.SmallIntegerField(
         _("lowest score"), null=True, blank=True, help_text=_("For a score: the lowest value of its scale, e.g. 1.")
     )
-    scale_max = models.PositiveSmallIntegerField(
+    scale_max = models.SmallIntegerField(
         _("highest score"), null=True, blank=True, help_text=_("For a score: the highest value of its scale, e.g. 5.")
     )
 
@@ -59,6 +68,16 @@ class Metric(TranslatedNameModel):
         verbose_name = _("metric")
         verbose_name_plural = _("metrics")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_min__isnull=True) | Q(scale_max__isnull=True) | Q(scale_min__lte=F("scale_max")),
+                name="metric_scale_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=MetricKind.SCORE) | (Q(scale_min__isnull=True) | Q(scale_min__gte=0)),
+                name="metric_negative_scale_only_for_scores",
+            ),
+        ]
 
     @property
     def description(self) -> str:
@@ -75,6 +94,11 @@ class Metric(TranslatedNameModel):
     def in_scale(self, value) -> bool:
         """A score within its scale (a bound left empty does not bound it)."""
         return score_in_scale(value, self.scale_min, self.scale_max)
+
+    @property
+    def allows_negative(self) -> bool:
+        """Whether its values may be below zero: a score whose scale starts below zero (NPS)."""
+        return self.is_score and self.scale_min is not None and self.scale_min < 0
 
 
 class PeriodType(models.TextChoices):
@@ -282,7 +306,8 @@ class UsageStatistic(models.Model):
         permissions = [("import_usagestatistic", _("Can import usage statistics files"))]
         ordering = ["-period_start", "county__code"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="usage_value_non_negative"),
+            # A value is never negative unless its metric's scale is (NPS): that rule reads the
+            # metric, so a trigger keeps it (migration 0007_negative_scores), not a CHECK.
             # NULLs are distinct in unique constraints, so the whole-county figures
             # (no service area) need a constraint of their own; both partial indexes
             # work on SQLite and PostgreSQL, unlike nulls_distinct=False.
@@ -328,6 +353,8 @@ class UsageStatistic(models.Model):
             return
         metric = self.metric
         value = figure_value(self.value)
+        if value < 0 and not metric.allows_negative:
+            raise ValidationError({"value": NEGATIVE_VALUE.format(value=value)})
         if not metric.is_score and not isinstance(value, int):
             raise ValidationError({"value": COUNT_WITH_DECIMALS.format(value=value, metric=metric.code)})
         if metric.is_score and not metric.in_scale(value):

@@ -101,10 +101,10 @@ CHUNK_BYTES = 1024 * 1024
 
 _GROUPED_INTEGER = re.compile(r"\d{1,3}(?: \d{3})+")
 _NUMBER = re.compile(r"[+-]?\d[\d ]*(?:[.,]\d*)?|[+-]?[.,]\d+")
-# A score: digits, then a decimal dot or comma and its decimals.
-_DECIMAL = re.compile(r"([0-9]+)(?:[.,]([0-9]+))?")
-# Spaces Excel and Finnish locales put between thousands.
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+# A score: an optional minus, digits, then a decimal dot or comma and its decimals.
+_DECIMAL = re.compile(r"(-?)([0-9]+)(?:[.,]([0-9]+))?")
+# Spaces Excel and Finnish locales put between thousands; the minus sign (U+2212) Finnish number formats write.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2212": "-"})
 
 
 class ImportIssue(NamedTuple):
@@ -359,20 +359,26 @@ def value_parse(raw: str) -> int | str:
     return int(digits)
 
 
-def score_parse(raw: str) -> Decimal | str:
-    """A non-negative number of at most two decimals, after a dot or a decimal comma (4.3, 4,3), or an error message."""
+def score_parse(raw: str, *, negative: bool = False) -> Decimal | str:
+    """A number of at most two decimals, after a dot or a decimal comma (4.3, 4,3), or an error message.
+
+    Below zero (−12,5) only with `negative`, for a score whose scale is (NPS).
+    """
     text = raw.translate(_SPACES).strip()
     match = _DECIMAL.fullmatch(text)
     if match is None:
         if _NUMBER.fullmatch(text) and text.startswith("-"):
             return str(NEGATIVE_VALUE).format(value=quoted(text))
         return str(NOT_A_SCORE).format(value=quoted(text))
-    digits, decimals = match.groups()
+    sign, digits, decimals = match.groups()
     if decimals is not None and len(decimals) > VALUE_DECIMALS:
         return str(SCORE_TOO_PRECISE).format(value=quoted(text))
     if len(digits.lstrip("0")) > MAX_VALUE_DIGITS:
         return str(VALUE_TOO_LARGE).format(value=quoted(text))
-    return Decimal(f"{digits}.{decimals or 0}")
+    value = Decimal(f"{sign}{digits}.{decimals or 0}")
+    if value < 0 and not negative:
+        return str(NEGATIVE_VALUE).format(value=quoted(text))
+    return value
 
 
 def score_in_scale(value, low: int | None, high: int | None) -> bool:

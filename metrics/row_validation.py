@@ -274,10 +274,10 @@ class RowValidator:
 
     def _score(self, raw, metric, scale) -> Decimal | str:
         """A score of at most two decimals within its metric's scale; or why not."""
-        value = score_parse(raw)
+        low, high = scale
+        value = score_parse(raw, negative=low is not None and low < 0)
         if isinstance(value, str) or score_in_scale(value, *scale):
             return value
-        low, high = scale
         return str(SCORE_OUT_OF_SCALE).format(
             value=quoted(raw.strip()), low=low, high=high, metric=self.references.metric_codes[metric]
         )

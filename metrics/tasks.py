@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from metrics.import_lifecycle import (
     usage_import_check_store,
     usage_import_confirmable,
+    usage_import_enqueue_guarded,
     usage_import_run_check,
     usage_import_run_queued,
 )
 from metrics.import_progress import usage_import_stalled
 from metrics.importing import IMPORT_PERMISSION, NO_IMPORT_PERMISSION
-from metrics.models import CHECK_OUTCOMES, ImportBatch, ImportOutcome
+from metrics.models import CHECK_OUTCOMES, ImportBatch, ImportOutcome, PendingUsageImport
+from metrics.pending_files import pending_imports_delete
 
 NOT_RETRYABLE = _("This import is not waiting or stalled, so it cannot be retried.")
 
@@ -43,7 +45,12 @@ def usage_import_check_task(batch_id: int, language: str | None = None) -> str:
 def usage_import_check_queue(*, file, user) -> ImportBatch:
     """Keep a large upload and queue its check; the check's page shows its progress, then the preview."""
     batch = usage_import_check_store(file=file, user=user)
-    usage_import_check_task.enqueue(batch.pk, translation.get_language())
+    if batch.outcome == ImportOutcome.REJECTED:
+        return batch
+    language = translation.get_language()
+    batch = usage_import_enqueue_guarded(batch, lambda: usage_import_check_task.enqueue(batch.pk, language))
+    if batch.outcome == ImportOutcome.REJECTED:
+        pending_imports_delete(pending_imports=PendingUsageImport.objects.filter(preview_batch=batch))
     return batch
 
 
@@ -62,8 +69,7 @@ def usage_import_queue(*, token, user) -> ImportBatch:
         outcome=ImportOutcome.QUEUED,
         rows_total=preview.rows_read if preview is not None else None,
     )
-    usage_import_task.enqueue(batch.pk)
-    return batch
+    return usage_import_enqueue_guarded(batch, lambda: usage_import_task.enqueue(batch.pk))
 
 
 def usage_import_retry(*, batch: ImportBatch, user) -> ImportBatch:

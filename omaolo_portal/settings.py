@@ -272,7 +272,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3)
 # --------------------------------------------------------------------------------------
 
-# --- Email (the usage_alerts command's --notify, the review's notifications) -----------
+# --- Email (the usage_alerts command's --notify, the review's notifications, the alerts' links) ---
 # EMAIL_URL in production, e.g. smtp+tls://user:password@smtp.example.fi:587; development
 # prints the messages on the console. Django 6.1's MAILERS replaces the EMAIL_* settings;
 # tests get the locmem backend from Django's test set-up.
@@ -289,7 +289,7 @@ if email_config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend
         "timeout": env.int("EMAIL_TIMEOUT", default=10),
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Omaolo <noreply@localhost>")
-# The portal's own address, for the links in emails (the review's notifications), e.g.
+# The portal's own address, for the links in emails (the review's notifications, the usage alerts), e.g.
 # https://kayttoonotto.omaolo.fi; by default the first of ALLOWED_HOSTS over HTTPS.
 SITE_URL = env.str(
     "SITE_URL", default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"

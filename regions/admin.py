@@ -74,9 +74,19 @@ class MunicipalityAdmin(ReferenceDataAdminMixin, ReadableHistoryAdmin):
 
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
-    list_display = ["name_fi", "code", "county"]
+    list_display = ["name_fi", "code", "county", "contact_name"]
     list_filter = ["county"]
-    search_fields = ["code", "name_fi", "name_sv", "name_en", "county__name_fi"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en", "county__name_fi", "contact_name"]
+    fieldsets = [
+        (None, {"fields": ["county", "code", "name_fi", "name_sv", "name_en", "description"]}),
+        (
+            _("Contact person (internal)"),
+            {
+                "fields": ["contact_name", "contact_role", "contact_email", "contact_phone"],
+                "description": _("Named in the usage alerts and their emails; never shown on public pages or the API."),
+            },
+        ),
+    ]
     autocomplete_fields = ["county"]
     prepopulated_fields = {"code": ["name_fi"]}
     list_select_related = ["county"]

@@ -119,6 +119,17 @@ class ServiceArea(TranslatedNameModel):
         help_text=_("Short identifier used in statistics files, unique within the county, e.g. “suun-terveys”."),
     )
     description = models.TextField(_("description"), blank=True)
+    # The person a county's main user calls when the area's use of a content falls: internal, shown
+    # in the admin's alerts and their emails only, never on a public page or the API.
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=200,
+        blank=True,
+        help_text=_("Whom to call about the area's use of Omaolo. Internal: never shown on public pages."),
+    )
+    contact_role = models.CharField(_("contact person's role"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact person's email"), blank=True)
+    contact_phone = models.CharField(_("contact person's phone"), max_length=40, blank=True)
 
     history = HistoricalRecords()
     objects = ServiceAreaQuerySet.as_manager()
@@ -130,3 +141,11 @@ class ServiceArea(TranslatedNameModel):
         constraints = [
             models.UniqueConstraint(fields=["county", "code"], name="service_area_code_unique_in_county"),
         ]
+
+    @property
+    def contact(self) -> str:
+        """The contact person in one line: name (role), email, phone; empty when none is given."""
+        if not self.contact_name:
+            return ""
+        text = self.contact_name + (f" ({self.contact_role})" if self.contact_role else "")
+        return ", ".join(part for part in (text, self.contact_email, self.contact_phone) if part)

@@ -71,6 +71,7 @@ MODEL_URL_KINDS = {
     "changes": "object",  # the reviewer's comparison with the last published version
     "transition": "object",  # the review panel's buttons (POST only)
     "copy": "copy_model",  # "use this model": published guides of every county, copied into one's own
+    "refresh": "alerts_refresh",  # the usage alerts' refresh (POST only), for the editor's own counties
 }
 # Unnamed model URLs, by their route.
 UNNAMED_MODEL_ROUTES = {"<path:object_id>/": "object_redirect"}
@@ -596,6 +597,25 @@ def test_a_usage_file_cannot_write_another_countys_statistics(world, editor_clie
     assert response.status_code == HTTPStatus.OK
     assert not response.context["result"].ok
     assert _statistics_of("14") == before
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("alerts_refresh"))
+def test_the_alerts_refresh_leaves_another_countys_alerts_alone(world, editor_client, model, name):
+    foreign = foreign_rows(model, world.editor)
+    assert foreign
+    before = [(row.pk, row.updated_at, row.status, row.change_percent) for row in foreign]
+    url = reverse(f"admin:{name}")
+
+    opened = editor_client.get(url)
+    posted = editor_client.post(url)
+
+    assert opened.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert posted.status_code == HTTPStatus.FOUND
+    after = [
+        (row.pk, row.updated_at, row.status, row.change_percent)
+        for row in model.objects.filter(pk__in=[r.pk for r in foreign]).order_by("pk")
+    ]
+    assert after == before
 
 
 @pytest.mark.parametrize(("model", "name"), patterns_of_kind("pending_usage_import"))

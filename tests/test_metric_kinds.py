@@ -20,6 +20,7 @@ def test_the_reference_metrics_load_with_their_kind_and_the_feedback_scale():
         "users": (MetricKind.DISTINCT, None, None),
         "customer_feedback": (MetricKind.SCORE, 1, 5),
         "professional_feedback": (MetricKind.SCORE, 1, 5),
+        "customer_nps": (MetricKind.SCORE, -100, 100),
     }
 
 

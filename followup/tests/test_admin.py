@@ -59,7 +59,8 @@ def test_the_editor_sees_their_countys_alerts_open_first_and_the_rule(refs, edit
 
     assert response.status_code == HTTPStatus.OK
     assert list(response.context["cl"].result_list) == [opened, contacted, resolved]
-    assert "The rule: A content is flagged when its “assessments_started” in the last 4" in response.content.decode()
+    rule = "The rule: A content is flagged when its “Assessments started” per period in the last 4"
+    assert rule in response.content.decode()
 
 
 def test_the_editor_marks_an_alert_contacted_with_a_note(refs, editor_client):

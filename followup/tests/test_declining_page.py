@@ -1,5 +1,6 @@
 """The public declining-usage page: the rule written out, the declining series, nothing of the internal log."""
 
+import datetime
 from http import HTTPStatus
 
 import pytest
@@ -107,3 +108,26 @@ def test_the_query_count_does_not_grow_with_data(client, refs, django_assert_max
         response = client.get(URL)
 
     assert len(response.context["declines"]) == series + 1
+
+
+def test_a_series_without_recent_figures_is_listed_as_not_reported_never_as_a_fall(client, refs):
+    first = _first_week()
+    # Four earlier weeks of 30, nothing since: the old rule read 120 → 0, −100 %.
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=[30] * 4, first=first)
+    # A late import: two recent weeks of steady use, the last two not imported yet.
+    weekly(county=refs.pirkanmaa, module=refs.uti, metric=refs.started, values=[30] * 6, first=first)
+
+    response = client.get(URL)
+
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["declines"] == []
+    missing_since = first + datetime.timedelta(weeks=4)
+    last_week = first + datetime.timedelta(weeks=3)
+    expected = (
+        f"Not reported since {missing_since:%m/%d/%Y}: the last figures are for "
+        f"{last_week.isocalendar().year}-W{last_week.isocalendar().week:02d}."
+    )
+    assert [silence.text for silence in response.context["silent"]] == [expected]
+    assert expected in page
+    assert "−100" not in page and "-100 %" not in page

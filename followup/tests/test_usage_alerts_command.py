@@ -11,10 +11,12 @@ from metrics.tests.factories import weekly
 from processes.tests.factories import ContentModuleFactory
 
 RULE_LINE = (
-    "A content is flagged when its “assessments_started” in the last 4 complete periods fell by 20 % or more "
-    "from the 4 periods before, counted separately for the whole county and for each service area. Nothing is "
-    "flagged when the earlier periods had fewer than 50 in all. The current week or month is not over and is "
-    "never compared. A content whose rollouts in the county have all ended is left out."
+    "A content is flagged when its “Assessments started” per period in the last 4 complete periods fell by "
+    "20 % or more from the 4 periods before, counted separately for the whole county and for each service "
+    "area. Only periods that have figures are compared: a period not yet imported is missing, not zero. A "
+    "content with no figures at all in the recent periods is listed as not reported, never as a fall. Nothing "
+    "is flagged when the earlier periods had fewer than 50 in all. The current week or month is not over and "
+    "is never compared. A content whose rollouts in the county have all ended is left out."
 )
 
 

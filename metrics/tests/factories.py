@@ -46,14 +46,21 @@ def import_reference_data() -> SimpleNamespace:
         oral_health=ServiceAreaFactory(county=north_karelia, code="suun-terveys", name_fi="Suun terveydenhuolto"),
         uti=ContentModuleFactory(code="virtsatietulehdus", name_fi="Virtsatietulehdus"),
         sore_throat=ContentModuleFactory(code="kurkkukipu", name_fi="Kurkkukipu"),
-        started=MetricFactory(code="assessments_started"),
+        started=MetricFactory(
+            code="assessments_started",
+            name_fi="Aloitetut arviot",
+            name_sv="Påbörjade bedömningar",
+            name_en="Assessments started",
+        ),
         completed=MetricFactory(code="assessments_completed"),
     )
 
 
 def weekly(*, county, module, metric, values, service_area=None, first=FIRST_WEEK):
-    """One statistics row per week from `first`, one per value."""
+    """One statistics row per week from `first`, one per value; a None is a week without figures."""
     for index, value in enumerate(values):
+        if value is None:
+            continue
         UsageStatisticFactory(
             county=county,
             service_area=service_area,

@@ -427,3 +427,12 @@ ROLLOUTS = [
         None,
     ),
 ]
+
+# Rollouts that go live inside the demo's year of figures whatever the date: (county code, content
+# code) → weeks before the current week of the pilot start and of the go-live, which replace the
+# dates in ROLLOUTS. A fresh demo shows them on the adoption page and in the county pages' usage
+# before and after go-live.
+RECENT_GO_LIVES = {
+    ("08", "virtsatietulehdus"): (30, 22),
+    ("90", "sahkoinen-terveystarkastus"): (40, 34),
+}

@@ -1,9 +1,14 @@
 """Create the demo content: process descriptions with phases and steps, service areas, rollouts."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from omaolo_portal.demo.content import PHASE_TEMPLATE, PROCESSES, ROLLOUTS, SERVICE_AREAS
+from metrics.aggregation import current_period_start
+from metrics.models import PeriodType
+from omaolo_portal.demo.content import PHASE_TEMPLATE, PROCESSES, RECENT_GO_LIVES, ROLLOUTS, SERVICE_AREAS
 from omaolo_portal.demo.statistics import demo_statistics_seed
 from processes.models import (
     ContentModule,
@@ -149,10 +154,20 @@ def _revision_in_review_seed(process: ProcessDescription) -> None:
         PublicationTransition.objects.create(process=process, from_status=from_status, to_status=to_status)
 
 
-def _rollouts_seed(processes: dict[str, ProcessDescription]):
+def _recent_dates(county_code, module_code, pilot, go_live, *, today):
+    """A rollout's pilot start and go-live; those of RECENT_GO_LIVES counted back from the current week."""
+    weeks = RECENT_GO_LIVES.get((county_code, module_code))
+    if weeks is None:
+        return pilot, go_live
+    this_week = current_period_start(PeriodType.WEEK, today)
+    return tuple(this_week - datetime.timedelta(weeks=weeks_back) for weeks_back in weeks)
+
+
+def _rollouts_seed(processes: dict[str, ProcessDescription], *, today: datetime.date):
     counties = {county.code: county for county in WellbeingCounty.objects.all()}
     modules = {module.code: module for module in ContentModule.objects.all()}
     for county_code, module_code, area_code, process_slug, status, pilot, go_live, ended, phase_no in ROLLOUTS:
+        pilot, go_live = _recent_dates(county_code, module_code, pilot, go_live, today=today)
         county = counties[county_code]
         area = ServiceArea.objects.get(county=county, code=area_code) if area_code else None
         process = processes.get(process_slug)
@@ -177,12 +192,17 @@ def _rollouts_seed(processes: dict[str, ProcessDescription]):
 
 
 @transaction.atomic
-def demo_seed(*, with_users: bool) -> dict:
-    """Create whatever demo content is missing; existing rows are left as they are."""
+def demo_seed(*, with_users: bool, today: datetime.date | None = None) -> dict:
+    """Create whatever demo content is missing; existing rows are left as they are.
+
+    The figures end at the last complete week and month before `today` (the local date by
+    default), and some rollouts go live within them, so the demo is alive on any date.
+    """
+    today = today or timezone.localdate()
     _service_areas_seed()
     processes = {spec["slug"]: _process_seed(spec) for spec in PROCESSES}
-    _rollouts_seed(processes)
-    statistics_created = demo_statistics_seed()
+    _rollouts_seed(processes, today=today)
+    statistics_created = demo_statistics_seed(today=today)
     editor_group_ensure()
     national_admin_group_ensure()
     users = demo_users_ensure() if with_users else []
