@@ -18,6 +18,10 @@ from metrics.models import UsageStatistic
 
 # An anonymous download is one bounded query: past this many rows the reader narrows the filters.
 MAX_EXPORT_ROWS = 100_000
+# An Excel workbook is built whole in the request (about 0.1 ms of CPU a row): past this many
+# rows the reader gets the CSV, which is streamed, so no anonymous download holds a worker
+# for more than a fraction of a second (docs/deployment-limits.md).
+MAX_XLSX_EXPORT_ROWS = 5_000
 # Proxies and browsers may reuse a download this long; imports change the figures rarely.
 EXPORT_CACHE_SECONDS = 300
 # Rows written to the response at a time: few enough to keep memory flat, many enough to be cheap.
@@ -27,6 +31,11 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 EXPORT_TOO_LARGE = _(
     "The selection has more than {limit} rows, too many to download at once. "
     "Choose a county, a content or a shorter range."
+)
+
+XLSX_EXPORT_TOO_LARGE = _(
+    "The selection has more than {limit} rows, too many for an Excel file. "
+    "Download it as CSV, which holds up to {csv_limit} rows, or choose a county, a content or a shorter range."
 )
 
 
@@ -42,9 +51,13 @@ def _selection(statistic_filter):
     return selection, period_range
 
 
-def _statistics_page(request, statistic_filter, status=HTTPStatus.OK, template="metrics/statistics.html"):
-    """A page showing only the form and its errors."""
+def _statistics_page(
+    request, statistic_filter, status=HTTPStatus.OK, template="metrics/statistics.html", csv_offer=False
+):
+    """A page showing only the form and its errors (and, with `csv_offer`, a link to the same rows as CSV)."""
     context = {"filter": statistic_filter, "form": statistic_filter.form}
+    if csv_offer:
+        context["export_query"] = request.GET.urlencode()
     return render(request, template, context, status=status)
 
 
@@ -111,15 +124,17 @@ def _csv_chunks(header, rows, *, rows_per_chunk=EXPORT_CHUNK_ROWS):
     yield buffer.getvalue()
 
 
-def _export_rows(statistic_filter):
-    """The header and rows behind the page, or the page with an error when there are too many."""
+def _export_rows(statistic_filter, *, max_rows=None, too_large=EXPORT_TOO_LARGE):
+    """The header and rows behind the page, or the page with an error when there are more than `max_rows`."""
+    max_rows = MAX_EXPORT_ROWS if max_rows is None else max_rows
     shown, period_range = _selection(statistic_filter)
     if period_range is None:
         shown = shown.none()
     # Counting through a LIMIT stops at the cap instead of scanning the whole selection.
-    if shown[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
-        limit = number_format(MAX_EXPORT_ROWS, force_grouping=True)
-        statistic_filter.form.add_error(None, str(EXPORT_TOO_LARGE).format(limit=limit))
+    if shown[: max_rows + 1].count() > max_rows:
+        limit = number_format(max_rows, force_grouping=True)
+        csv_limit = number_format(MAX_EXPORT_ROWS, force_grouping=True)
+        statistic_filter.form.add_error(None, str(too_large).format(limit=limit, csv_limit=csv_limit))
         return None, None
     with_responses = statistic_filter.form.cleaned_data["metric"].is_score
     return exports.export_header(responses=with_responses), exports.export_rows(shown, responses=with_responses)
@@ -140,15 +155,18 @@ def statistics_export(request):
 
 
 def statistics_export_xlsx(request):
-    """The same rows as the CSV export, as an Excel workbook (written in write-only mode)."""
+    """The same rows as the CSV export, as an Excel workbook (written in write-only mode); at most MAX_XLSX_EXPORT_ROWS.
+
+    A larger selection answers with the page, its message and a link to the same rows as CSV.
+    """
     from openpyxl import Workbook
 
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    header, rows = _export_rows(statistic_filter)
+    header, rows = _export_rows(statistic_filter, max_rows=MAX_XLSX_EXPORT_ROWS, too_large=XLSX_EXPORT_TOO_LARGE)
     if header is None:
-        return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
+        return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST, csv_offer=True)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("usage")
     sheet.append(header)
