@@ -81,19 +81,25 @@ def usage_import_cancel(*, token, user) -> str:
     return pending.file_name
 
 
-def usage_import_pending(*, token, user) -> PendingUsageImport:
-    """The user's pending preview; raises PendingUsageImport.DoesNotExist for a token that is not theirs."""
+def usage_import_pending(*, token, user, for_update=False) -> PendingUsageImport:
+    """The user's pending preview; raises PendingUsageImport.DoesNotExist for a token that is not theirs.
+
+    With `for_update` its row is locked until the caller's transaction ends (PostgreSQL).
+    """
     import_acting_user(user)
-    return PendingUsageImport.objects.select_related("preview_batch").get(token=token, user=user)
+    pending_imports = PendingUsageImport.objects.select_related("preview_batch")
+    if for_update:
+        pending_imports = pending_imports.select_for_update(of=("self",))
+    return pending_imports.get(token=token, user=user)
 
 
-def usage_import_confirmable(*, token, user) -> PendingUsageImport:
+def usage_import_confirmable(*, token, user, for_update=False) -> PendingUsageImport:
     """The user's pending preview, once its check has found the file valid.
 
     Raises PendingUsageImport.DoesNotExist for a token that is not the user's, or whose
     file a worker is still checking.
     """
-    pending = usage_import_pending(token=token, user=user)
+    pending = usage_import_pending(token=token, user=user, for_update=for_update)
     if pending.preview_batch is not None and pending.preview_batch.outcome != ImportOutcome.DRY_RUN:
         raise PendingUsageImport.DoesNotExist
     return pending

@@ -8,6 +8,7 @@ waits in the database (`PendingUsageImport`) until the import has finished.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from metrics.import_lifecycle import (
 )
 from metrics.import_progress import usage_import_stalled
 from metrics.importing import IMPORT_PERMISSION, NO_IMPORT_PERMISSION
-from metrics.models import CHECK_OUTCOMES, ImportBatch, ImportOutcome
+from metrics.models import CHECK_OUTCOMES, ImportBatch, ImportOutcome, PendingUsageImport
 
 NOT_RETRYABLE = _("This import is not waiting or stalled, so it cannot be retried.")
 
@@ -50,19 +51,28 @@ def usage_import_check_queue(*, file, user) -> ImportBatch:
 def usage_import_queue(*, token, user) -> ImportBatch:
     """Queue the import of the user's pending preview; the batch's page shows its progress.
 
-    Raises PendingUsageImport.DoesNotExist for a token that is not the user's, or whose
-    file is still being checked.
+    Idempotent: the pending import's row is locked while the batch is made, so however
+    many confirms of one preview arrive, on however many app servers, one batch is
+    queued and every confirm returns it. Raises PendingUsageImport.DoesNotExist for a
+    token that is not the user's, or whose file is still being checked.
     """
-    pending = usage_import_confirmable(token=token, user=user)
-    preview = pending.preview_batch
-    batch = ImportBatch.objects.create(
-        user=user,
-        file_name=pending.file_name,
-        sha256=pending.sha256,
-        outcome=ImportOutcome.QUEUED,
-        rows_total=preview.rows_read if preview is not None else None,
-    )
-    usage_import_task.enqueue(batch.pk)
+    with transaction.atomic():
+        pending = usage_import_confirmable(token=token, user=user, for_update=True)
+        # Read after the lock, not joined to it: a join would see the row of a batch
+        # another confirm committed meanwhile as missing (PostgreSQL's statement snapshot).
+        if pending.import_batch_id is not None:
+            return ImportBatch.objects.get(pk=pending.import_batch_id)
+        preview = pending.preview_batch
+        batch = ImportBatch.objects.create(
+            user=user,
+            file_name=pending.file_name,
+            sha256=pending.sha256,
+            outcome=ImportOutcome.QUEUED,
+            rows_total=preview.rows_read if preview is not None else None,
+        )
+        PendingUsageImport.objects.filter(pk=pending.pk).update(import_batch=batch)
+        # In the same transaction: the database queue's job is committed with the batch.
+        usage_import_task.enqueue(batch.pk)
     return batch
 
 
