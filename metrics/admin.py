@@ -26,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from metrics.forms import UploadSizeLimitHandler, UsageImportForm
 from metrics.import_lifecycle import (
+    TooManyWaitingImports,
     usage_import_cancel,
     usage_import_check,
     usage_import_checks_in_background,
@@ -178,11 +179,15 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
             context["result"] = usage_upload_too_large(user=request.user, file_name=size_limit.refused_file_name)
         elif request.method == "POST" and form.is_valid():
             file = form.cleaned_data["file"]
-            if usage_import_checks_in_background(file=file):
-                batch = usage_import_check_queue(file=file, user=request.user)
-                messages.success(request, CHECK_QUEUED % {"file": batch.file_name})
-                return HttpResponseRedirect(reverse("admin:metrics_usagestatistic_import_check", args=[batch.pk]))
-            context["result"], context["pending"] = usage_import_preview(file=file, user=request.user)
+            try:
+                if usage_import_checks_in_background(file=file):
+                    batch = usage_import_check_queue(file=file, user=request.user)
+                    messages.success(request, CHECK_QUEUED % {"file": batch.file_name})
+                    return HttpResponseRedirect(reverse("admin:metrics_usagestatistic_import_check", args=[batch.pk]))
+                context["result"], context["pending"] = usage_import_preview(file=file, user=request.user)
+            except TooManyWaitingImports as refused:
+                form.add_error("file", str(refused))
+                return self._render(request, "admin/metrics/import_upload.html", context)
             if context["pending"] is not None:
                 return self._render(request, "admin/metrics/import_preview.html", context)
         return self._render(request, "admin/metrics/import_upload.html", context)

@@ -244,6 +244,9 @@ USAGE_IMPORT_MAX_UPLOAD_MB = env.int("USAGE_IMPORT_MAX_UPLOAD_MB", default=64)
 USAGE_IMPORT_BACKGROUND_CHECK_MB = env.float("USAGE_IMPORT_BACKGROUND_CHECK_MB", default=2)
 USAGE_IMPORT_MAX_ROWS = env.int("USAGE_IMPORT_MAX_ROWS", default=2_000_000)
 USAGE_IMPORT_MAX_COLUMNS = env.int("USAGE_IMPORT_MAX_COLUMNS", default=50)
+# Files one user may have waiting at once (previews to confirm, checks, queued or running
+# imports); another upload is refused with a message until one is done.
+USAGE_IMPORT_MAX_WAITING_PER_USER = env.int("USAGE_IMPORT_MAX_WAITING_PER_USER", default=3)
 # PostgreSQL: an import's own transaction may run its statements this long (milliseconds),
 # whatever DATABASE_STATEMENT_TIMEOUT says for page queries; 0 means no limit.
 USAGE_IMPORT_STATEMENT_TIMEOUT_MS = env.int("USAGE_IMPORT_STATEMENT_TIMEOUT_MS", default=10 * 60 * 1000)
