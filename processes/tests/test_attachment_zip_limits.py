@@ -168,12 +168,13 @@ def test_a_zip_of_150000_entries_is_refused_from_its_directory(editor_client):
     ]
 
 
-def test_the_limits_are_the_workbooks():
-    from metrics import workbooks
-
-    assert workbooks.xlsx_zip_limits() == OFFICE_ZIP_LIMITS
-    assert (workbooks.MAX_XLSX_PARTS, workbooks.MAX_XLSX_UNPACKED_BYTES, workbooks.MAX_XLSX_COMPRESSION_RATIO) == (
-        1_000,
-        1024 * 1024 * 1024,
-        100,
+def test_the_limits():
+    assert (
+        ZipLimits(
+            max_entries=1_000,
+            max_unpacked_bytes=1024 * 1024 * 1024,
+            max_compression_ratio=100,
+            ratio_checked_from_bytes=1 << 20,
+        )
+        == OFFICE_ZIP_LIMITS
     )
