@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,13 @@ IMPORT_RETRIED = _("The import of %(file)s was started again from the first row.
 CHECK_QUEUED = _("%(file)s is being checked. This page shows how far the check has got; you may leave it.")
 CHECK_RETRIED = _("The check of %(file)s was started again from the first row.")
 IMPORT_CANCELLED = _("The import of %(file)s was cancelled; nothing was written.")
+EXPORT_TOO_LARGE = _(
+    "The selection has more than {limit} statistics, too many to export at once. "
+    "Filter the list by county, content, metric or period type, then export again."
+)
+# The admin's export builds its file in memory (django-import-export): about 3 KB a row for
+# XLSX, so this bounds a request to some 150 MB and a few seconds (docs/deployment-limits.md).
+ADMIN_EXPORT_MAX_ROWS = 50_000
 
 
 @admin.register(Metric)
@@ -137,6 +145,14 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
             "has_import_file_permission": self.has_import_file_permission(request),
         }
         return super().changelist_view(request, extra_context)
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # Counting through a LIMIT stops at the cap instead of counting a national table.
+        if queryset[: ADMIN_EXPORT_MAX_ROWS + 1].count() > ADMIN_EXPORT_MAX_ROWS:
+            limit = number_format(ADMIN_EXPORT_MAX_ROWS, force_grouping=True)
+            messages.error(request, str(EXPORT_TOO_LARGE).format(limit=limit))
+            return HttpResponseRedirect(request.get_full_path())
+        return super()._do_file_export(file_format, request, queryset, export_form=export_form)
 
     @admin.display(description=_("value"), ordering="value")
     def shown_value(self, obj):
