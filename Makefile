@@ -29,6 +29,7 @@ help:
 	@echo "make benchmark  run benchmarks/import_usage.py on the database DATABASE_URL names"
 	@echo "make benchmark-load   the production stack under 10 and 50 concurrent clients (JSON lines)"
 	@echo "make benchmark-pages  statistics and county pages on a demo-sized and a national table (DATABASE_URL's server)"
+	@echo "make benchmark-abuse  the production stack under an export flood, slow clients, a cache flood and an import flood"
 	@echo "make benchmark-admin-import  a million-row file through the admin: upload, background check, confirm, import (PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -128,6 +129,12 @@ benchmark-load: venv
 # PostgreSQL database (DATABASE_URL's server), next to import_usage and the COPY limit.
 benchmark-admin-import: venv messages
 	$(PY) benchmarks/admin_import.py
+
+# The stack of make serve on loopback under four bounded attacks (export flood, slow clients,
+# cache flood, import flood), each beside the page with no query; ABUSE_CACHE_URL names a
+# Redis database of its own for the cache (it is flushed). benchmarks/abuse.py says more.
+benchmark-abuse: venv messages nginx
+	$(PY) benchmarks/abuse.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .serve
