@@ -3,6 +3,7 @@ import io
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from common.slots import work_slot
 from metrics import aggregation, charts, decline, exports, rollout_effect
 from metrics.aggregation import DEFAULT_PERIODS  # noqa: F401 (the page's default range, read by tests)
 from metrics.comparison import county_adoption, county_comparison
@@ -32,6 +34,15 @@ EXPORT_TOO_LARGE = _(
     "The selection has more than {limit} rows, too many to download at once. "
     "Choose a county, a content or a shorter range."
 )
+
+EXPORTS_BUSY = _(
+    "Many large downloads are being prepared right now. Try again in a minute, or choose a county, "
+    "a content or a shorter range for a smaller file, which is downloaded at once."
+)
+# A CSV export of more rows than the Excel cap streams for a second or more of a worker's
+# CPU: at most PUBLIC_LARGE_EXPORTS_AT_ONCE of them run at once on an app server (its
+# worker processes share the slots), so a flood of them leaves the other workers free.
+EXPORT_BUSY_RETRY_SECONDS = 30
 
 XLSX_EXPORT_TOO_LARGE = _(
     "The selection has more than {limit} rows, too many for an Excel file. "
@@ -125,19 +136,43 @@ def _csv_chunks(header, rows, *, rows_per_chunk=EXPORT_CHUNK_ROWS):
 
 
 def _export_rows(statistic_filter, *, max_rows=None, too_large=EXPORT_TOO_LARGE):
-    """The header and rows behind the page, or the page with an error when there are more than `max_rows`."""
+    """The header, rows and row count behind the page; (None, None, count) when there are more than `max_rows`."""
     max_rows = MAX_EXPORT_ROWS if max_rows is None else max_rows
     shown, period_range = _selection(statistic_filter)
     if period_range is None:
         shown = shown.none()
     # Counting through a LIMIT stops at the cap instead of scanning the whole selection.
-    if shown[: max_rows + 1].count() > max_rows:
+    count = shown[: max_rows + 1].count()
+    if count > max_rows:
         limit = number_format(max_rows, force_grouping=True)
         csv_limit = number_format(MAX_EXPORT_ROWS, force_grouping=True)
         statistic_filter.form.add_error(None, str(too_large).format(limit=limit, csv_limit=csv_limit))
-        return None, None
+        return None, None, count
     with_responses = statistic_filter.form.cleaned_data["metric"].is_score
-    return exports.export_header(responses=with_responses), exports.export_rows(shown, responses=with_responses)
+    header = exports.export_header(responses=with_responses)
+    return header, exports.export_rows(shown, responses=with_responses), count
+
+
+class _ReleasedOnClose:
+    """The chunks of a response that gives its slot back when the server closes it (also after a client left)."""
+
+    def __init__(self, chunks, slot):
+        self.chunks, self.slot = chunks, slot
+
+    def __iter__(self):
+        return iter(self.chunks)
+
+    def close(self):
+        self.slot.release()
+        self.chunks.close()
+
+
+def _exports_busy(request):
+    response = render(
+        request, "metrics/exports_busy.html", {"message": EXPORTS_BUSY}, status=HTTPStatus.SERVICE_UNAVAILABLE
+    )
+    response["Retry-After"] = str(EXPORT_BUSY_RETRY_SECONDS)
+    return response
 
 
 def statistics_export(request):
@@ -145,10 +180,16 @@ def statistics_export(request):
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    header, rows = _export_rows(statistic_filter)
+    header, rows, count = _export_rows(statistic_filter)
     if header is None:
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    response = StreamingHttpResponse(_csv_chunks(header, rows), content_type="text/csv; charset=utf-8")
+    chunks = _csv_chunks(header, rows)
+    if count > MAX_XLSX_EXPORT_ROWS:
+        slot = work_slot("omaolo-large-export", slots=settings.PUBLIC_LARGE_EXPORTS_AT_ONCE)
+        if slot is None:
+            return _exports_busy(request)
+        chunks = _ReleasedOnClose(chunks, slot)
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="omaolo-usage.csv"'
     patch_cache_control(response, public=True, max_age=EXPORT_CACHE_SECONDS)
     return response
@@ -164,7 +205,9 @@ def statistics_export_xlsx(request):
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    header, rows = _export_rows(statistic_filter, max_rows=MAX_XLSX_EXPORT_ROWS, too_large=XLSX_EXPORT_TOO_LARGE)
+    header, rows, _count = _export_rows(
+        statistic_filter, max_rows=MAX_XLSX_EXPORT_ROWS, too_large=XLSX_EXPORT_TOO_LARGE
+    )
     if header is None:
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST, csv_offer=True)
     workbook = Workbook(write_only=True)

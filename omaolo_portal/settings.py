@@ -251,6 +251,10 @@ USAGE_IMPORT_MAX_WAITING_PER_USER = env.int("USAGE_IMPORT_MAX_WAITING_PER_USER",
 # whatever DATABASE_STATEMENT_TIMEOUT says for page queries; 0 means no limit.
 USAGE_IMPORT_STATEMENT_TIMEOUT_MS = env.int("USAGE_IMPORT_STATEMENT_TIMEOUT_MS", default=10 * 60 * 1000)
 
+# Public CSV exports of more rows than an Excel file may hold that one app server streams at
+# once (its gunicorn workers share the slots); another gets 503 with Retry-After.
+PUBLIC_LARGE_EXPORTS_AT_ONCE = env.int("PUBLIC_LARGE_EXPORTS_AT_ONCE", default=1)
+
 # --- Request bodies (omaolo_portal.middleware.RequestBodyLimitMiddleware) --------------
 # Refused with 413 from the Content-Length before any byte is read: an anonymous request
 # larger than this (kilobytes; a login form is under 1 KB), and any request larger than

@@ -2,10 +2,13 @@
 
 import datetime
 import io
+import tempfile
 from http import HTTPStatus
 
 import openpyxl
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import translation
 
@@ -69,3 +72,58 @@ def test_excel_export_at_its_cap_is_downloaded(client, monkeypatch):
 def test_excel_export_cap_is_a_fraction_of_the_csv_cap():
     assert metrics_views.MAX_XLSX_EXPORT_ROWS == 5_000
     assert metrics_views.MAX_EXPORT_ROWS == 100_000
+
+
+def server_closes(response):
+    """What the WSGI server does with a response once sent, or when its client has left.
+
+    Closing a response ends the request, which would close the test's database connection.
+    """
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def slot_directory(settings, tmp_path, monkeypatch):
+    """The export slots in a folder of the test's own, so that no other process holds them."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def test_a_large_csv_export_waits_for_a_free_slot(client, monkeypatch, settings, slot_directory):
+    settings.PUBLIC_LARGE_EXPORTS_AT_ONCE = 1
+    monkeypatch.setattr(metrics_views, "MAX_XLSX_EXPORT_ROWS", 15)
+    weekly_statistics(8, counties=2)
+    query = {"period_type": "week", "start": "2024-W01"}
+
+    first = client.get(reverse("metrics:statistics_export"), query)
+    busy = client.get(reverse("metrics:statistics_export"), query)
+    small = client.get(reverse("metrics:statistics_export"), {**query, "end": "2024-W04"})
+    assert len(b"".join(first.streaming_content).decode().splitlines()) == 1 + 16  # then closed by the client
+    again = client.get(reverse("metrics:statistics_export"), query)
+
+    assert first.status_code == HTTPStatus.OK
+    assert busy.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert busy["Retry-After"] == str(metrics_views.EXPORT_BUSY_RETRY_SECONDS) == "30"
+    with translation.override("fi"):
+        assert str(metrics_views.EXPORTS_BUSY) in busy.content.decode()
+    assert small.status_code == HTTPStatus.OK  # 8 rows: no slot needed
+    assert again.status_code == HTTPStatus.OK
+    assert len(b"".join(again.streaming_content).decode().splitlines()) == 1 + 16
+
+
+def test_a_client_that_leaves_half_way_gives_its_slot_back(client, monkeypatch, settings, slot_directory):
+    settings.PUBLIC_LARGE_EXPORTS_AT_ONCE = 1
+    monkeypatch.setattr(metrics_views, "MAX_XLSX_EXPORT_ROWS", 15)
+    weekly_statistics(8, counties=2)
+    query = {"period_type": "week", "start": "2024-W01"}
+
+    left = client.get(reverse("metrics:statistics_export"), query)
+    server_closes(left)  # the client disconnected before the first chunk
+    after = client.get(reverse("metrics:statistics_export"), query)
+
+    assert left.status_code == after.status_code == HTTPStatus.OK
+    server_closes(after)
