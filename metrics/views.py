@@ -135,22 +135,42 @@ def _csv_chunks(header, rows, *, rows_per_chunk=EXPORT_CHUNK_ROWS):
     yield buffer.getvalue()
 
 
-def _export_rows(statistic_filter, *, max_rows=None, too_large=EXPORT_TOO_LARGE):
-    """The header, rows and row count behind the page; (None, None, count) when there are more than `max_rows`."""
+class _ExportsBusy(Exception):
+    """Every slot for a large export is taken."""
+
+
+def _export_rows(statistic_filter, *, max_rows=None, too_large=EXPORT_TOO_LARGE, slot_for_large=False):
+    """The header and rows behind the page, and the slot taken for them; (None, None, None) over `max_rows`.
+
+    With `slot_for_large`, a selection of more rows than an Excel file may hold takes one of
+    the app server's PUBLIC_LARGE_EXPORTS_AT_ONCE slots before it is counted whole, or
+    raises _ExportsBusy; the caller releases the slot when the rows are sent.
+    """
     max_rows = MAX_EXPORT_ROWS if max_rows is None else max_rows
     shown, period_range = _selection(statistic_filter)
     if period_range is None:
         shown = shown.none()
-    # Counting through a LIMIT stops at the cap instead of scanning the whole selection.
-    count = shown[: max_rows + 1].count()
+    # Counting through a LIMIT stops at the cap instead of scanning the whole selection;
+    # the small count first, so that a refused large export costs little.
+    small_limit = min(max_rows, MAX_XLSX_EXPORT_ROWS)
+    count = shown[: small_limit + 1].count()
+    slot = None
+    if count > small_limit and max_rows > small_limit:
+        if slot_for_large:
+            slot = work_slot("omaolo-large-export", slots=settings.PUBLIC_LARGE_EXPORTS_AT_ONCE)
+            if slot is None:
+                raise _ExportsBusy
+        count = shown[: max_rows + 1].count()
     if count > max_rows:
+        if slot is not None:
+            slot.release()
         limit = number_format(max_rows, force_grouping=True)
         csv_limit = number_format(MAX_EXPORT_ROWS, force_grouping=True)
         statistic_filter.form.add_error(None, str(too_large).format(limit=limit, csv_limit=csv_limit))
-        return None, None, count
+        return None, None, None
     with_responses = statistic_filter.form.cleaned_data["metric"].is_score
     header = exports.export_header(responses=with_responses)
-    return header, exports.export_rows(shown, responses=with_responses), count
+    return header, exports.export_rows(shown, responses=with_responses), slot
 
 
 class _ReleasedOnClose:
@@ -180,14 +200,14 @@ def statistics_export(request):
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    header, rows, count = _export_rows(statistic_filter)
+    try:
+        header, rows, slot = _export_rows(statistic_filter, slot_for_large=True)
+    except _ExportsBusy:
+        return _exports_busy(request)
     if header is None:
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
     chunks = _csv_chunks(header, rows)
-    if count > MAX_XLSX_EXPORT_ROWS:
-        slot = work_slot("omaolo-large-export", slots=settings.PUBLIC_LARGE_EXPORTS_AT_ONCE)
-        if slot is None:
-            return _exports_busy(request)
+    if slot is not None:
         chunks = _ReleasedOnClose(chunks, slot)
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="omaolo-usage.csv"'
@@ -205,9 +225,7 @@ def statistics_export_xlsx(request):
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    header, rows, _count = _export_rows(
-        statistic_filter, max_rows=MAX_XLSX_EXPORT_ROWS, too_large=XLSX_EXPORT_TOO_LARGE
-    )
+    header, rows, _slot = _export_rows(statistic_filter, max_rows=MAX_XLSX_EXPORT_ROWS, too_large=XLSX_EXPORT_TOO_LARGE)
     if header is None:
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST, csv_offer=True)
     workbook = Workbook(write_only=True)
