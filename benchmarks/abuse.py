@@ -67,7 +67,11 @@ def dataset_build(url: str, weeks: int, months: int) -> None:
         "call_command('migrate', verbosity=0); call_command('load_reference_data', verbosity=0);"
         "call_command('seed_demo', '--no-users', verbosity=0);"
         "from django.contrib.auth import get_user_model;"
-        f"get_user_model().objects.create_superuser({BENCH_USER!r}, password={BENCH_PASSWORD!r});"
+        # The production settings verify PBKDF2; the test settings' MD5 hash would not sign in.
+        "from django.contrib.auth.hashers import PBKDF2PasswordHasher;"
+        f"user = get_user_model().objects.create_superuser({BENCH_USER!r});"
+        f"user.password = PBKDF2PasswordHasher().encode({BENCH_PASSWORD!r}, PBKDF2PasswordHasher().salt());"
+        "user.save();"
         "import json, statistics_pages;"
         f"rows = statistics_pages.national_rows_insert(weeks={weeks}, months={months});"
         "print(json.dumps({'event': 'national_table_loaded', 'rows_inserted': rows}), flush=True)"
@@ -122,7 +126,10 @@ def stack_start(url: str, cache_url: str | None, run_dir: Path) -> tuple[list[su
     command = [sys.executable, "-m", "gunicorn", "omaolo_portal.wsgi", "--bind", f"127.0.0.1:{gunicorn_port}"]
     command += ["--workers", str(WORKERS), "--no-control-socket", "--timeout", "120"]
     command += ["--max-requests", "1000", "--max-requests-jitter", "100"]
-    gunicorn = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stderr=subprocess.DEVNULL)  # noqa: S603
+    # ABUSE_SERVER_LOG names a file for gunicorn's log (errors included); none by default.
+    log_path = os.environ.get("ABUSE_SERVER_LOG")
+    server_log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 (open while gunicorn runs)
+    gunicorn = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stderr=server_log)  # noqa: S603
     config = (PROJECT_ROOT / "deploy" / "nginx.conf").read_text()
     for name, value in {
         "@RUN_DIR@": str(run_dir),
@@ -335,11 +342,12 @@ async def import_flood(base: str, uploads: int = 12, megabytes: int = 9) -> dict
                     outcomes["refused_too_many_waiting"] += 1
                 else:
                     outcomes["other"] += 1
+                    outcomes.setdefault("other_statuses", []).append(response.status)
     return {
         "uploads": uploads,
         "megabytes_each": megabytes,
         **outcomes,
-        "seconds": round(time.perf_counter() - started, 1),
+        "flood_seconds": round(time.perf_counter() - started, 1),
     }
 
 
@@ -362,6 +370,8 @@ def main():
 
         redis.Redis.from_url(args.cache_url).flushdb()
     run_dir = Path(tempfile.mkdtemp(prefix="omaolo_abuse_"))
+    # nginx's workers (another user when started as root) write request bodies under it.
+    run_dir.chmod(0o755)
     processes = []
 
     def report(attack: str, result: dict, **fields):
