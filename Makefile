@@ -19,17 +19,18 @@ PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 
 	"$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$candidate" && break; \
 	done)
 
-.PHONY: help venv setup run serve test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import restore-check clean chromium
+.PHONY: help venv setup run serve nginx benchmark-abuse test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import restore-check clean chromium
 
 help:
 	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/ with a task worker"
-	@echo "make serve      set up and run the production stack locally: gunicorn ($(WORKERS) workers) and a task worker, DEBUG off"
+	@echo "make serve      set up and run the production stack locally: nginx, gunicorn ($(WORKERS) workers) and a task worker, DEBUG off"
 	@echo "make test       set up and run the whole test suite (browser tests included)"
 	@echo "make lint       ruff check, ruff format --check, missing-migrations check, import layers (lint-imports)"
 	@echo "make restore-check  dump a populated PostgreSQL database (DATABASE_URL's server) with pg_dump -Fc, restore it, compare"
 	@echo "make benchmark  run benchmarks/import_usage.py on the database DATABASE_URL names"
 	@echo "make benchmark-load   the production stack under 10 and 50 concurrent clients (JSON lines)"
 	@echo "make benchmark-pages  statistics and county pages on a demo-sized and a national table (DATABASE_URL's server)"
+	@echo "make benchmark-abuse  the production stack under an export flood, slow clients, a cache flood and an import flood"
 	@echo "make benchmark-admin-import  a million-row file through the admin: upload, background check, confirm, import (PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -57,17 +58,41 @@ setup: venv messages
 run: setup
 	$(PY) -m omaolo_portal.run_site --host $(HOST) --port $(PORT)
 
-# The production stack on loopback (README, "Deploying behind gunicorn with PostgreSQL"):
-# 2 x cores + 1 sync workers, no control socket (several gunicorns may share a host), one
-# task worker for the background imports, DEBUG off with a SECRET_KEY made for this run.
+# The production stack on loopback (README, "Deploying behind gunicorn with PostgreSQL";
+# docs/deployment-limits.md): nginx on HOST:PORT buffers every request and response, so
+# slow clients hold nginx's connections, never a worker; behind it 2 x cores + 1 gunicorn
+# sync workers on a unix socket, each replaced after about GUNICORN_MAX_REQUESTS requests
+# (jittered, so they do not restart together), no control socket (several gunicorns may
+# share a host); one task worker for the background imports; DEBUG off with a SECRET_KEY
+# made for this run.
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
-serve: setup
-	@export DEBUG=False SECURE_SSL_REDIRECT=False ALLOWED_HOSTS="$(HOST),localhost" \
+GUNICORN_MAX_REQUESTS ?= 1000
+GUNICORN_MAX_REQUESTS_JITTER ?= 100
+REQUEST_BODY_MAX_MB ?= 80
+SERVE_DIR ?= $(CURDIR)/.serve
+NGINX ?= $(shell command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+GUNICORN_FLAGS = --workers $(WORKERS) --no-control-socket --timeout 120 \
+	--max-requests $(GUNICORN_MAX_REQUESTS) --max-requests-jitter $(GUNICORN_MAX_REQUESTS_JITTER)
+serve: setup nginx
+	@mkdir -p $(SERVE_DIR)
+	@sed -e 's|@RUN_DIR@|$(SERVE_DIR)|g' -e 's|@LISTEN@|$(HOST):$(PORT)|g' \
+		-e 's|@UPSTREAM@|unix:$(SERVE_DIR)/gunicorn.sock|g' -e 's|@MAX_BODY_MB@|$(REQUEST_BODY_MAX_MB)|g' \
+		deploy/nginx.conf > $(SERVE_DIR)/nginx.conf
+	@export DEBUG=False SECURE_SSL_REDIRECT=False ALLOWED_HOSTS="$(HOST),localhost" TRUSTED_PROXY_COUNT=1 \
+		REQUEST_BODY_MAX_MB=$(REQUEST_BODY_MAX_MB) \
 		SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')}"; \
 	$(MANAGE) db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn omaolo_portal.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--no-control-socket --timeout 120 --access-logfile -
+	$(VENV)/bin/gunicorn omaolo_portal.wsgi --bind unix:$(SERVE_DIR)/gunicorn.sock $(GUNICORN_FLAGS) \
+		--access-logfile - & gunicorn=$$!; \
+	trap 'kill $$worker $$gunicorn 2>/dev/null' EXIT INT TERM; \
+	echo "Serving on http://$(HOST):$(PORT)/ (nginx, then gunicorn on $(SERVE_DIR)/gunicorn.sock)"; \
+	$(NGINX) -p $(SERVE_DIR) -c $(SERVE_DIR)/nginx.conf -e stderr -g 'daemon off;'
+
+nginx:
+	@command -v $(NGINX) >/dev/null 2>&1 || { \
+		echo "Installing Debian's nginx for make serve and make benchmark-abuse"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && { DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }; }
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -115,6 +140,12 @@ restore-check: venv messages
 	@case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "error: set DATABASE_URL=postgres://… (the check runs on PostgreSQL)"; exit 1;; esac
 	$(PY) -m pytest tests/test_backup_restore.py -q -rs
 
+# The stack of make serve on loopback under four bounded attacks (export flood, slow clients,
+# cache flood, import flood), each beside the page with no query; ABUSE_CACHE_URL names a
+# Redis database of its own for the cache (it is flushed). benchmarks/abuse.py says more.
+benchmark-abuse: venv messages nginx
+	$(PY) benchmarks/abuse.py
+
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 .serve
 	find locale -name '*.mo' -delete

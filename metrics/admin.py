@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,7 @@ from import_export.forms import ExportForm
 from common.history_admin import ReadableHistoryAdmin
 from metrics.forms import UploadSizeLimitHandler, UsageImportForm
 from metrics.import_lifecycle import (
+    TooManyWaitingImports,
     usage_import_cancel,
     usage_import_check,
     usage_import_checks_in_background,
@@ -66,6 +68,13 @@ IMPORT_RETRIED = _("The import of %(file)s was started again from the first row.
 CHECK_QUEUED = _("%(file)s is being checked. This page shows how far the check has got; you may leave it.")
 CHECK_RETRIED = _("The check of %(file)s was started again from the first row.")
 IMPORT_CANCELLED = _("The import of %(file)s was cancelled; nothing was written.")
+EXPORT_TOO_LARGE = _(
+    "The selection has more than {limit} statistics, too many to export at once. "
+    "Filter the list by county, content, metric or period type, then export again."
+)
+# The admin's export builds its file in memory (django-import-export): about 3 KB a row for
+# XLSX, so this bounds a request to some 150 MB and a few seconds (docs/deployment-limits.md).
+ADMIN_EXPORT_MAX_ROWS = 50_000
 
 
 @admin.register(Metric)
@@ -141,6 +150,14 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         }
         return super().changelist_view(request, extra_context)
 
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # Counting through a LIMIT stops at the cap instead of counting a national table.
+        if queryset[: ADMIN_EXPORT_MAX_ROWS + 1].count() > ADMIN_EXPORT_MAX_ROWS:
+            limit = number_format(ADMIN_EXPORT_MAX_ROWS, force_grouping=True)
+            messages.error(request, str(EXPORT_TOO_LARGE).format(limit=limit))
+            return HttpResponseRedirect(request.get_full_path())
+        return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+
     @admin.display(description=_("value"), ordering="value")
     def shown_value(self, obj):
         return figure(obj.value, obj.metric)
@@ -185,11 +202,15 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
             context["result"] = usage_upload_too_large(user=request.user, file_name=size_limit.refused_file_name)
         elif request.method == "POST" and form.is_valid():
             file = form.cleaned_data["file"]
-            if usage_import_checks_in_background(file=file):
-                batch = usage_import_check_queue(file=file, user=request.user)
-                messages.success(request, CHECK_QUEUED % {"file": batch.file_name})
-                return HttpResponseRedirect(reverse("admin:metrics_usagestatistic_import_check", args=[batch.pk]))
-            context["result"], context["pending"] = usage_import_preview(file=file, user=request.user)
+            try:
+                if usage_import_checks_in_background(file=file):
+                    batch = usage_import_check_queue(file=file, user=request.user)
+                    messages.success(request, CHECK_QUEUED % {"file": batch.file_name})
+                    return HttpResponseRedirect(reverse("admin:metrics_usagestatistic_import_check", args=[batch.pk]))
+                context["result"], context["pending"] = usage_import_preview(file=file, user=request.user)
+            except TooManyWaitingImports as refused:
+                form.add_error("file", str(refused))
+                return self._render(request, "admin/metrics/import_upload.html", context)
             if context["pending"] is not None:
                 return self._render(request, "admin/metrics/import_preview.html", context)
         return self._render(request, "admin/metrics/import_upload.html", context)

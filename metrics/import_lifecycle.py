@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from metrics.import_progress import ProgressReport
 from metrics.importing import (
@@ -45,10 +46,40 @@ logger = logging.getLogger(__name__)
 
 # Rows to create or change that a preview shows.
 PREVIEW_SAMPLE_SIZE = 20
-# A preview not confirmed within this time is deleted at the next upload.
+# A preview not confirmed within this time is deleted at the next upload, and by
+# `manage.py usage_import_purge_pending` (run it from cron: docs/deployment-limits.md).
 PENDING_IMPORT_LIFETIME = datetime.timedelta(days=1)
 
 PENDING_FILE_GONE = _("The uploaded file is no longer waiting to be imported; nothing was written. Upload it again.")
+TOO_MANY_WAITING_IMPORTS = ngettext_lazy(
+    "You already have %(count)d file waiting: a preview to confirm, a check or an import. "
+    "Confirm or cancel your previews, or wait for your imports to finish, then upload again.",
+    "You already have %(count)d files waiting: previews to confirm, checks or imports. "
+    "Confirm or cancel your previews, or wait for your imports to finish, then upload again.",
+    "count",
+)
+
+
+class TooManyWaitingImports(Exception):
+    """The user has as many files waiting as `USAGE_IMPORT_MAX_WAITING_PER_USER` allows."""
+
+    def __init__(self, count: int):
+        self.count = count
+        super().__init__(TOO_MANY_WAITING_IMPORTS % {"count": count})
+
+
+def usage_import_waiting_check(*, user) -> None:
+    """Refuse another upload from a user whose files already wait (TooManyWaitingImports).
+
+    Each preview waiting for its confirm, each large upload being checked and each queued
+    or running import keeps its file as a pending import until it is done, so those are
+    counted: one editor cannot fill the database or the task queue ahead of the others.
+    """
+    import_acting_user(user)
+    _expired_pending_delete()
+    waiting = PendingUsageImport.objects.filter(user=user).count()
+    if waiting >= settings.USAGE_IMPORT_MAX_WAITING_PER_USER:
+        raise TooManyWaitingImports(waiting)
 
 
 def usage_import_preview(*, file, user) -> tuple[UsageImportResult, PendingUsageImport | None]:
@@ -56,7 +87,9 @@ def usage_import_preview(*, file, user) -> tuple[UsageImportResult, PendingUsage
 
     The file waits in the database, so the confirm may reach another app server.
     Returns the dry run's result and the pending import (None when the file is invalid).
+    Raises TooManyWaitingImports, before reading the file, when the user's files already wait.
     """
+    usage_import_waiting_check(user=user)
     result = usage_import(file=file, user=user, dry_run=True, sample_size=PREVIEW_SAMPLE_SIZE)
     if not result.ok:
         return result, None
@@ -96,27 +129,46 @@ def usage_import_cancel(*, token, user) -> str:
     return pending.file_name
 
 
-def usage_import_pending(*, token, user) -> PendingUsageImport:
-    """The user's pending preview; raises PendingUsageImport.DoesNotExist for a token that is not theirs."""
+def usage_import_pending(*, token, user, for_update=False) -> PendingUsageImport:
+    """The user's pending preview; raises PendingUsageImport.DoesNotExist for a token that is not theirs.
+
+    With `for_update` its row is locked until the caller's transaction ends (PostgreSQL).
+    """
     import_acting_user(user)
-    return PendingUsageImport.objects.select_related("preview_batch").get(token=token, user=user)
+    pending_imports = PendingUsageImport.objects.select_related("preview_batch")
+    if for_update:
+        pending_imports = pending_imports.select_for_update(of=("self",))
+    return pending_imports.get(token=token, user=user)
 
 
-def usage_import_confirmable(*, token, user) -> PendingUsageImport:
+def usage_import_confirmable(*, token, user, for_update=False) -> PendingUsageImport:
     """The user's pending preview, once its check has found the file valid.
 
     Raises PendingUsageImport.DoesNotExist for a token that is not the user's, or whose
     file a worker is still checking.
     """
-    pending = usage_import_pending(token=token, user=user)
+    pending = usage_import_pending(token=token, user=user, for_update=for_update)
     if pending.preview_batch is not None and pending.preview_batch.outcome != ImportOutcome.DRY_RUN:
         raise PendingUsageImport.DoesNotExist
     return pending
 
 
-def _expired_pending_delete() -> None:
-    expired = PendingUsageImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME)
+def _expired_pending_delete() -> int:
+    """Delete the files of previews older than PENDING_IMPORT_LIFETIME; returns how many.
+
+    A confirmed import that is still queued or running keeps its file: its worker reads it.
+    """
+    expired = PendingUsageImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME).exclude(
+        import_batch__outcome__in=UNFINISHED_OUTCOMES
+    )
+    count = expired.count()
     pending_imports_delete(pending_imports=expired)
+    return count
+
+
+def usage_import_purge_pending() -> int:
+    """Delete every expired preview with its file (the scheduled clean-up); returns how many were deleted."""
+    return _expired_pending_delete()
 
 
 def _claim(batch_id: int, *, waiting, running) -> ImportBatch | None:
@@ -201,11 +253,10 @@ def usage_import_check_store(*, file, user) -> ImportBatch:
 
     Nothing is read but the bytes and their checksum: the file waits in the database as
     the batch's pending import (`metrics.pending_files`), so a worker on any machine can
-    check it.
+    check it. Raises TooManyWaitingImports when the user's files already wait.
     """
-    import_acting_user(user)
-    _expired_pending_delete()
-    with binary_stream(file) as (stream, name):
+    usage_import_waiting_check(user=user)
+    with transaction.atomic(), binary_stream(file) as (stream, name):
         file_name = batch_file_name(name)
         batch = ImportBatch.objects.create(user=user, file_name=file_name, outcome=ImportOutcome.CHECK_QUEUED)
         try:

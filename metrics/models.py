@@ -184,6 +184,15 @@ class PendingUsageImport(models.Model):
     preview_batch = models.ForeignKey(
         ImportBatch, verbose_name=_("preview"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The import the confirm queued: a second confirm of the same preview leads to it."),
+    )
     changes = models.JSONField(
         _("sample of changes"),
         default=list,

@@ -6,8 +6,11 @@ arguments are ids (and the uploader's language, for the check's messages): the f
 waits in the database (`PendingUsageImport`) until the import has finished.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -57,19 +60,34 @@ def usage_import_check_queue(*, file, user) -> ImportBatch:
 def usage_import_queue(*, token, user) -> ImportBatch:
     """Queue the import of the user's pending preview; the batch's page shows its progress.
 
-    Raises PendingUsageImport.DoesNotExist for a token that is not the user's, or whose
-    file is still being checked.
+    Idempotent: the pending import's row is locked while the batch is made, so however
+    many confirms of one preview arrive, on however many app servers, one batch is
+    queued and every confirm returns it. Raises PendingUsageImport.DoesNotExist for a
+    token that is not the user's, or whose file is still being checked.
     """
-    pending = usage_import_confirmable(token=token, user=user)
-    preview = pending.preview_batch
-    batch = ImportBatch.objects.create(
-        user=user,
-        file_name=pending.file_name,
-        sha256=pending.sha256,
-        outcome=ImportOutcome.QUEUED,
-        rows_total=preview.rows_read if preview is not None else None,
-    )
-    return usage_import_enqueue_guarded(batch, lambda: usage_import_task.enqueue(batch.pk))
+    with transaction.atomic():
+        pending = usage_import_confirmable(token=token, user=user, for_update=True)
+        # Read after the lock, not joined to it: a join would see the row of a batch
+        # another confirm committed meanwhile as missing (PostgreSQL's statement snapshot).
+        if pending.import_batch_id is not None:
+            return ImportBatch.objects.get(pk=pending.import_batch_id)
+        preview = pending.preview_batch
+        batch = ImportBatch.objects.create(
+            user=user,
+            file_name=pending.file_name,
+            sha256=pending.sha256,
+            outcome=ImportOutcome.QUEUED,
+            rows_total=preview.rows_read if preview is not None else None,
+        )
+        PendingUsageImport.objects.filter(pk=pending.pk).update(import_batch=batch)
+        # In the same transaction: the database queue's job is committed with the batch. A queue
+        # that fails leaves the batch rejected; its savepoint keeps the transaction usable.
+        return usage_import_enqueue_guarded(batch, partial(_enqueue_in_savepoint, batch))
+
+
+def _enqueue_in_savepoint(batch: ImportBatch) -> None:
+    with transaction.atomic():
+        usage_import_task.enqueue(batch.pk)
 
 
 def usage_import_retry(*, batch: ImportBatch, user) -> ImportBatch:

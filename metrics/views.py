@@ -3,6 +3,7 @@ import io
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from common.slots import work_slot
 from metrics import aggregation, charts, decline, exports, rollout_effect
 from metrics.aggregation import DEFAULT_PERIODS  # noqa: F401 (the page's default range, read by tests)
 from metrics.comparison import county_adoption, county_comparison
@@ -18,6 +20,10 @@ from metrics.models import UsageStatistic
 
 # An anonymous download is one bounded query: past this many rows the reader narrows the filters.
 MAX_EXPORT_ROWS = 100_000
+# An Excel workbook is built whole in the request (about 0.1 ms of CPU a row): past this many
+# rows the reader gets the CSV, which is streamed, so no anonymous download holds a worker
+# for more than a fraction of a second (docs/deployment-limits.md).
+MAX_XLSX_EXPORT_ROWS = 5_000
 # Proxies and browsers may reuse a download this long; imports change the figures rarely.
 EXPORT_CACHE_SECONDS = 300
 # Rows written to the response at a time: few enough to keep memory flat, many enough to be cheap.
@@ -27,6 +33,20 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 EXPORT_TOO_LARGE = _(
     "The selection has more than {limit} rows, too many to download at once. "
     "Choose a county, a content or a shorter range."
+)
+
+EXPORTS_BUSY = _(
+    "Many large downloads are being prepared right now. Try again in a minute, or choose a county, "
+    "a content or a shorter range for a smaller file, which is downloaded at once."
+)
+# A CSV export of more rows than the Excel cap streams for a second or more of a worker's
+# CPU: at most PUBLIC_LARGE_EXPORTS_AT_ONCE of them run at once on an app server (its
+# worker processes share the slots), so a flood of them leaves the other workers free.
+EXPORT_BUSY_RETRY_SECONDS = 30
+
+XLSX_EXPORT_TOO_LARGE = _(
+    "The selection has more than {limit} rows, too many for an Excel file. "
+    "Download it as CSV, which holds up to {csv_limit} rows, or choose a county, a content or a shorter range."
 )
 
 
@@ -42,9 +62,13 @@ def _selection(statistic_filter):
     return selection, period_range
 
 
-def _statistics_page(request, statistic_filter, status=HTTPStatus.OK, template="metrics/statistics.html"):
-    """A page showing only the form and its errors."""
+def _statistics_page(
+    request, statistic_filter, status=HTTPStatus.OK, template="metrics/statistics.html", csv_offer=False
+):
+    """A page showing only the form and its errors (and, with `csv_offer`, a link to the same rows as CSV)."""
     context = {"filter": statistic_filter, "form": statistic_filter.form}
+    if csv_offer:
+        context["export_query"] = request.GET.urlencode()
     return render(request, template, context, status=status)
 
 
@@ -117,18 +141,64 @@ def _csv_chunks(header, rows, *, rows_per_chunk=EXPORT_CHUNK_ROWS):
     yield buffer.getvalue()
 
 
-def _export_rows(statistic_filter):
-    """The header and rows behind the page, or the page with an error when there are too many."""
+class _ExportsBusy(Exception):
+    """Every slot for a large export is taken."""
+
+
+def _export_rows(statistic_filter, *, max_rows=None, too_large=EXPORT_TOO_LARGE, slot_for_large=False):
+    """The header and rows behind the page, and the slot taken for them; (None, None, None) over `max_rows`.
+
+    With `slot_for_large`, a selection of more rows than an Excel file may hold takes one of
+    the app server's PUBLIC_LARGE_EXPORTS_AT_ONCE slots before it is counted whole, or
+    raises _ExportsBusy; the caller releases the slot when the rows are sent.
+    """
+    max_rows = MAX_EXPORT_ROWS if max_rows is None else max_rows
     shown, period_range = _selection(statistic_filter)
     if period_range is None:
         shown = shown.none()
-    # Counting through a LIMIT stops at the cap instead of scanning the whole selection.
-    if shown[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
-        limit = number_format(MAX_EXPORT_ROWS, force_grouping=True)
-        statistic_filter.form.add_error(None, str(EXPORT_TOO_LARGE).format(limit=limit))
-        return None, None
+    # Counting through a LIMIT stops at the cap instead of scanning the whole selection;
+    # the small count first, so that a refused large export costs little.
+    small_limit = min(max_rows, MAX_XLSX_EXPORT_ROWS)
+    count = shown[: small_limit + 1].count()
+    slot = None
+    if count > small_limit and max_rows > small_limit:
+        if slot_for_large:
+            slot = work_slot("omaolo-large-export", slots=settings.PUBLIC_LARGE_EXPORTS_AT_ONCE)
+            if slot is None:
+                raise _ExportsBusy
+        count = shown[: max_rows + 1].count()
+    if count > max_rows:
+        if slot is not None:
+            slot.release()
+        limit = number_format(max_rows, force_grouping=True)
+        csv_limit = number_format(MAX_EXPORT_ROWS, force_grouping=True)
+        statistic_filter.form.add_error(None, str(too_large).format(limit=limit, csv_limit=csv_limit))
+        return None, None, None
     with_responses = statistic_filter.form.cleaned_data["metric"].is_score
-    return exports.export_header(responses=with_responses), exports.export_rows(shown, responses=with_responses)
+    header = exports.export_header(responses=with_responses)
+    return header, exports.export_rows(shown, responses=with_responses), slot
+
+
+class _ReleasedOnClose:
+    """The chunks of a response that gives its slot back when the server closes it (also after a client left)."""
+
+    def __init__(self, chunks, slot):
+        self.chunks, self.slot = chunks, slot
+
+    def __iter__(self):
+        return iter(self.chunks)
+
+    def close(self):
+        self.slot.release()
+        self.chunks.close()
+
+
+def _exports_busy(request):
+    response = render(
+        request, "metrics/exports_busy.html", {"message": EXPORTS_BUSY}, status=HTTPStatus.SERVICE_UNAVAILABLE
+    )
+    response["Retry-After"] = str(EXPORT_BUSY_RETRY_SECONDS)
+    return response
 
 
 def statistics_export(request):
@@ -136,25 +206,34 @@ def statistics_export(request):
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    header, rows = _export_rows(statistic_filter)
+    try:
+        header, rows, slot = _export_rows(statistic_filter, slot_for_large=True)
+    except _ExportsBusy:
+        return _exports_busy(request)
     if header is None:
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    response = StreamingHttpResponse(_csv_chunks(header, rows), content_type="text/csv; charset=utf-8")
+    chunks = _csv_chunks(header, rows)
+    if slot is not None:
+        chunks = _ReleasedOnClose(chunks, slot)
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="omaolo-usage.csv"'
     patch_cache_control(response, public=True, max_age=EXPORT_CACHE_SECONDS)
     return response
 
 
 def statistics_export_xlsx(request):
-    """The same rows as the CSV export, as an Excel workbook (written in write-only mode)."""
+    """The same rows as the CSV export, as an Excel workbook (written in write-only mode); at most MAX_XLSX_EXPORT_ROWS.
+
+    A larger selection answers with the page, its message and a link to the same rows as CSV.
+    """
     from openpyxl import Workbook
 
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    header, rows = _export_rows(statistic_filter)
+    header, rows, _slot = _export_rows(statistic_filter, max_rows=MAX_XLSX_EXPORT_ROWS, too_large=XLSX_EXPORT_TOO_LARGE)
     if header is None:
-        return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
+        return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST, csv_offer=True)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("usage")
     sheet.append(header)

@@ -7,15 +7,23 @@ before `xlsx_records` streams the first sheet with openpyxl's read-only reader.
 """
 
 import datetime
-import io
 import re
-import struct
 import zipfile
 from collections.abc import Iterator
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from common.zip_limits import (
+    OFFICE_ZIP_LIMITS,
+    SuspiciousCompression,
+    TooManyEntries,
+    UnpacksTooLarge,
+    ZipLimits,
+    zip_compression_check,
+    zip_entries_check,
+    zip_unpacked_size_check,
+)
 from metrics.parsing import (
     CHUNK_BYTES,
     SNIFF_BYTES,
@@ -57,13 +65,13 @@ XLSX_DIMENSION_TOO_LARGE = _(
 # shared-strings table and style sheet in memory, about 100 bytes per XML element
 # however small the file, so those parts are counted before it opens them; worksheets
 # are streamed, and bounded while they are read (rows, columns, empty rows).
-MAX_XLSX_PARTS = 1_000
+MAX_XLSX_PARTS = OFFICE_ZIP_LIMITS.max_entries
 MAX_XLSX_SHEETS = 100
 # A sheet at the row limit written by Excel unpacks to a few hundred megabytes.
-MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = OFFICE_ZIP_LIMITS.max_unpacked_bytes
 # Real sheets pack 5 to 20 times; a zip bomb packs hundreds or thousands of times.
-MAX_XLSX_COMPRESSION_RATIO = 100
-XLSX_RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+MAX_XLSX_COMPRESSION_RATIO = OFFICE_ZIP_LIMITS.max_compression_ratio
+XLSX_RATIO_CHECKED_FROM_BYTES = OFFICE_ZIP_LIMITS.ratio_checked_from_bytes
 # Every part but the worksheets: shared strings, styles, workbook, relations, theme.
 MAX_XLSX_PART_BYTES = 32 * 1024 * 1024
 MAX_XLSX_PART_ELEMENTS = 100_000
@@ -83,8 +91,16 @@ _XML_ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]{0,30}:))?worksheet[\s>]")
 _MATCH_OVERLAP = 64
 # Excel writes a sheet's size and column formats in its first few kilobytes.
 XLSX_SHEET_HEAD_BYTES = 4 * 1024 * 1024
-_ZIP_END_RECORD = b"PK\x05\x06"
-_ZIP_END_RECORD_FORMAT = struct.Struct("<4s4H2LH")
+
+
+def xlsx_zip_limits() -> ZipLimits:
+    """The zip limits of a workbook: those of every Office file (common.zip_limits), read when checked."""
+    return ZipLimits(
+        max_entries=MAX_XLSX_PARTS,
+        max_unpacked_bytes=MAX_XLSX_UNPACKED_BYTES,
+        max_compression_ratio=MAX_XLSX_COMPRESSION_RATIO,
+        ratio_checked_from_bytes=XLSX_RATIO_CHECKED_FROM_BYTES,
+    )
 
 
 def xlsx_records(stream, limits: ImportLimits) -> Iterator[list[str]]:
@@ -179,31 +195,33 @@ def xlsx_check(stream, limits: ImportLimits):
     Reads only the zip directory, the first bytes of each worksheet and the parts
     openpyxl would hold in memory (counted while unpacked, never kept).
     """
-    _zip_directory_check(stream)
-    stream.seek(0)
+    zip_limits = xlsx_zip_limits()
+    try:
+        zip_entries_check(stream, zip_limits)
+    except TooManyEntries:
+        _refuse(XLSX_TOO_MANY_PARTS.format(limit=MAX_XLSX_PARTS))
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise UnreadableFile(ImportIssue(None, None, str(FILE_XLSX_UNREADABLE))) from exc
     with archive:
         parts = archive.infolist()
-        if len(parts) > MAX_XLSX_PARTS:
+        if len(parts) > zip_limits.max_entries:
             _refuse(XLSX_TOO_MANY_PARTS.format(limit=MAX_XLSX_PARTS))
         sheets = sum(1 for part in parts if _XLSX_SHEET_PART.fullmatch(part.filename))
         if sheets > MAX_XLSX_SHEETS:
             _refuse(XLSX_TOO_MANY_SHEETS.format(count=sheets, limit=MAX_XLSX_SHEETS))
-        if sum(part.file_size for part in parts) > MAX_XLSX_UNPACKED_BYTES:
+        try:
+            zip_unpacked_size_check(parts, zip_limits)
+        except UnpacksTooLarge:
             _refuse(XLSX_UNPACKS_TOO_LARGE.format(limit=filesizeformat(MAX_XLSX_UNPACKED_BYTES)))
         for part in parts:
             if part.filename.endswith("sharedStrings.xml"):
                 _shared_strings_declared_check(archive, part)
-        for part in parts:
-            if part.file_size > XLSX_RATIO_CHECKED_FROM_BYTES and part.file_size > MAX_XLSX_COMPRESSION_RATIO * max(
-                part.compress_size, 1
-            ):
-                _refuse(
-                    XLSX_SUSPICIOUS_COMPRESSION.format(part=quoted(part.filename), ratio=MAX_XLSX_COMPRESSION_RATIO)
-                )
+        try:
+            zip_compression_check(parts, zip_limits)
+        except SuspiciousCompression as suspicious:
+            _refuse(XLSX_SUSPICIOUS_COMPRESSION.format(part=quoted(suspicious.part), ratio=MAX_XLSX_COMPRESSION_RATIO))
         try:
             for part in parts:
                 _part_check(archive, part, limits)
@@ -213,22 +231,6 @@ def xlsx_check(stream, limits: ImportLimits):
 
 def _refuse(message):
     raise UnreadableFile(ImportIssue(None, None, str(message)))
-
-
-def _zip_directory_check(stream):
-    """Refuse a zip whose directory lists more parts than a workbook has, before zipfile loads it."""
-    stream.seek(0, io.SEEK_END)
-    size = stream.tell()
-    tail_size = min(size, _ZIP_END_RECORD_FORMAT.size + 65_535)
-    stream.seek(size - tail_size)
-    tail = stream.read(tail_size)
-    position = tail.rfind(_ZIP_END_RECORD)
-    if position < 0 or position + _ZIP_END_RECORD_FORMAT.size > len(tail):
-        return  # not a zip at all: zipfile says so
-    entries, directory_size = _ZIP_END_RECORD_FORMAT.unpack_from(tail, position)[4:6]
-    # 0xFFFF entries means a zip64 directory, which no workbook of this size needs.
-    if entries > MAX_XLSX_PARTS or directory_size > MAX_XLSX_PARTS * 1024:
-        _refuse(XLSX_TOO_MANY_PARTS.format(limit=MAX_XLSX_PARTS))
 
 
 def _shared_strings_declared_check(archive, part):

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view or the CSRF check reads the body: an oversized one is refused unread.
+    "omaolo_portal.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -251,9 +253,30 @@ USAGE_IMPORT_MAX_UPLOAD_MB = env.int("USAGE_IMPORT_MAX_UPLOAD_MB", default=64)
 USAGE_IMPORT_BACKGROUND_CHECK_MB = env.float("USAGE_IMPORT_BACKGROUND_CHECK_MB", default=2)
 USAGE_IMPORT_MAX_ROWS = env.int("USAGE_IMPORT_MAX_ROWS", default=2_000_000)
 USAGE_IMPORT_MAX_COLUMNS = env.int("USAGE_IMPORT_MAX_COLUMNS", default=50)
+# Files one user may have waiting at once (previews to confirm, checks, queued or running
+# imports); another upload is refused with a message until one is done.
+USAGE_IMPORT_MAX_WAITING_PER_USER = env.int("USAGE_IMPORT_MAX_WAITING_PER_USER", default=3)
 # PostgreSQL: an import's own transaction may run its statements this long (milliseconds),
 # whatever DATABASE_STATEMENT_TIMEOUT says for page queries; 0 means no limit.
 USAGE_IMPORT_STATEMENT_TIMEOUT_MS = env.int("USAGE_IMPORT_STATEMENT_TIMEOUT_MS", default=10 * 60 * 1000)
+
+# Public CSV exports of more rows than an Excel file may hold that one app server streams at
+# once (its gunicorn workers share the slots); another gets 503 with Retry-After.
+PUBLIC_LARGE_EXPORTS_AT_ONCE = env.int("PUBLIC_LARGE_EXPORTS_AT_ONCE", default=1)
+
+# --- Request bodies (omaolo_portal.middleware.RequestBodyLimitMiddleware) --------------
+# Refused with 413 from the Content-Length before any byte is read: an anonymous request
+# larger than this (kilobytes; a login form is under 1 KB), and any request larger than
+# REQUEST_BODY_MAX_MB (the statistics import's limit plus room for the form around it).
+REQUEST_BODY_ANONYMOUS_MAX_KB = env.int("REQUEST_BODY_ANONYMOUS_MAX_KB", default=64)
+REQUEST_BODY_MAX_MB = env.int("REQUEST_BODY_MAX_MB", default=USAGE_IMPORT_MAX_UPLOAD_MB + 16)
+# Django's own limits, stated: form fields other than files at most 2.5 MB in memory, at
+# most 1,000 fields and 100 files a request (Django's defaults); a file over 2.5 MB is spooled to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# --------------------------------------------------------------------------------------
 
 # Django 6 built-in Content Security Policy: no inline scripts, no third parties.
 SECURE_CSP = {

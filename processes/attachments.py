@@ -16,8 +16,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
+
+from common.zip_limits import (
+    OFFICE_ZIP_LIMITS,
+    SuspiciousCompression,
+    TooManyEntries,
+    UnpacksTooLarge,
+    zip_entries_check,
+    zip_parts_check,
+)
 
 ATTACHMENT_TOO_LARGE = _("The file is larger than {limit} MB.")
 ATTACHMENT_TYPE_NOT_ALLOWED = _(
@@ -28,11 +38,30 @@ ATTACHMENT_EXTENSION_MISMATCH = _(
     "The file name ends in “{extension}” but the file is a {kind} file. "
     "Give it the right extension or choose another file."
 )
+ATTACHMENT_TOO_MANY_PARTS = _(
+    "The file has more than {limit} parts; a real Word, Excel or PowerPoint file has far fewer."
+)
+ATTACHMENT_UNPACKS_TOO_LARGE = _(
+    "The file unpacks to more than {limit}, more than an attachment may. Save it again, or split it."
+)
+ATTACHMENT_SUSPICIOUS_COMPRESSION = _(
+    "The part “{part}” of the file unpacks to more than {ratio} times its packed size, which a real "
+    "Office file does not."
+)
+ATTACHMENT_ACTIVE_CONTENT = _(
+    "The file contains macros or ActiveX controls, which may not be attached. "
+    "Save it again as a plain document without macros (DOCX, XLSX or PPTX)."
+)
 ATTACHMENT_IMAGE_UNREADABLE = _("The image cannot be read: it is damaged or not a real PNG or JPEG image.")
 
 HEADER_BYTES = 16
 # Office files are small zips; a [Content_Types].xml this large is not one (or is a zip bomb).
 CONTENT_TYPES_MAX_BYTES = 1_000_000
+# Parts that carry code run by Office: a VBA project (macros) or ActiveX controls, whatever
+# the [Content_Types].xml calls the file.
+ACTIVE_PART_NAMES = {"vbaproject.bin", "vbadata.xml", "vbaprojectsignature.bin"}
+ACTIVE_PART_FOLDER = "activex/"
+ACTIVE_CONTENT_TYPES = re.compile(rb"vbaProject|activeX", re.IGNORECASE)
 # Pillow refuses images over twice this many pixels; a larger one is refused here too.
 IMAGE_MAX_PIXELS = 50_000_000
 
@@ -137,18 +166,42 @@ def _kind_from_content(file) -> str | None:
 
 
 def _office_kind(file) -> str | None:
-    """docx, xlsx or pptx when the zip declares that format's main part and holds it."""
+    """docx, xlsx or pptx when the zip declares that format's main part and holds it.
+
+    The zip is checked first with the limits of every Office file the portal reads
+    (common.zip_limits, the same as the statistics import's workbooks), and refused
+    with its reason (ValidationError) when it is beyond them or carries macros or ActiveX.
+    """
     try:
+        zip_entries_check(file, OFFICE_ZIP_LIMITS)
         with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+            zip_parts_check(parts, OFFICE_ZIP_LIMITS)
             try:
                 info = archive.getinfo("[Content_Types].xml")
             except KeyError:
                 return None
             if info.file_size > CONTENT_TYPES_MAX_BYTES:
                 return None
-            declared = _declared_parts(archive.read(info))
-            names = {f"/{name}" for name in archive.namelist()}
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+            content_types_xml = archive.read(info)
+            _active_content_check(parts, content_types_xml)
+            declared = _declared_parts(content_types_xml)
+            names = {f"/{part.filename}" for part in parts}
+    except TooManyEntries:
+        raise ValidationError(
+            str(ATTACHMENT_TOO_MANY_PARTS).format(limit=OFFICE_ZIP_LIMITS.max_entries), code="too_many_parts"
+        ) from None
+    except UnpacksTooLarge:
+        limit = filesizeformat(OFFICE_ZIP_LIMITS.max_unpacked_bytes)
+        raise ValidationError(str(ATTACHMENT_UNPACKS_TOO_LARGE).format(limit=limit), code="unpacks_too_large") from None
+    except SuspiciousCompression as suspicious:
+        raise ValidationError(
+            str(ATTACHMENT_SUSPICIOUS_COMPRESSION).format(
+                part=suspicious.part, ratio=OFFICE_ZIP_LIMITS.max_compression_ratio
+            ),
+            code="suspicious_compression",
+        ) from None
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
         return None
     finally:
         file.seek(0)
@@ -156,6 +209,16 @@ def _office_kind(file) -> str | None:
         if declared.get(part) == content_type and part in names:
             return kind
     return None
+
+
+def _active_content_check(parts, content_types_xml: bytes) -> None:
+    """Refuse a zip with a VBA project or ActiveX controls, by part name or declared content type."""
+    for part in parts:
+        name = part.filename.replace("\\", "/").lower()
+        if name.rsplit("/", 1)[-1] in ACTIVE_PART_NAMES or f"/{ACTIVE_PART_FOLDER}" in f"/{name}":
+            raise ValidationError(ATTACHMENT_ACTIVE_CONTENT, code="active_content")
+    if ACTIVE_CONTENT_TYPES.search(content_types_xml):
+        raise ValidationError(ATTACHMENT_ACTIVE_CONTENT, code="active_content")
 
 
 def _declared_parts(content_types_xml: bytes) -> dict[str, str]:

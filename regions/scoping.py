@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_deletion import SummarisedDeletionMixin
 from regions.models import WellbeingCounty
 
 FOREIGN_COUNTY_ERROR = _("You can only change data of your own county.")
@@ -60,8 +61,12 @@ def can_publish_county(user, county_id) -> bool:
     return user.is_superuser or county_id in publishable_county_ids(user)
 
 
-class AdminScopeMixin:
-    """What every admin of the project does with a row outside the user's scope."""
+class AdminScopeMixin(SummarisedDeletionMixin):
+    """What every admin of the project does with a row outside the user's scope.
+
+    Its delete confirmations count related rows rather than list millions of them
+    (common.admin_deletion).
+    """
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # The admin answers a row missing from get_queryset() with a 302 to its index and

@@ -446,3 +446,10 @@ def test_an_unexpected_exception_in_the_admin_upload_is_a_page_not_a_500(monkeyp
     assert escape(str(UNEXPECTED_ERROR)) in response.text
     assert ImportBatch.objects.get().outcome == ImportOutcome.REJECTED
     assert [record.exc_info[0] for record in caplog.records] == [RuntimeError]
+
+
+def test_a_workbook_has_the_zip_limits_of_every_office_file():
+    from common.zip_limits import OFFICE_ZIP_LIMITS
+    from metrics.workbooks import xlsx_zip_limits
+
+    assert xlsx_zip_limits() == OFFICE_ZIP_LIMITS
