@@ -17,11 +17,11 @@ PAIJAT_HAME = "omaolo-kayttoonoton-vaiheet-paijat-hame"
 BOTH = [PAIJAT_HAME, KARELIA]
 
 EXPECTED = {
-    # The four words of issue 17. The demo guides say "pilotti" and write no checklist word
-    # "tarkistuslista", so Snowball (on PostgreSQL as on SQLite) finds no guide for those two.
+    # The four words of issue 17. North Karelia's guide tells of its "pilotoinneissa"; neither
+    # guide writes the word "tarkistuslista", so Snowball (on PostgreSQL as on SQLite) finds none.
     "viestinnän": BOTH,
     "seurannan": BOTH,
-    "pilotoinnit": [],
+    "pilotoinnit": [KARELIA],
     "tarkistuslistan": [],
     # Ten more inflected forms of the demo guides' words.
     "ammattilaisille": BOTH,
@@ -31,7 +31,7 @@ EXPECTED = {
     "hyvinvointialueella": BOTH,
     "mittareiden": BOTH,
     "yhteistyössä": [KARELIA],
-    "kokemuksia": [PAIJAT_HAME],
+    "kokemuksia": BOTH,
     "sisällöistä": BOTH,
     "pilotissa": BOTH,
     "pilottien": BOTH,
