@@ -306,3 +306,22 @@ def test_the_current_month_starts_on_its_first_day_and_is_marked_incomplete(worl
     assert aggregation.current_period_start(PeriodType.MONTH, datetime.date(2026, 11, 25)) == datetime.date(2026, 11, 1)
     # A week starts on its Monday: Wednesday 25.11.2026 is in the week from Monday 23.11.
     assert aggregation.current_period_start(PeriodType.WEEK, datetime.date(2026, 11, 25)) == datetime.date(2026, 11, 23)
+
+
+def test_the_page_shows_only_the_periods_of_its_range(client, world):
+    # 30 weeks of figures, 2026-W11 … W40: the default range is the latest 26, W15 … W40.
+    for week in range(11, 41):
+        row(world, week, start=datetime.date.fromisocalendar(2026, week, 1))
+
+    totals = page_totals(client, period_type="week", county="14")
+
+    assert (len(totals), totals[0], totals[-1]) == (26, ("2026-W15", 15, False), ("2026-W40", 40, False))
+
+
+def test_in_range_keeps_the_periods_from_the_first_to_the_last_inclusive(world):
+    for start in (W40, W41, W42, W43):
+        row(world, 1, start=start)
+
+    kept = aggregation.in_range(UsageStatistic.objects.all(), PeriodRange(W41, W42))
+
+    assert sorted(kept.values_list("period_start", flat=True)) == [W41, W42]
