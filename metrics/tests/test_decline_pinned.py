@@ -136,3 +136,18 @@ def test_the_report_names_the_rules_metric_and_the_weeks_compared(refs):
     assert "its “nothing” in the last 4" in unknown.rule_text
     assert unknown.declines == []
     assert unknown.windows.previous_start == FIRST_WEEK
+
+
+def test_weekly_windows_read_only_weekly_figures(refs):
+    # A month row starting 1.11.2026 falls inside the recent weeks' dates: read, it would lift 80 to 580.
+    weekly(county=refs.north_karelia, module=refs.uti, metric=refs.started, values=FALLING)
+    UsageStatisticFactory(
+        county=refs.north_karelia,
+        module=refs.uti,
+        metric=refs.started,
+        period_type=PeriodType.MONTH,
+        period_start=datetime.date(2026, 11, 1),
+        value=500,
+    )
+
+    assert _found() == [("14", None, "virtsatietulehdus", 100, 80)]
