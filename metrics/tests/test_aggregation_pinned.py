@@ -142,6 +142,18 @@ def test_by_county_gives_a_distinct_count_as_the_mean_of_its_county_periods_and_
     assert (pirkanmaa.value, pirkanmaa.parts, pirkanmaa.parts_left_out) == (24.0, 0, False)
 
 
+def test_by_county_divides_a_distinct_count_by_its_periods_not_by_its_rows(world):
+    # Two contents in 2026-W40 (10 + 20) and one in W41 (30): across contents the figures add up,
+    # so the mean per period is 60 / 2 periods = 30.0, not 60 / 3 rows.
+    row(world, 10, metric=world.users, module=world.uti, start=W40)
+    row(world, 20, metric=world.users, module=world.sore_throat, start=W40)
+    row(world, 30, metric=world.users, module=world.uti, start=W41)
+
+    figure = aggregation.by_county(UsageStatistic.objects.all(), metric=world.users)[world.north_karelia.pk]
+
+    assert figure.value == 30.0
+
+
 def test_by_county_of_a_distinct_count_with_only_service_area_rows_has_no_figure(world):
     row(world, 60, metric=world.users, area=world.oral_health)
     row(world, 40, metric=world.users, area=world.joensuu)
