@@ -314,7 +314,10 @@ def test_the_current_month_starts_on_its_first_day_and_is_marked_incomplete(worl
 
     for today in (datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)):
         figures = aggregation.series(statistics, metric=world.started, period_type=PeriodType.MONTH, today=today)
-        assert [(figure.label, figure.incomplete) for figure in figures] == [("2026-10", False), ("2026-11", True)]
+        assert [(figure.period_start, figure.label, figure.incomplete) for figure in figures] == [
+            (datetime.date(2026, 10, 1), "2026-10", False),
+            (datetime.date(2026, 11, 1), "2026-11", True),
+        ]
     assert aggregation.current_period_start(PeriodType.MONTH, datetime.date(2026, 11, 25)) == datetime.date(2026, 11, 1)
     # A week starts on its Monday: Wednesday 25.11.2026 is in the week from Monday 23.11.
     assert aggregation.current_period_start(PeriodType.WEEK, datetime.date(2026, 11, 25)) == datetime.date(2026, 11, 23)
