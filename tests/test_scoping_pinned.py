@@ -178,3 +178,14 @@ def test_an_editor_may_not_revert_reference_data_to_a_past_state(client, django_
     metric.refresh_from_db()
     assert metric.name_en == "Renamed"
     assert datetime.date.today() >= first_state.history_date.date()
+
+
+def test_history_model_permissions_do_not_let_an_editor_revert_reference_data(settings, django_user_model):
+    # With SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS, django-simple-history asks for the
+    # history model's own change permission: holding it is still not enough without superuser.
+    settings.SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+    metric = MetricFactory(code="assessments_started")
+    editor = _user(django_user_model, "editor", "view_metric", "view_historicalmetric", "change_historicalmetric")
+    metric_admin = admin.site._registry[Metric]
+
+    assert metric_admin.has_change_history_permission(_request(editor), metric) is False
