@@ -19,13 +19,14 @@ PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 
 	"$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$candidate" && break; \
 	done)
 
-.PHONY: help venv setup run serve test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import mutation clean chromium
+.PHONY: help venv setup run serve test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import restore-check mutation clean chromium
 
 help:
 	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/"
 	@echo "make serve      set up and run the production stack locally: gunicorn ($(WORKERS) workers) and a task worker, DEBUG off"
 	@echo "make test       set up and run the whole test suite (browser tests included)"
 	@echo "make lint       ruff check, ruff format --check, missing-migrations check, import layers (lint-imports)"
+	@echo "make restore-check  dump a populated PostgreSQL database (DATABASE_URL's server) with pg_dump -Fc, restore it, compare"
 	@echo "make benchmark  run benchmarks/import_usage.py on the database DATABASE_URL names"
 	@echo "make benchmark-load   the production stack under 10 and 50 concurrent clients (JSON lines)"
 	@echo "make benchmark-pages  statistics and county pages on a demo-sized and a national table (DATABASE_URL's server)"
@@ -107,6 +108,12 @@ benchmark-load: venv
 # PostgreSQL database (DATABASE_URL's server), next to import_usage and the COPY limit.
 benchmark-admin-import: venv messages
 	$(PY) benchmarks/admin_import.py
+
+# docs/operations.md's backup and restore, proven: a populated database dumped with pg_dump's custom
+# format, restored with pg_restore into a fresh one, every table compared. Needs DATABASE_URL=postgres://…
+restore-check: venv messages
+	@case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "error: set DATABASE_URL=postgres://… (the check runs on PostgreSQL)"; exit 1;; esac
+	$(PY) -m pytest tests/test_backup_restore.py -q -rs
 
 # A bounded mutation test of the rule modules (pyproject.toml [tool.mutmut], docs/mutation.md):
 # a fresh mutants/ each run, MUTATION_CHILDREN forked children, SQLite, then the score per module.

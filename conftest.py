@@ -5,6 +5,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +26,13 @@ def _empty_cache():
     rolled back without a signal) must not answer the next one."""
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English leaves English active in the thread."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 SHARED_MODULE_DATA = {"demo_data"}

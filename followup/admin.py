@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.history_admin import ReadableHistoryAdmin
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
 from followup.services import ALREADY_RESOLVED, alert_contact, alert_resolve
 from metrics.decline import DEFAULT_RULE, rule_description
@@ -69,7 +69,7 @@ class AlertFollowUpInline(CountyScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(UsageAlert)
-class UsageAlertAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+class UsageAlertAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
     form = FollowUpForm
     change_list_template = "admin/followup/usagealert/change_list.html"
     inlines = [AlertFollowUpInline]
@@ -112,6 +112,10 @@ class UsageAlertAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Alerts are resolved, not deleted; a superuser may delete one nobody followed up (its log protects it).
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "decline_rule": rule_description(DEFAULT_RULE)}

@@ -89,7 +89,8 @@ class UsageAlert(models.Model):
 class AlertFollowUp(models.Model):
     """One entry of an alert's follow-up log: who did what, when, and the status it left."""
 
-    alert = models.ForeignKey(UsageAlert, verbose_name=_("alert"), on_delete=models.CASCADE, related_name="follow_ups")
+    # An alert that was followed up is resolved, never deleted with its log.
+    alert = models.ForeignKey(UsageAlert, verbose_name=_("alert"), on_delete=models.PROTECT, related_name="follow_ups")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

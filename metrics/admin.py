@@ -8,6 +8,8 @@ rows checked, then the same preview. The views only call those services and rend
 their results.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,8 +24,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.forms import ExportForm
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.history_admin import ReadableHistoryAdmin
 from metrics.forms import UploadSizeLimitHandler, UsageImportForm
 from metrics.import_lifecycle import (
     usage_import_cancel,
@@ -38,6 +40,8 @@ from metrics.parsing import ImportIssue
 from metrics.resources import MetricResource, UsageStatisticResource
 from metrics.tasks import NOT_RETRYABLE, usage_import_check_queue, usage_import_queue, usage_import_retry
 from metrics.templatetags.figures import figure
+from processes.models import ContentModule
+from regions.models import ServiceArea, WellbeingCounty
 from regions.scoping import AdminScopeMixin, CountyScopedAdminMixin, ReferenceDataAdminMixin
 
 
@@ -65,7 +69,7 @@ IMPORT_CANCELLED = _("The import of %(file)s was cancelled; nothing was written.
 
 
 @admin.register(Metric)
-class MetricAdmin(ReferenceDataAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class MetricAdmin(ReferenceDataAdminMixin, ImportExportModelAdmin, ReadableHistoryAdmin):
     resource_classes = [MetricResource]
     list_display = ["code", "name_fi", "name_sv", "name_en"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]
@@ -150,6 +154,9 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
     # --- the file import: upload and preview, confirm, cancel ---------------------------
 
     def _render(self, request, template, context):
+        result = context.get("result")
+        if template == "admin/metrics/import_preview.html" and result is not None:
+            context = {**context, "changes": named_changes(result.changes)}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -227,6 +234,50 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
             raise Http404 from None
         messages.info(request, IMPORT_CANCELLED % {"file": file_name})
         return HttpResponseRedirect(reverse("admin:metrics_usagestatistic_changelist"))
+
+
+@dataclass(frozen=True)
+class NamedChange:
+    """A row of the preview with the names a reader knows instead of the file's codes."""
+
+    change: object
+    county: str
+    service_area: str
+    module: str
+    metric: str
+
+
+def named_changes(changes) -> list[NamedChange]:
+    """The preview's sample with county, service area, content and metric names (four queries at most)."""
+    if not changes:
+        return []
+    counties = {
+        county.code: county.name
+        for county in WellbeingCounty.objects.filter(code__in={change.county for change in changes})
+    }
+    areas = {
+        (area.county.code, area.code): area.name
+        for area in ServiceArea.objects.filter(
+            code__in={change.service_area for change in changes if change.service_area}
+        ).select_related("county")
+    }
+    modules = {
+        module.code: module.name
+        for module in ContentModule.objects.filter(code__in={change.module for change in changes})
+    }
+    metrics = {
+        metric.code: metric.name for metric in Metric.objects.filter(code__in={change.metric for change in changes})
+    }
+    return [
+        NamedChange(
+            change=change,
+            county=counties.get(change.county, change.county),
+            service_area=areas.get((change.county, change.service_area), change.service_area),
+            module=modules.get(change.module, change.module),
+            metric=metrics.get(change.metric, change.metric),
+        )
+        for change in changes
+    ]
 
 
 @admin.register(ImportBatch)

@@ -4,9 +4,24 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 FILE_HELP = _(
-    "A CSV or XLSX file of at most %(limit)s with the columns county, service_area, module, metric, period_type, "
-    "period and value (Finnish headers are fine). Nothing is saved before you confirm the preview."
+    "A CSV or XLSX file of at most %(limit)s with the columns %(columns)s, headed in Finnish or in English; "
+    "a score may add %(responses)s. Nothing is saved before you confirm the preview."
 )
+# A usage file's columns by their Finnish header and, in brackets, the English one (metrics.parsing.HEADER_ALIASES).
+FILE_COLUMNS = [
+    ("hyvinvointialue", "county"),
+    ("palvelualue", "service_area"),
+    ("sisältö", "module"),
+    ("mittari", "metric"),
+    ("jaksotyyppi", "period_type"),
+    ("jakso", "period"),
+    ("määrä", "value"),
+]
+RESPONSES_COLUMN = ("vastauksia", "responses")
+
+
+def _column(finnish: str, english: str) -> str:
+    return f"{finnish} ({english})"
 
 
 class UsageImportForm(forms.Form):
@@ -14,7 +29,11 @@ class UsageImportForm(forms.Form):
 
     def __init__(self, *args, max_bytes: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = FILE_HELP % {"limit": filesizeformat(max_bytes)}
+        self.fields["file"].help_text = FILE_HELP % {
+            "limit": filesizeformat(max_bytes),
+            "columns": ", ".join(_column(*column) for column in FILE_COLUMNS),
+            "responses": _column(*RESPONSES_COLUMN),
+        }
 
 
 class UploadSizeLimitHandler(FileUploadHandler):

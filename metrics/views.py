@@ -84,6 +84,12 @@ def statistics(request):
         "totals": totals,
         "per_residents": county is not None and bool(county.population) and not metric.is_score,
         "chart": charts.bar_chart(totals, scale_max=metric.scale_max if metric.is_score else None, events=chart_events),
+        "narrow_chart": charts.bar_chart(
+            totals,
+            width=charts.NARROW_WIDTH,
+            scale_max=metric.scale_max if metric.is_score else None,
+            events=chart_events,
+        ),
         "range_figure": aggregation.range_figure(totals, kind=metric.kind),
         "distinct_parts": (
             aggregation.distinct_parts(shown, period_type=period_type)
@@ -175,6 +181,7 @@ def comparison(request):
         start=cleaned.get("start") or None,
         end=cleaned.get("end") or None,
     )
+    ranking_rows = _ranking_rows(compared.ranking, is_score=cleaned["metric"].is_score)
     context = {
         "filter": comparison_filter,
         "form": comparison_filter.form,
@@ -183,7 +190,8 @@ def comparison(request):
         "period_type": cleaned["period_type"],
         "period_range": compared.period_range,
         "ranking": compared.ranking,
-        "chart": charts.ranking_chart(_ranking_rows(compared.ranking, is_score=cleaned["metric"].is_score)),
+        "chart": charts.ranking_chart(ranking_rows),
+        "narrow_chart": charts.ranking_chart(ranking_rows, width=charts.NARROW_WIDTH, stacked=True),
     }
     return render(request, "metrics/comparison.html", context)
 
@@ -219,5 +227,6 @@ def adoption(request):
         "weeks": adopted.weeks,
         "table": adopted.table,
         "chart": charts.line_chart(adopted.curves, adopted.weeks),
+        "narrow_chart": charts.line_chart(adopted.curves, adopted.weeks, width=charts.NARROW_WIDTH, numbered=True),
     }
     return render(request, "metrics/adoption.html", context)

@@ -7,6 +7,10 @@ every applied import, whose batch is saved in the import's own transaction. A ch
 therefore makes every page cached before it unreachable at once, on every app server,
 without deleting any key; the old entries expire by themselves.
 
+The cache is an optimisation, never a dependency: while it is unreachable
+(`omaolo_portal.cache_backend`) the data version is unknown and every page is rendered
+uncached; a bump lost meanwhile is made up for as soon as the cache answers again.
+
 What is never cached: requests of anyone with a session (a logged-in editor, who may
 see a preview), anything but GET and HEAD, responses other than 200, streaming
 responses, and responses that set a cookie, carry a CSRF token or a CSP nonce.
@@ -20,13 +24,14 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import URLPattern, URLResolver
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
 
 DATA_VERSION_KEY = "omaolo:data-version"
 PAGE_KEY_PREFIX = "omaolo:page"
+VARIANTS_KEY_PREFIX = "omaolo:variants"
 # The apps whose rows never show on a public page: saving them does not change the data version.
 UNPUBLISHED_APPS = frozenset({"admin", "auth", "axes", "contenttypes", "sessions", "django_tasks_db"})
 # Headers a cached response keeps; the rest (CSP, security headers) each response gets anew.
@@ -34,11 +39,12 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Content-Di
 _REQUEST_ATTRIBUTE = "_omaolo_data_version"
 
 
-def data_version() -> int:
+def data_version() -> int | None:
     """The current data version; starts from the clock when the cache has none (e.g. after a Redis restart).
 
-    Starting from the clock, not from 1, keeps a restarted counter from reaching a
-    version whose pages were cached before it was lost.
+    Starting from the clock, not from 1, keeps a restarted (or evicted) counter from
+    reaching a version whose pages were cached before it was lost. None while the cache
+    is unreachable: the page is then neither looked up nor stored.
     """
     version = cache.get(DATA_VERSION_KEY)
     if version is None:
@@ -59,10 +65,20 @@ def data_version_bump() -> None:
 
 
 def _bump() -> None:
+    """Never raises: with the cache unreachable the bump is lost, and `cache_reachable_again` makes up for it."""
     try:
         cache.incr(DATA_VERSION_KEY)
     except ValueError:
         cache.add(DATA_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def cache_reachable_again(**kwargs) -> None:
+    """Signal receiver (omaolo_portal.cache_backend): every bump during the outage was lost, so bump now.
+
+    Sent before the first command after the outage goes through, so no request reads the
+    old version and serves a page cached before the data changed.
+    """
+    _bump()
 
 
 def request_data_version(request) -> int:
@@ -87,11 +103,45 @@ def model_changed(sender, **kwargs) -> None:
 # --- the public page cache -------------------------------------------------------------
 
 
-def _page_key(request) -> str:
+def _normalised_query(query: QueryDict, parameters: frozenset[str], *, drop_empty_values: bool) -> QueryDict:
+    """The page's own parameters of `query`, in name order, and without empty values if `drop_empty_values`.
+
+    What a client adds beyond them (an unused parameter, `?a=1&b=2` as `?b=2&a=1`,
+    `?county=`) makes neither another page nor another cache entry.
+    """
+    normalised = QueryDict(mutable=True)
+    for name in sorted(parameters.intersection(query)):
+        values = [value for value in query.getlist(name) if value.strip() or not drop_empty_values]
+        if values:
+            normalised.setlist(name, values)
+    return QueryDict(normalised.urlencode())
+
+
+def _use_normalised_query(request, parameters: frozenset[str], *, drop_empty_values: bool) -> None:
+    """Let the view see only the normalised query, so that the page cached under it is the page it renders."""
+    request.GET = _normalised_query(request.GET, parameters, drop_empty_values=drop_empty_values)
+    request.META["QUERY_STRING"] = request.GET.urlencode()
+
+
+def _path_hash(text: str) -> str:
     # Hashed: a long query string must not make a key some cache backends refuse (250 characters).
-    path = hashlib.sha256(iri_to_uri(request.get_full_path()).encode()).hexdigest()
+    return hashlib.sha256(iri_to_uri(text).encode()).hexdigest()
+
+
+def _page_key(request) -> str:
     language = translation.get_language() or ""
+    path = _path_hash(request.get_full_path())
     return f"{PAGE_KEY_PREFIX}:{request_data_version(request)}:{language}:{request.method}:{path}"
+
+
+def _has_session(request) -> bool:
+    """A session cookie counts only when its session exists: a made-up `sessionid=x` does not skip the cache."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    session = request.session
+    # Reading the session loads it; a key that the store does not know becomes None.
+    session.keys()
+    return session.session_key is not None
 
 
 def _may_use_cache(request) -> bool:
@@ -99,8 +149,8 @@ def _may_use_cache(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not getattr(getattr(request, "user", None), "is_authenticated", False)
+        and not _has_session(request)
     )
 
 
@@ -117,6 +167,20 @@ def _may_store(request, response) -> bool:
     )
 
 
+def _one_more_variant(request) -> bool:
+    """Count a stored variant of this path under this data version; False past PUBLIC_PAGE_CACHE_VARIANTS.
+
+    Past the cap a page is still answered, only not stored: a client cycling through
+    valid parameter values cannot grow the cache beyond the cap per page.
+    """
+    key = f"{VARIANTS_KEY_PREFIX}:{request_data_version(request)}:{_path_hash(request.path)}"
+    cache.add(key, 0, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+    try:
+        return cache.incr(key) <= settings.PUBLIC_PAGE_CACHE_VARIANTS
+    except ValueError:
+        return False
+
+
 def _stored(response) -> tuple[bytes, int, list[tuple[str, str]]]:
     headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
     return response.content, response.status_code, headers
@@ -130,12 +194,25 @@ def _restored(entry) -> HttpResponse:
     return response
 
 
-def cached_public_page(view):
-    """Serve an anonymous visitor's GET from the page cache, keyed by path, language and data version."""
+def cached_public_page(view, *, parameters=(), drop_empty_values=True):
+    """Serve an anonymous visitor's GET from the page cache, keyed by path, language and data version.
+
+    `parameters` names the query parameters the view reads (or is a function that returns
+    them, asked at the first request); for GET and HEAD every other one is dropped and the
+    query normalised (`_normalised_query`) before the view or the cache sees it. Empty
+    values are dropped too, unless the view refuses them itself (`drop_empty_values=False`:
+    a refusal is never stored).
+    """
+
+    @functools.cache
+    def known_parameters() -> frozenset[str]:
+        return frozenset(parameters() if callable(parameters) else parameters)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _may_use_cache(request):
+        if request.method in ("GET", "HEAD"):
+            _use_normalised_query(request, known_parameters(), drop_empty_values=drop_empty_values)
+        if not _may_use_cache(request) or request_data_version(request) is None:
             return view(request, *args, **kwargs)
         key = _page_key(request)
         entry = cache.get(key)
@@ -144,7 +221,7 @@ def cached_public_page(view):
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
             response = response.render()
-        if _may_store(request, response):
+        if _may_store(request, response) and _one_more_variant(request):
             cache.set(key, _stored(response), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
@@ -152,33 +229,39 @@ def cached_public_page(view):
     return wrapper
 
 
-def cached_urls(urlconf):
+def cached_urls(urlconf, *, parameters=None, drop_empty_values=True):
     """The URL patterns of `urlconf` with every view wrapped in `cached_public_page`.
 
     Lets the project cache the apps' public pages without touching their view modules:
-    `path("", include(cached_urls("metrics.urls")))`. `urlconf` is a module path, or an
-    include tuple (patterns, app_name, namespace) such as django-ninja's `api.urls`; the
-    app name and namespace are kept.
+    `path("", include(cached_urls("metrics.urls", parameters={"statistics": [...]})))`.
+    `urlconf` is a module path, or an include tuple (patterns, app_name, namespace) such as
+    django-ninja's `api.urls`; the app name and namespace are kept. `parameters` gives each
+    URL name's query parameters: a mapping, or a function of the name (asked at the first
+    request); a name it does not give reads none. `drop_empty_values` as for `cached_public_page`.
     """
+    if parameters is None:
+        parameters = {}
     if isinstance(urlconf, str):
         module = importlib.import_module(urlconf)
         patterns, app_name, namespace = module.urlpatterns, getattr(module, "app_name", None), None
     else:
         patterns, app_name, namespace = urlconf
-    patterns = [_wrapped(entry) for entry in patterns]
+    patterns = [_wrapped(entry, parameters, drop_empty_values) for entry in patterns]
     if namespace:
         return patterns, app_name, namespace
     return (patterns, app_name) if app_name else patterns
 
 
-def _wrapped(entry):
+def _wrapped(entry, parameters, drop_empty_values):
     if isinstance(entry, URLResolver):
         return URLResolver(
             entry.pattern,
-            [_wrapped(child) for child in entry.url_patterns],
+            [_wrapped(child, parameters, drop_empty_values) for child in entry.url_patterns],
             entry.default_kwargs,
             entry.app_name,
             entry.namespace,
         )
     assert isinstance(entry, URLPattern)
-    return URLPattern(entry.pattern, cached_public_page(entry.callback), entry.default_args, entry.name)
+    names = functools.partial(parameters, entry.name) if callable(parameters) else parameters.get(entry.name, ())
+    view = cached_public_page(entry.callback, parameters=names, drop_empty_values=drop_empty_values)
+    return URLPattern(entry.pattern, view, entry.default_args, entry.name)

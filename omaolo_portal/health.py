@@ -1,5 +1,10 @@
 """`/healthz` for a load balancer: is the database reachable, does the shared cache answer?
 
+*Unhealthy* (503) only when the database fails: this server cannot answer then. A cache that
+fails leaves it *degraded* (200, `"cache": "error"`): pages are served uncached
+(`omaolo_portal.cache_backend`), and a balancer that took every server out because their
+shared Redis failed would turn a slower site into no site.
+
 It answers in the middleware chain right after whitenoise, so a probe reads no session,
 activates no language, validates no Host header and never waits for anything but its
 own checks. Each check runs in its own thread and counts as failed when it has not
@@ -23,7 +28,14 @@ logger = logging.getLogger(__name__)
 
 HEALTH_CHECK_PATH = "/healthz"
 OK = "ok"
+DEGRADED = "degraded"
 ERROR = "error"
+# The parts without which this server cannot answer a request.
+REQUIRED_PARTS = ("database",)
+
+
+class AlreadyLogged(Exception):
+    """A failure that its part logs itself (the fail-soft cache: once per interval, not per probe)."""
 
 
 def database_check():
@@ -39,6 +51,8 @@ def cache_check():
     cache.set(key, key, timeout=30)
     try:
         if cache.get(key) != key:
+            if getattr(cache, "unreachable", False):
+                raise AlreadyLogged("the cache is unreachable")
             raise LookupError("the cache did not return the value just written")
     finally:
         cache.delete(key)
@@ -60,6 +74,8 @@ class _BoundedCheck(threading.Thread):
         try:
             self.check()
             self.passed = True
+        except AlreadyLogged as error:
+            logger.debug("Health check of the %s failed: %s", self.part, error)
         except Exception as error:
             logger.warning("Health check of the %s failed: %r", self.part, error)
         finally:
@@ -81,13 +97,15 @@ def health_report(*, timeout):
 
 
 def healthz(request):
-    """200 with every part "ok", or 503 naming the part that failed; never cached."""
+    """200 "ok", 200 "degraded" (the cache failed) or 503 "error" (the database failed); never cached."""
     report = health_report(timeout=settings.HEALTH_CHECK_TIMEOUT)
-    healthy = all(state == OK for state in report.values())
-    response = JsonResponse(
-        {"status": OK if healthy else ERROR, **report},
-        status=HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE,
-    )
+    if any(report[part] != OK for part in REQUIRED_PARTS):
+        status, code = ERROR, HTTPStatus.SERVICE_UNAVAILABLE
+    elif all(state == OK for state in report.values()):
+        status, code = OK, HTTPStatus.OK
+    else:
+        status, code = DEGRADED, HTTPStatus.OK
+    response = JsonResponse({"status": status, **report}, status=code)
     add_never_cache_headers(response)
     return response
 

@@ -90,6 +90,10 @@ LIBRARY_STRINGS = [
     gettext_noop("This importer will import the following fields: "),
     gettext_noop("Value could not be parsed."),
     gettext_noop("use_natural_foreign_keys and key_is_id cannot both be True"),
+    # Django 6.1's empty choice of a select (BLANK_CHOICE_LABEL), new and untranslated in fi and sv.
+    gettext_noop("- Select an option -"),
+    # The changelist's "select all" link: Finnish needs the number after the name (no partitive to agree with).
+    gettext_noop("Select all %(total_count)s %(module_name)s"),
 ]
 LIBRARY_PLURAL_STRINGS = [
     ngettext_lazy("…and %(count)d more object.", "…and %(count)d more objects."),

@@ -135,9 +135,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (redis://host:6379/1), which the public page cache and its data version need to be
 # the same on every server (omaolo_portal/caching.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+REDIS_CACHE_BACKEND = "django.core.cache.backends.redis.RedisCache"
+if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND:
+    # The cache is an optimisation, never a dependency: a Redis that is down or hung answers
+    # as an empty cache within these timeouts (seconds), and this process then leaves it alone
+    # for CACHE_RETRY_SECONDS (omaolo_portal/cache_backend.py; docs/deployment.md). Options
+    # given in CACHE_URL's query string win.
+    CACHES["default"]["BACKEND"] = "omaolo_portal.cache_backend.FailSoftRedisCache"
+    cache_options = CACHES["default"].setdefault("OPTIONS", {})
+    cache_options.setdefault("socket_connect_timeout", env.float("CACHE_CONNECT_TIMEOUT", default=0.25))
+    cache_options.setdefault("socket_timeout", env.float("CACHE_SOCKET_TIMEOUT", default=0.25))
+    cache_options.setdefault("retry_seconds", env.float("CACHE_RETRY_SECONDS", default=5))
+    cache_options.setdefault("log_seconds", env.float("CACHE_ERROR_LOG_SECONDS", default=60))
 # How long an anonymous visitor's page stays cached; any change of the data makes it
 # unreachable at once (the data version), so this bounds only the memory used. 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
+# At most this many variants (query strings, languages) of one page are stored per data
+# version; past it a page is answered uncached, so a client cannot grow the cache without bound.
+PUBLIC_PAGE_CACHE_VARIANTS = env.int("PUBLIC_PAGE_CACHE_VARIANTS", default=100)
 # --------------------------------------------------------------------------------------
 
 # --- Login throttling (django-axes) and idle sessions ---------------------------------
@@ -159,19 +174,13 @@ AXES_CLIENT_IP_CALLABLE = "omaolo_portal.lockout.client_ip_address"
 # the app servers: the client address is that many entries from its right end. 0 trusts
 # no header and takes the TCP peer's address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Failed attempts are counted in the shared cache; a process-local cache would give every
-# gunicorn worker its own count, so without CACHE_URL they are counted in the database.
-process_local_caches = {
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-    "django.core.cache.backends.filebased.FileBasedCache",
-}
-AXES_HANDLER = (
-    "axes.handlers.database.AxesDatabaseHandler"
-    if CACHES["default"]["BACKEND"] in process_local_caches
-    else "axes.handlers.cache.AxesCacheHandler"
-)
-# With the cache handler no attempt is in the database: the admin's attempt list would stay empty.
+# Failed attempts are counted in the database, never in the cache: a Redis outage or an
+# eviction under maxmemory must not lift a lockout, and a login needs the database anyway
+# (docs/decisions.md, "Login throttling counts in the database").
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The lockout needs only the attempts, which expire with the cool-off; no row per login.
+AXES_DISABLE_ACCESS_LOG = True
+# Lockouts are lifted with `manage.py axes_reset_ip_username`, not in the admin.
 AXES_ENABLE_ADMIN = False
 # No start-up banner on stderr from every management command.
 AXES_VERBOSE = False
@@ -263,7 +272,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3)
 # --------------------------------------------------------------------------------------
 
-# --- Email (the usage_alerts command's --notify) --------------------------------------
+# --- Email (the usage_alerts command's --notify, the review's notifications) -----------
 # EMAIL_URL in production, e.g. smtp+tls://user:password@smtp.example.fi:587; development
 # prints the messages on the console. Django 6.1's MAILERS replaces the EMAIL_* settings;
 # tests get the locmem backend from Django's test set-up.
@@ -280,6 +289,11 @@ if email_config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend
         "timeout": env.int("EMAIL_TIMEOUT", default=10),
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Omaolo <noreply@localhost>")
+# The portal's own address, for the links in emails (the review's notifications), e.g.
+# https://kayttoonotto.omaolo.fi; by default the first of ALLOWED_HOSTS over HTTPS.
+SITE_URL = env.str(
+    "SITE_URL", default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+).rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --------------------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
+import functools
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, resolve
 from django.utils.translation import gettext_lazy as _
 
 from api.api import api
@@ -14,6 +16,25 @@ admin.site.site_title = _("Omaolo rollout portal")
 # /healthz is answered by omaolo_portal.health.HealthCheckMiddleware, before the URLconf.
 handler500 = "omaolo_portal.errors.server_error"
 
+
+@functools.cache
+def _api_query_parameters() -> dict[str, list[str]]:
+    """Each API operation's query parameters by URL name, as its OpenAPI schema names them."""
+    return {
+        resolve(path).url_name: [
+            parameter["name"]
+            for operation in operations.values()
+            for parameter in operation.get("parameters", [])
+            if parameter["in"] == "query"
+        ]
+        for path, operations in api.get_openapi_schema()["paths"].items()
+    }
+
+
+def api_query_parameters(url_name: str) -> list[str]:
+    return _api_query_parameters().get(url_name, [])
+
+
 urlpatterns = [
     # Before the admin's own "view on site" redirect, which is not limited to the user's rows.
     path(
@@ -23,7 +44,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The open API and its docs, outside the language prefix: /api/openapi.json, /api/docs.
-    path("api/", cached_urls(api.urls)),
+    # The API refuses an empty value with 400 (each parameter's pattern or type), never stored.
+    path("api/", cached_urls(api.urls, parameters=api_query_parameters, drop_empty_values=False)),
 ]
 urlpatterns += i18n_patterns(
     path("", include("omaolo_portal.public_urls")),

@@ -28,7 +28,7 @@ def home(request):
         ProcessDescription.objects.published()
         .in_published_form()
         .select_related("county")
-        .order_by("-modified_at")[:LATEST_PROCESS_COUNT]
+        .latest_published_first()[:LATEST_PROCESS_COUNT]
     )
     return render(
         request,
@@ -68,7 +68,7 @@ def county_detail(request, code):
         .in_published_form()
         .for_county(county)
         .select_related("county")
-        .order_by("-modified_at")
+        .latest_published_first()
     )
     rollouts = list(rollouts)
     usage_metric = Metric.objects.filter(code=DEFAULT_METRIC).first()
@@ -86,6 +86,7 @@ def county_detail(request, code):
         for event in rollout_effect.events_of(rollouts, period_type=PeriodType.MONTH)
         if event.period_start in months
     ]
+    chart_events = [charts.ChartEvent(event.period_start, event.text) for event in events]
     return render(
         request,
         "county_detail.html",
@@ -97,9 +98,8 @@ def county_detail(request, code):
             "statistics_url": f"{reverse('metrics:statistics')}?county={county.code}",
             "usage_metric": usage_metric,
             "usage": usage,
-            "usage_chart": charts.bar_chart(
-                usage, events=[charts.ChartEvent(event.period_start, event.text) for event in events]
-            ),
+            "usage_chart": charts.bar_chart(usage, events=chart_events),
+            "narrow_usage_chart": charts.bar_chart(usage, width=charts.NARROW_WIDTH, events=chart_events),
             "events": events,
             "effects": effects,
             "weeks_form": weeks_form,

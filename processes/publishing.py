@@ -4,10 +4,14 @@
 JSON; a `PublishedVersion` keeps one per publication. `published_form()` turns a snapshot back
 into unsaved model instances for the public guide, and `snapshot_changes()` compares two
 snapshots field by field, phase by phase and step by step for the reviewer.
+`review_fingerprint()` names exactly the state a reviewer was shown, so that a publication
+publishes that state or nothing.
 """
 
 import datetime
 import difflib
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -17,14 +21,21 @@ from processes.models import (
     PUBLISHED_FORM_FIELDS,
     ContentModule,
     Phase,
+    ProcessAttachment,
     ProcessDescription,
     ProcessLink,
+    PublishedVersion,
     Step,
 )
+from processes.models.texts import normalise_line_endings
+from processes.search import snapshot_process_text
 
 PHASE_FIELDS = ("order", "title", "goal")
 STEP_FIELDS = ("order", "title", "description", "responsible_role", "estimated_days", "output", "checklist")
 LINK_FIELDS = ("order", "kind", "title", "url")
+# An attached file as published: its texts, and the stored file the public downloads (a later
+# replacement is stored under a new name, so the published file stays until it is published over).
+ATTACHMENT_FIELDS = ("order", "title", "alt_text", "show_in_guide", "is_cover", "kind", "size")
 # A text of several lines is compared line by line; a longer one-line text than this, word by word.
 LONG_TEXT_CHARACTERS = 120
 
@@ -36,6 +47,7 @@ def process_snapshot(process: ProcessDescription) -> dict:
         .prefetch_related(
             "modules",
             Prefetch("links", queryset=ProcessLink.objects.order_by("order", "pk")),
+            Prefetch("attachments", queryset=ProcessAttachment.objects.order_by("order", "pk")),
             Prefetch(
                 "phases",
                 queryset=Phase.objects.order_by("order", "pk").prefetch_related(
@@ -49,6 +61,7 @@ def process_snapshot(process: ProcessDescription) -> dict:
         "fields": {name: getattr(process, name) for name in PUBLISHED_FORM_FIELDS},
         "modules": sorted(module.pk for module in process.modules.all()),
         "modified_at": process.modified_at.isoformat(),
+        "created_at": process.created_at.isoformat(),
         "phases": [
             {
                 "id": phase.pk,
@@ -62,7 +75,54 @@ def process_snapshot(process: ProcessDescription) -> dict:
         "links": [
             {"id": link.pk, **{name: getattr(link, name) for name in LINK_FIELDS}} for link in process.links.all()
         ],
+        "attachments": [attachment_snapshot(attachment) for attachment in process.attachments.all()],
     }
+
+
+def review_fingerprint(process: ProcessDescription, *, snapshot: dict | None = None) -> str:
+    """A hash of the description's reviewable state: its snapshot and its attached files (their names and texts).
+
+    The changes page puts it in its Publish form, and `process_publish` compares it with the
+    stored state under the row's lock: any edit of the description, a phase, a step, a link or
+    an attachment in between changes it. The time of the last save is left out: a transition
+    saves the row without changing what is reviewed.
+    """
+    snapshot = process_snapshot(process) if snapshot is None else snapshot
+    attachments = [
+        {name: str(value) if name == "file" else value for name, value in attachment.items()}
+        for attachment in ProcessAttachment.objects.filter(process=process.pk)
+        .order_by("pk")
+        .values("pk", "file", *ATTACHMENT_FIELDS)
+    ]
+    reviewed = {
+        **{key: value for key, value in snapshot.items() if key != "modified_at"},
+        "attachment_rows": attachments,
+    }
+    encoded = json.dumps(reviewed, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def attachment_snapshot(attachment: ProcessAttachment) -> dict:
+    """One attached file as a published version keeps it."""
+    return {
+        "id": attachment.pk,
+        **{name: getattr(attachment, name) for name in ATTACHMENT_FIELDS},
+        "file": attachment.file.name,
+    }
+
+
+def published_version_create(*, process: ProcessDescription, snapshot: dict, user, **fields) -> PublishedVersion:
+    """Store a published version with what the search and the content filter read of it."""
+    version = PublishedVersion.objects.create(
+        process=process,
+        snapshot=snapshot,
+        search_text=snapshot_process_text(snapshot),
+        step_count=sum(len(phase["steps"]) for phase in snapshot.get("phases", [])),
+        published_by=user,
+        **fields,
+    )
+    version.modules.set(snapshot.get("modules", []))
+    return version
 
 
 @dataclass
@@ -71,12 +131,16 @@ class PublishedForm:
 
     phases: list
     links: list
+    attachments: list
     module_ids: list[int]
     modified_at: datetime.datetime | None
 
 
 def published_form(snapshot: dict) -> PublishedForm:
-    """The phases (each with `step_list`), links and content ids a snapshot holds, as the guide shows them."""
+    """The phases (each with `step_list`), links, files and content ids a snapshot holds, as the guide shows them.
+
+    The attached files are unsaved `ProcessAttachment`s naming the stored file that was published.
+    """
     phases = []
     for phase_data in snapshot.get("phases", []):
         phase = Phase(pk=phase_data["id"], **{name: phase_data.get(name) for name in PHASE_FIELDS})
@@ -85,10 +149,19 @@ def published_form(snapshot: dict) -> PublishedForm:
         ]
         phases.append(phase)
     links = [ProcessLink(pk=link["id"], **{name: link.get(name) for name in LINK_FIELDS}) for link in snapshot["links"]]
+    attachments = [
+        ProcessAttachment(
+            pk=attachment["id"],
+            file=attachment["file"],
+            **{name: attachment.get(name, False if name == "is_cover" else "") for name in ATTACHMENT_FIELDS},
+        )
+        for attachment in snapshot.get("attachments", [])
+    ]
     modified_at = snapshot.get("modified_at")
     return PublishedForm(
         phases=phases,
         links=links,
+        attachments=attachments,
         module_ids=list(snapshot.get("modules", [])),
         modified_at=datetime.datetime.fromisoformat(modified_at) if modified_at else None,
     )
@@ -173,7 +246,8 @@ def _is_long(value) -> bool:
 def _field_changes(model, names, old: dict, new: dict) -> list[FieldChange]:
     changes = []
     for name in names:
-        before, after = old.get(name), new.get(name)
+        # Line endings are not a change: older versions may hold a browser's CRLF.
+        before, after = normalise_line_endings(old.get(name)), normalise_line_endings(new.get(name))
         if (before or None) == (after or None):
             continue
         model_field = model._meta.get_field(name)
@@ -229,4 +303,4 @@ def snapshot_changes(old: dict, new: dict) -> SnapshotChanges:
 
 def empty_snapshot() -> dict:
     """What a never-published description is compared with: nothing."""
-    return {"fields": {}, "modules": [], "phases": [], "links": []}
+    return {"fields": {}, "modules": [], "phases": [], "links": [], "attachments": []}

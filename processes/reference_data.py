@@ -13,6 +13,7 @@ MODULE_FIELDS = (
     "description_fi",
     "description_sv",
     "description_en",
+    "description_source",
 )
 
 

@@ -17,6 +17,7 @@ class ContentModuleResource(SpreadsheetSafeModelResource):
             "description_fi",
             "description_sv",
             "description_en",
+            "description_source",
             "is_active",
         ]
         skip_unchanged = True

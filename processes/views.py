@@ -17,7 +17,6 @@ from processes.models import (
     ContentKind,
     ContentModule,
     Phase,
-    ProcessAttachment,
     ProcessDescription,
     ProcessLink,
     PublicationStatus,
@@ -25,7 +24,7 @@ from processes.models import (
     Step,
 )
 from processes.publishing import published_form
-from processes.search import finnish_stem, passage_from_texts, passage_html, search_words
+from processes.search import passage_from_texts, passage_html, search_words, word_stem
 from processes.services import process_copy
 from regions.models import WellbeingCounty
 from regions.scoping import can_edit_county, editable_county_ids
@@ -58,7 +57,9 @@ def _limit_search(filterset):
 
 def process_list(request):
     """Published process descriptions, filtered by county, content and stage and searched by words."""
-    published = ProcessDescription.objects.published().in_published_form().select_related("county")
+    published = (
+        ProcessDescription.objects.published().in_published_form().select_related("county").latest_published_first()
+    )
     filterset = ProcessDescriptionFilter(request.GET or None, queryset=published)
     _limit_search(filterset)
     page = Paginator(filterset.qs.distinct(), PROCESSES_PER_PAGE).get_page(request.GET.get("page"))
@@ -83,10 +84,11 @@ def _applied_search(filterset) -> str:
 
 
 def _add_search_passages(processes, query):
-    """Give each result `search_passage`: where the words matched, with the words marked.
+    """Give each result `search_passage`: where the words matched in its published form, the words marked.
 
-    PostgreSQL wrote it (`search_headline`); elsewhere it is cut here from the same texts,
-    the phases and steps of the shown page read in two queries.
+    PostgreSQL wrote it (`search_headline`); elsewhere it is cut here from the same texts: the
+    published version's phases and steps, or (never revised since publishing) those of the shown
+    page read in two queries.
     """
     processes = list(processes)
     if not query or not processes:
@@ -95,20 +97,29 @@ def _add_search_passages(processes, query):
         for process in processes:
             process.search_passage = passage_html(process.search_headline)
         return
-    stems = [finnish_stem(word) for word in search_words(query)]
+    words = search_words(query)
     texts = _texts_by_process(processes)
     for process in processes:
-        process.search_passage = passage_html(passage_from_texts(texts[process.pk], stems))
+        stems = [word_stem(word, process.language) for word in words]
+        process.search_passage = passage_html(passage_from_texts(texts[process.pk], stems, process.language))
 
 
 def _texts_by_process(processes) -> dict[int, list[str]]:
+    """Each description's searched texts in its published form (`processes` show it already)."""
     texts = {
         process.pk: [process.summary, *(getattr(process, field) for field in ProcessDescription.SECTION_FIELDS)]
         for process in processes
     }
-    for process_id, title, goal in Phase.objects.filter(process__in=texts).values_list("process", "title", "goal"):
+    live = [process.pk for process in processes if not process.published_version_id]
+    for process in processes:
+        if process.published_version_id:
+            for phase in published_form(process.published_version.snapshot).phases:
+                texts[process.pk] += [phase.title, phase.goal]
+                for step in phase.step_list:
+                    texts[process.pk] += [step.title, step.output, step.description, step.checklist]
+    for process_id, title, goal in Phase.objects.filter(process__in=live).values_list("process", "title", "goal"):
         texts[process_id] += [title, goal]
-    steps = Step.objects.filter(phase__process__in=texts).values_list(
+    steps = Step.objects.filter(phase__process__in=live).values_list(
         "phase__process", "title", "output", "description", "checklist"
     )
     for process_id, *step_texts in steps:
@@ -159,11 +170,32 @@ def _phase_diagram(phases):
 ATTACHMENT_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
+def _published_attachment(process, pk):
+    """The attached file `pk` as the public reads it: from the published version, if the guide has one."""
+    if not process.published_version_id:
+        return process.attachments.filter(pk=pk).first()
+    attachment = next(
+        (file for file in published_form(process.published_version.snapshot).attachments if file.pk == pk), None
+    )
+    if attachment is not None:
+        attachment.process = process
+    return attachment
+
+
 def attachment_download(request, slug, pk):
-    """One attached file of a guide the user may read: inline for PNG and JPEG, a download otherwise."""
-    attachment = get_object_or_404(ProcessAttachment.objects.select_related("process"), pk=pk, process__slug=slug)
-    process = attachment.process
-    if not process.is_public and not _may_preview(request.user, process):
+    """One attached file of a guide the user may read: inline for PNG and JPEG, a download otherwise.
+
+    The public gets the file as it was published (a file attached, replaced or removed in a
+    revision changes nothing until it is published); the guide's editors get the stored one.
+    """
+    process = get_object_or_404(ProcessDescription.objects.select_related("published_version"), slug=slug)
+    may_edit = _may_preview(request.user, process)
+    attachment = None
+    if may_edit:
+        attachment = process.attachments.filter(pk=pk).first()
+    if attachment is None and process.is_public:
+        attachment = _published_attachment(process, pk)
+    if attachment is None:
         raise Http404
     try:
         opened = attachment.file.open("rb")
@@ -178,7 +210,8 @@ def attachment_download(request, slug, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = ATTACHMENT_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
-    if not process.is_public:
+    if may_edit:
+        # What an editor gets may be unpublished: never kept by a shared cache.
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
     return response
@@ -223,14 +256,17 @@ def _live_contents(process):
     phases = list(process.phases.all())
     for phase in phases:
         phase.step_list = list(phase.steps.all())
-    return list(process.modules.all()), phases, list(process.links.all())
+    attachments = list(process.attachments.order_by("order", "pk"))
+    return list(process.modules.all()), phases, list(process.links.all()), attachments
 
 
 def _published_contents(process):
-    """The contents, phases, steps and links of the description's last published version."""
+    """The contents, phases, steps, links and attached files of the description's last published version."""
     form = published_form(process.published_version.snapshot)
     process.show_published_form()
-    return list(ContentModule.objects.filter(pk__in=form.module_ids)), form.phases, form.links
+    for attachment in form.attachments:
+        attachment.process = process
+    return list(ContentModule.objects.filter(pk__in=form.module_ids)), form.phases, form.links, form.attachments
 
 
 def _public_source(process):
@@ -240,14 +276,6 @@ def _public_source(process):
         return None
     source.show_published_form()
     return source
-
-
-def _visible_attachments(process) -> list:
-    """The guide's files; while a revision is under way, only those it had when last published."""
-    attachments = process.attachments.order_by("order", "pk")
-    if process.is_public and process.published_version_id:
-        attachments = attachments.filter(uploaded_at__lte=process.published_version.published_at)
-    return list(attachments)
 
 
 def copy_target_counties(user, source):
@@ -267,9 +295,9 @@ def process_detail(request, slug):
     if is_preview and not _may_preview(request.user, process):
         raise Http404
     if process.is_public and process.published_version_id:
-        modules, phases, links = _published_contents(process)
+        modules, phases, links, attachments = _published_contents(process)
     else:
-        modules, phases, links = _live_contents(process)
+        modules, phases, links, attachments = _live_contents(process)
     for phase in phases:
         phase.total_days = sum(step.estimated_days or 0 for step in phase.step_list)
     sections = [
@@ -277,7 +305,6 @@ def process_detail(request, slug):
         for field in ProcessDescription.SECTION_FIELDS
         if (text := getattr(process, field))
     ]
-    attachments = _visible_attachments(process)
     return render(
         request,
         "processes/process_detail.html",
@@ -290,6 +317,7 @@ def process_detail(request, slug):
             "links": links,
             "attachments": attachments,
             "guide_images": [attachment for attachment in attachments if attachment.show_in_guide],
+            "cover": next((attachment for attachment in attachments if attachment.is_cover), None),
             "diagram": _phase_diagram(phases),
             "based_on": _public_source(process),
             "copy_counties": [] if is_preview else copy_target_counties(request.user, process),
@@ -352,7 +380,11 @@ def module_detail(request, code):
         .order_by("county__code", "service_area__name_fi")
     )
     processes = (
-        ProcessDescription.objects.published().in_published_form().filter(modules=module).select_related("county")
+        ProcessDescription.objects.published()
+        .in_published_form()
+        .covering(module)
+        .select_related("county")
+        .latest_published_first()
     )
     return render(
         request,

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.history_admin import ReadableHistoryAdmin
 from regions.models import Municipality, ServiceArea, WellbeingCounty
 from regions.resources import WellbeingCountyResource
 from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin, ReferenceDataAdminMixin
@@ -16,7 +16,7 @@ class ServiceAreaInline(CountyScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(WellbeingCounty)
-class WellbeingCountyAdmin(CountyScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class WellbeingCountyAdmin(CountyScopedAdminMixin, ImportExportModelAdmin, ReadableHistoryAdmin):
     county_field = "pk"
     resource_classes = [WellbeingCountyResource]
     list_display = ["code", "name_fi", "brand", "population", "population_year", "service_area_count"]
@@ -63,7 +63,7 @@ class WellbeingCountyAdmin(CountyScopedAdminMixin, ImportExportModelAdmin, Simpl
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(ReferenceDataAdminMixin, SimpleHistoryAdmin):
+class MunicipalityAdmin(ReferenceDataAdminMixin, ReadableHistoryAdmin):
     list_display = ["code", "name_fi", "name_sv", "county"]
     list_filter = ["county"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]
@@ -73,7 +73,7 @@ class MunicipalityAdmin(ReferenceDataAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+class ServiceAreaAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
     list_display = ["name_fi", "code", "county"]
     list_filter = ["county"]
     search_fields = ["code", "name_fi", "name_sv", "name_en", "county__name_fi"]

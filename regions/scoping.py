@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -71,12 +72,23 @@ class AdminScopeMixin:
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """django-simple-history's form of one past state, whose POST reverts the row to it."""
         state = self._history_state(object_id, version_id)
+        if (
+            self.model._default_manager.filter(pk=state.pk).exists()
+            and not self.get_queryset(request).filter(pk=state.pk).exists()
+        ):
+            # A stored row outside the user's scope: the same 404 as its change page.
+            raise Http404
         # django-simple-history 3.13 saves a posted revert for anyone who may merely view the
         # history. Reverting changes the row, so it needs change permission on the past state
         # (whose county the row would get back) as well as on the stored row.
         if request.method == "POST" and not self.has_change_history_permission(request, state):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        # Its save runs outside the admin's usual transaction: the row locks a revert takes
+        # (VersionCheckedForm, the review's transitions) need one, and a failure keeps nothing.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _history_state(self, object_id, version_id):
         history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute).model

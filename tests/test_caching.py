@@ -5,6 +5,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -168,3 +169,77 @@ def test_the_api_is_cached_and_an_import_shows_on_its_next_answer(client, refs, 
     )
 
     assert [point["value"] for point in client.get(series).json()["points"]] == [42]
+
+
+# --- keys that a client cannot vary -----------------------------------------------------------
+
+
+def test_a_parameter_the_page_does_not_read_makes_no_other_entry(client, django_assert_max_num_queries):
+    ContentModuleFactory(name_en="Sore throat")
+    assertContains(client.get("/en/modules/"), "Sore throat")
+
+    with django_assert_max_num_queries(0):
+        tracked = client.get("/en/modules/", {"utm_source": "uutiskirje", "x": "1"})
+
+    assertContains(tracked, "Sore throat")
+    assert cached_pages() == 1
+
+
+def test_the_query_is_normalised_before_the_page_and_its_key(client, refs, django_assert_max_num_queries):
+    first = client.get("/en/statistics/?period_type=week&metric=assessments_started")
+
+    with django_assert_max_num_queries(0):
+        reordered = client.get("/en/statistics/?metric=assessments_started&county=&period_type=week&unused=1")
+
+    assert reordered.status_code == HTTPStatus.OK
+    assert reordered.content == first.content
+    assertContains(first, 'href="/fi/statistics/?metric=assessments_started&amp;period_type=week" lang="fi"')
+    assert cached_pages() == 1
+
+
+def test_the_api_drops_unknown_parameters_and_refuses_empty_values(client, refs, django_assert_max_num_queries):
+    series = "/api/series?county=14&content=virtsatietulehdus&end=2024-W05&periods=1"
+    assert client.get(series).json()["points"] == []
+
+    with django_assert_max_num_queries(0):
+        varied = client.get("/api/series?periods=1&cachebuster=12345&end=2024-W05&content=virtsatietulehdus&county=14")
+    empty = client.get(f"{series}&service_area=")
+
+    assert varied.status_code == HTTPStatus.OK
+    assert varied.json()["points"] == []
+    assert empty.status_code == HTTPStatus.BAD_REQUEST
+    assert empty.json()["parameter"] == "service_area"
+    assert cached_pages() == 1
+
+
+def test_a_session_cookie_without_a_session_does_not_skip_the_cache(client, django_assert_num_queries):
+    ContentModuleFactory(name_en="Sore throat")
+    assertContains(client.get("/en/modules/"), "Sore throat")
+    client.cookies["sessionid"] = "x"
+    with django_assert_num_queries(0):
+        too_short = client.get("/en/modules/")
+    client.cookies["sessionid"] = "k" * 32
+
+    # One query: the session store is asked whether the session exists.
+    with django_assert_num_queries(1):
+        made_up = client.get("/en/modules/")
+
+    assertContains(too_short, "Sore throat")
+    assertContains(made_up, "Sore throat")
+    assert cached_pages() == 1
+
+
+@override_settings(PUBLIC_PAGE_CACHE_VARIANTS=3)
+def test_at_most_the_cap_of_variants_of_one_page_is_stored_per_data_version(client, refs):
+    months = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
+    answers = [client.get("/en/statistics/", {"period_type": "month", "start": month}) for month in months]
+
+    assert [answer.status_code for answer in answers] == [HTTPStatus.OK] * 5
+    assert cached_pages() == 3
+    assertContains(client.get("/en/modules/"), "Omaolo")
+    assert cached_pages() == 4
+
+    refs.started.save()
+    client.get("/en/statistics/", {"period_type": "month", "start": "2024-05"})
+
+    assert cached_pages() == 5

@@ -25,6 +25,7 @@ def test_the_file_has_a_swedish_name_and_descriptions_in_three_languages():
         "description_fi",
         "description_sv",
         "description_en",
+        "description_source",
     ]
 
 
@@ -37,6 +38,7 @@ def test_every_content_has_its_names_and_a_description_unless_no_source_gave_one
     assert without_swedish_name == [
         "asiointiaiheet",
         "hampaiden-tai-suun-alueen-oire-tai-vamma",
+        "miehen-virtsa-tai-sukuelinten-oire",
         "oma-suunnitelma",
         "punkin-purema",
     ]
@@ -51,7 +53,13 @@ def test_the_loaded_catalogue_reads_in_swedish_and_english():
     uti = ContentModule.objects.get(code="virtsatietulehdus")
 
     with override("sv"):
-        assert (uti.name, uti.description.split(":")[0]) == ("Urinvägsinfektion", "Symtombedömning")
+        assert (uti.name, uti.description.split(":")[0]) == (
+            "Urinvägsinfektion",
+            "Symtombedömning vid symtom på urinvägsinfektion hos kvinnor",
+        )
     with override("en"):
-        assert (uti.name, uti.description.split(":")[0]) == ("Urinary tract infection", "Symptom assessment")
+        assert (uti.name, uti.description.split(":")[0]) == (
+            "Urinary tract infection",
+            "Symptom assessment for symptoms of a urinary tract infection in women",
+        )
     assert ContentModule.objects.get(code="painonhallintavalmennus").name_sv == "Coachning för viktkontroll"

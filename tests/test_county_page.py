@@ -129,7 +129,8 @@ def test_county_page_charts_the_last_twelve_months_of_use(client, north_karelia)
 
     assert response.context["usage"][0].label == "2023-02"
     assert len(response.context["usage"]) == 12
-    assertContains(response, '<svg role="img"', count=1)
+    assertContains(response, '<figure class="chart">', count=1)
+    assertContains(response, '<svg role="img"', count=2)  # the wide drawing and the narrow one for phones
     assertContains(response, '<th scope="row">2024-01</th><td class="number">1,013</td>', html=True)
 
 

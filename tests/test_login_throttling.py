@@ -4,6 +4,7 @@ import io
 from http import HTTPStatus
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -11,7 +12,9 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from omaolo_portal.cache_backend import forget_outages
 from omaolo_portal.lockout import LOCKOUT_MESSAGE, client_ip_address
+from tests.redis_stand_in import REDIS_URL, closed_port, fail_soft_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +30,10 @@ ADMIN_LOGIN_ERROR = "Please enter the correct username and password for a staff 
 
 @pytest.fixture(autouse=True)
 def forget_login_attempts():
+    forget_outages()
     yield
     cache.clear()
+    forget_outages()
 
 
 @pytest.fixture
@@ -161,3 +166,47 @@ def test_client_address_is_read_only_from_the_trusted_proxies(proxy_count, forwa
 
     with override_settings(TRUSTED_PROXY_COUNT=proxy_count):
         assert client_ip_address(request) == expected
+
+
+def test_attempts_are_counted_in_the_database_never_in_the_cache():
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+
+
+def test_with_redis_down_the_lockout_still_holds(client, editor):
+    with closed_port() as port, override_settings(CACHES=fail_soft_cache(f"redis://127.0.0.1:{port}/8")):
+        *first_failures, fifth = fail_until_locked(client, editor.username)
+        right_password = log_in(client, editor.username, PASSWORD)
+
+    assert [failure.status_code for failure in first_failures] == [HTTPStatus.OK] * 4
+    assert fifth.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert right_password.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert LOCKED_OUT_FOR_15_MINUTES in right_password.content.decode()
+    assert not is_logged_in(client)
+
+
+def test_with_redis_up_the_lockout_holds_and_emptying_redis_does_not_lift_it(client, editor, other_editor):
+    shared_redis = redis.Redis.from_url(REDIS_URL)
+    shared_redis.flushdb()
+    try:
+        with override_settings(CACHES=fail_soft_cache(REDIS_URL)):
+            *_failures, fifth = fail_until_locked(client, editor.username)
+            # What an eviction under maxmemory, or a restarted Redis, would do.
+            shared_redis.flushdb()
+            right_password = log_in(client, editor.username, PASSWORD)
+            another_user = log_in(client, other_editor.username, PASSWORD)
+    finally:
+        shared_redis.flushdb()
+
+    assert fifth.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert right_password.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert LOCKED_OUT_FOR_15_MINUTES in right_password.content.decode()
+    assert another_user.status_code == HTTPStatus.FOUND
+
+
+def test_a_lockout_reached_while_redis_was_down_holds_when_it_is_back(client, editor):
+    with closed_port() as port, override_settings(CACHES=fail_soft_cache(f"redis://127.0.0.1:{port}/8")):
+        fail_until_locked(client, editor.username)
+    with override_settings(CACHES=fail_soft_cache(REDIS_URL)):
+        right_password = log_in(client, editor.username, PASSWORD)
+
+    assert right_password.status_code == HTTPStatus.TOO_MANY_REQUESTS

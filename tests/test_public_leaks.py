@@ -1,18 +1,40 @@
-"""What the public must not see: a draft's phases, links that leave the site, a wrong example for editors."""
+"""What the public must not see: a draft's phases, a revision's texts and files, links that leave the site.
+
+`test_a_marked_revision_appears_nowhere_public_until_it_is_published` enumerates every public
+route from the URL resolver (parameters from the demo data) and every GET operation of the open
+API schema, so a new public page is covered without anyone adding it here.
+"""
 
 import datetime
+import io
 import re
+import zipfile
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.db import models
+from django.urls import URLResolver, get_resolver
 from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from common.csv_rows import REFERENCE_DATA_DIR, read_rows
-from processes.models import PublicationStatus, RolloutStatus
+from processes.models import (
+    ContentModule,
+    Phase,
+    ProcessAttachment,
+    ProcessDescription,
+    ProcessLink,
+    PublicationStatus,
+    RolloutStatus,
+    Step,
+)
+from processes.services import process_publish, process_revision_start, process_submit
 from processes.tests.factories import ContentModuleFactory, PhaseFactory, ProcessDescriptionFactory, RolloutFactory
+from processes.tests.files import image_bytes, pdf_bytes, upload
 from regions.models import WellbeingCounty
+from regions.permissions import editor_group_ensure
 from regions.tests.factories import WellbeingCountyFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +166,264 @@ def test_the_county_code_help_text_names_north_karelias_real_code():
         help_text = str(WellbeingCounty._meta.get_field("code").help_text)
 
     assert f"e.g. {north_karelia['code']} for North Karelia" in help_text
+
+
+# --- every public page and API endpoint, with a marked revision of a published guide ---------------
+
+LEAK_GUIDE = "omaolo-pohjois-karjala"
+MARKER_SHAPE = re.compile(r"QZX[A-Z]+QZX")
+# Where a route's parameters come from in the demo data, by the route's text before them.
+# A new public route with another parameter fails `test_every_public_route_has_demo_parameters`.
+PARAMETER_SOURCES = {
+    "counties/<str:code>/": "county_codes",
+    "processes/<slug:slug>/": "guide_slugs",
+    "processes/<slug:slug>/attachments/<int:pk>/": "attachment_keys",
+    "processes/<slug:slug>/copy/": "guide_slugs",
+    "modules/<slug:code>/": "module_codes",
+}
+# Query parameters of the open API that need a value, from the demo data.
+API_PARAMETER_SOURCES = {"content": "module_code", "county": "county_code"}
+
+
+def _marked_fields(model, *, exclude=()) -> list[str]:
+    """Every text an editor types into the model: editable character and text fields without choices."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField))
+        and field.editable
+        and not field.choices
+        and not isinstance(field, models.SlugField)
+        and field.name not in exclude
+    ]
+
+
+def marker(model, name, *, new=False, tag="") -> str:
+    return f"QZX{'NEW' if new else ''}{tag}{model.__name__}{name}QZX".upper().replace("_", "")
+
+
+def _marked_value(model, name, *, new=False, tag="") -> str:
+    value = marker(model, name, new=new, tag=tag)
+    if isinstance(model._meta.get_field(name), models.URLField):
+        return f"https://example.fi/{value}"
+    return value
+
+
+def _mark(row, *, new=False, tag="", exclude=()) -> list[str]:
+    markers = []
+    for name in _marked_fields(type(row), exclude=exclude):
+        setattr(row, name, _marked_value(type(row), name, new=new, tag=tag))
+        markers.append(marker(type(row), name, new=new, tag=tag))
+    return markers
+
+
+def _marked_pdf(value: str) -> bytes:
+    return pdf_bytes().replace(b"%%EOF", f"% {value}\n%%EOF".encode())
+
+
+def public_routes() -> list[str]:
+    """Every route outside the admin, in every language, from the URL resolver."""
+    routes = set()
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                routes.add(prefix + str(pattern.pattern))
+
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            walk(get_resolver().url_patterns, "")
+    return sorted(route for route in routes if not route.startswith("admin/") and not route.startswith("i18n/"))
+
+
+def _without_language(route: str) -> str:
+    first, _, rest = route.partition("/")
+    return rest if first in dict(settings.LANGUAGES) else route
+
+
+def demo_parameters() -> dict:
+    guides = list(ProcessDescription.objects.order_by("slug"))
+    attachment_keys = set()
+    for guide in guides:
+        attachment_keys |= {(guide.slug, pk) for pk in guide.attachments.values_list("pk", flat=True)}
+        for version in guide.published_versions.all():
+            attachment_keys |= {(guide.slug, item["id"]) for item in version.snapshot.get("attachments", [])}
+    return {
+        "county_codes": [(code,) for code in WellbeingCounty.objects.values_list("code", flat=True)],
+        "guide_slugs": [(guide.slug,) for guide in guides],
+        "attachment_keys": sorted(attachment_keys),
+        "module_codes": [(code,) for code in ContentModule.objects.values_list("code", flat=True)],
+    }
+
+
+def public_paths(routes, parameters) -> list[str]:
+    paths = []
+    for route in routes:
+        if "<" not in route:
+            paths.append("/" + route)
+            continue
+        source = PARAMETER_SOURCES[_without_language(route)]
+        for values in parameters[source]:
+            path = route
+            for value in values:
+                path = re.sub(r"<[^>]+>", str(value), path, count=1)
+            paths.append("/" + path)
+    return paths
+
+
+def api_paths(client, guide) -> list[str]:
+    """Every GET operation of the open API schema, its required parameters filled from the guide."""
+    schema = client.get("/api/openapi.json").json()
+    values = {"module_code": guide.modules.order_by("code").first().code, "county_code": guide.county.code}
+    paths = []
+    for path, operations in schema["paths"].items():
+        if "get" not in operations:
+            continue
+        required = [
+            parameter["name"] for parameter in operations["get"].get("parameters", []) if parameter.get("required")
+        ]
+        query = "&".join(f"{name}={values[API_PARAMETER_SOURCES[name]]}" for name in required)
+        paths.append(f"{path}?{query}" if query else path)
+    return paths
+
+
+def _readable(response) -> str:
+    """The body and headers of a response as text; a zip (XLSX) is read member by member."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    texts = [body.decode("utf-8", errors="replace"), str(dict(response.headers))]
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            texts += [archive.read(name).decode("utf-8", errors="replace") for name in archive.namelist()]
+    return "\n".join(texts).upper()
+
+
+NOTHING_MARKED = "QZXNOTHINGMARKEDQZX"
+SEARCH_FORM = re.compile(r'<form[^>]*action="([^"]*)"[^>]*>(?:(?!</form>).)*name="q"', re.DOTALL)
+
+
+def _searches_itself(path, response) -> bool:
+    """A page whose own search field filters it; searched in one language, the words are matched alike in all."""
+    if not path.startswith(f"/{settings.LANGUAGE_CODE}/") or not response.get("Content-Type", "").startswith(
+        "text/html"
+    ):
+        return False
+    return any(action == path for action in SEARCH_FORM.findall(response.content.decode()))
+
+
+def everything_public(client, paths, markers) -> dict[str, str]:
+    """What an anonymous reader gets from each path, and from each search box searched for every marker.
+
+    A search page repeats its words (the search field, the language links): a marker counts as
+    found there only when it occurs more often than a word that matches nothing does.
+    """
+    seen = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR, path
+        text = _readable(response)
+        seen[path] = text
+        if _searches_itself(path, response):
+            echoes = _readable(client.get(path, {"q": NOTHING_MARKED})).count(NOTHING_MARKED)
+            for value in markers:
+                found = _readable(client.get(path, {"q": value}))
+                seen[f"{path}?q={value}"] = found if found.count(value) > echoes else found.replace(value, "")
+    return seen
+
+
+def _revise_with_markers(guide, editor) -> list[str]:
+    """The editor writes a marker into every editable text of the guide, a phase, a step, a link and its files."""
+    process_revision_start(process=guide, user=editor)
+    guide.refresh_from_db()
+    markers = _mark(guide)
+    guide.save()
+    phase = guide.phases.order_by("order").first()
+    markers += _mark(phase)
+    phase.save()
+    step = phase.steps.order_by("order").first()
+    markers += _mark(step)
+    step.save()
+    link = guide.links.order_by("order").first()
+    markers += _mark(link)
+    link.save()
+    for attachment in guide.attachments.all():
+        markers += _mark(attachment, tag=attachment.kind, exclude=[] if attachment.show_in_guide else ["alt_text"])
+        attachment.save()
+    pdf = guide.attachments.get(kind="pdf")
+    pdf.file = upload("liite.pdf", _marked_pdf("QZXPROCESSATTACHMENTFILEQZX"))
+    pdf.save()
+    markers.append("QZXPROCESSATTACHMENTFILEQZX")
+    new_phase = Phase(process=guide, order=99)
+    markers += _mark(new_phase, new=True)
+    new_phase.save()
+    new_step = Step(phase=new_phase, order=1, responsible_role="main_user")
+    markers += _mark(new_step, new=True)
+    new_step.save()
+    new_link = ProcessLink(process=guide, order=99)
+    markers += _mark(new_link, new=True)
+    new_link.save()
+    new_file = ProcessAttachment(process=guide, order=99, show_in_guide=True, file=upload("uusi.png", image_bytes()))
+    markers += _mark(new_file, new=True)
+    new_file.save()
+    new_pdf = ProcessAttachment(
+        process=guide, order=100, file=upload("uusi.pdf", _marked_pdf("QZXNEWATTACHMENTFILEQZX"))
+    )
+    markers += [*_mark(new_pdf, new=True, exclude=["title", "alt_text"]), "QZXNEWATTACHMENTFILEQZX"]
+    new_pdf.title = "QZXNEWPDFTITLEQZX"
+    markers.append("QZXNEWPDFTITLEQZX")
+    new_pdf.save()
+    return markers
+
+
+@pytest.fixture
+def leak_setup(demo_data, settings, tmp_path, django_user_model):
+    """The demo's published North Karelia guide with a PDF and a picture, published, and its county's editor."""
+    settings.MEDIA_ROOT = tmp_path
+    guide = ProcessDescription.objects.get(slug=LEAK_GUIDE)
+    editor = django_user_model.objects.create_user("editori", password="x", is_staff=True)
+    editor.groups.add(editor_group_ensure())
+    guide.county.editors.add(editor)
+    publisher = django_user_model.objects.create_superuser("julkaisija", password="x")
+    process_revision_start(process=guide, user=editor)
+    ProcessAttachment.objects.create(process=guide, order=1, title="Opas", file=upload("opas.pdf", pdf_bytes()))
+    ProcessAttachment.objects.create(
+        process=guide,
+        order=2,
+        title="Prosessikuva",
+        file=upload("kuva.png", image_bytes()),
+        show_in_guide=True,
+        alt_text="Vaiheet nuolin",
+    )
+    process_submit(process=guide, user=editor)
+    process_publish(process=guide, user=publisher)
+    return guide, editor, publisher
+
+
+def test_every_public_route_has_demo_parameters():
+    for route in public_routes():
+        if "<" in route:
+            assert _without_language(route) in PARAMETER_SOURCES, f"Say where {route}'s parameters come from."
+
+
+def test_a_marked_revision_appears_nowhere_public_until_it_is_published(client, leak_setup):
+    guide, editor, publisher = leak_setup
+    markers = _revise_with_markers(guide, editor)
+    assert len(markers) == len(set(markers)) > 30
+    paths = public_paths(public_routes(), demo_parameters()) + api_paths(client, guide)
+
+    before = everything_public(client, paths, markers)
+
+    assert f"/fi/processes/?q={markers[0]}" in before
+    assert f"/fi/processes/{LEAK_GUIDE}/" in before and "/api/adoption?content=asiointiaiheet" in before
+
+    leaks = {value: [path for path, text in before.items() if value in text] for value in markers}
+    assert {value: where for value, where in leaks.items() if where} == {}
+
+    process_submit(process=guide, user=editor)
+    process_publish(process=guide, user=publisher)
+    after = everything_public(client, paths, markers)
+
+    missing = [value for value in markers if not any(value in text for text in after.values())]
+    assert missing == []
+    assert all(MARKER_SHAPE.fullmatch(value) for value in markers)

@@ -32,7 +32,7 @@ def test_loads_the_22_counties_with_official_codes_and_populations():
 def test_loads_contents_and_metrics():
     load()
 
-    assert ContentModule.objects.count() == 26
+    assert ContentModule.objects.count() == 27  # 26 and the men's urinary or genital symptom assessment
     assert ContentModule.objects.get(code="virtsatietulehdus").kind == "symptom_assessment"
     assert set(Metric.objects.values_list("code", flat=True)) >= {"assessments_started", "assessments_completed"}
 

@@ -139,7 +139,7 @@ def test_login_lockout_and_idle_session_come_from_the_environment():
         "AXES_COOLOFF_TIME": "1:00:00",
         "TRUSTED_PROXY_COUNT": 1,
         "SESSION_COOKIE_AGE": 600,
-        "AXES_HANDLER": "axes.handlers.cache.AxesCacheHandler",
+        "AXES_HANDLER": "axes.handlers.database.AxesDatabaseHandler",
     }
 
 
@@ -147,3 +147,29 @@ def test_without_a_shared_cache_login_attempts_are_counted_in_the_database():
     configured = settings_under(["AXES_HANDLER"], CACHE_URL="locmemcache://")
 
     assert configured == {"AXES_HANDLER": "axes.handlers.database.AxesDatabaseHandler"}
+
+
+def test_a_redis_cache_fails_soft_within_a_quarter_of_a_second():
+    configured = settings_under(["CACHES"], CACHE_URL="redis://cache.internal:6379/1")
+
+    assert configured["CACHES"]["default"] == {
+        "BACKEND": "omaolo_portal.cache_backend.FailSoftRedisCache",
+        "LOCATION": "redis://cache.internal:6379/1",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry_seconds": 5.0, "log_seconds": 60.0},
+    }
+
+
+def test_the_cache_timeouts_come_from_the_environment_or_the_url():
+    configured = settings_under(
+        ["CACHES"],
+        CACHE_URL="redis://cache.internal:6379/1?socket_timeout=0.5",
+        CACHE_CONNECT_TIMEOUT="0.1",
+        CACHE_RETRY_SECONDS="2",
+    )
+
+    assert configured["CACHES"]["default"]["OPTIONS"] == {
+        "socket_timeout": 0.5,
+        "socket_connect_timeout": 0.1,
+        "retry_seconds": 2.0,
+        "log_seconds": 60.0,
+    }

@@ -18,3 +18,15 @@ def figure(value, metric) -> str:
     if getattr(metric, "is_score", False):
         return floatformat(value, 1)
     return intcomma(value)
+
+
+@register.filter
+def any_of(rows, attribute: str) -> bool:
+    """Whether any of `rows` has a true `attribute` (dotted for a nested one: "figure.from_parts")."""
+    for row in rows:
+        value = row
+        for name in attribute.split("."):
+            value = getattr(value, name, None)
+        if value:
+            return True
+    return False

@@ -184,30 +184,67 @@ PROCESSES = [
                 "Omaolon käyttö päättyi kesäkuussa 2024."
             ),
             "starting_point": (
-                "Digitaalisia asiointikanavia oli useita, ja niiden käyttö vaihteli toimipisteittäin. "
-                "Omaoloa laajennettiin vähitellen muutamasta kunnasta ja sisällöstä koko alueelle."
+                "Digitaalisia palveluja oli käytössä vähän ja hajanaisesti, eikä yhtenäisiä palveluprosesseja "
+                "ollut: asiakas saattoi asioida monta eri reittiä, koska yhteistä alustaa ei ollut ja vanhat "
+                "järjestelmät eivät vastanneet tarpeisiin. Omaoloa laajennettiin vähitellen muutamasta kunnasta, "
+                "toimipisteestä ja sisällöstä koko alueelle."
             ),
             "goals": (
-                "- yhdenvertainen digitaalinen kanava kaikille asukkaille\n"
-                "- oikea-aikainen palvelu ja mahdollisuus omahoitoon\n"
-                "- moniammatillinen yhteistyö yhteydenottojen käsittelyssä\n"
+                "- yhdenvertainen mahdollisuus saada palveluja digitaalisesti\n"
+                "- digitaalisten kanavien käyttö yleisemmäksi sekä asukkailla että ammattilaisilla\n"
+                "- palvelu yhdenvertaisesti ja oikeaan aikaan\n"
+                "- moniammatillinen yhteistyö Omaolon avulla\n"
                 "- sisällöt koko hyvinvointialueen käyttöön"
             ),
-            "needs_resident": "Asukas saa palvelun oikeaan aikaan ja voi hoitaa asiansa ajasta ja paikasta "
-            "riippumatta.",
-            "needs_professional": "Ammattilainen saa esitiedot valmiiksi jäsenneltyinä ja voi ohjata asiakkaan "
-            "suoraan oikealle vastaanotolle.",
-            "needs_organisation": "Puhelinpalvelun kuormitus kevenee, ja yhteydenotot ohjautuvat yhden kanavan kautta.",
+            "needs_resident": "Asukas saa tarvitsemansa palvelun oikeaan aikaan ja oikeassa paikassa, voi hoitaa "
+            "itseään ennen kuin varsinaista hoitoa tarvitaan ja pääsee palveluihin myös digitaalisesti entisten "
+            "keinojen rinnalla.",
+            "needs_professional": "Ammattilaiset saavat käyttöönsä yhtenäisen digitaalisen työvälineen. Kun "
+            "palveluprosessit on kuvattu, välineet on helpompi ottaa käyttöön, työ sujuu ja resurssit voidaan "
+            "kohdentaa paremmin.",
+            "needs_organisation": "Kun asiakas ohjautuu suoraan oikealle ammattilaiselle, resursseja säästyy, "
+            "asiakasta ei siirrellä luukulta toiselle ja turhia yhteydenottoja on vähemmän. Tavoitteena on, että "
+            "asukas saa avun jo ensimmäisellä yhteydenotolla ja että palveluissa otetaan huomioon monet kanavat "
+            "ja eri ammattiryhmät.",
             "needs_society": "Kun digitaaliset palvelut ovat kaikkien ulottuvilla, asukkaat ovat tasavertaisemmassa "
             "asemassa ja palveluita on helpompi saada.",
-            "target_group": "Kaikki alueen täysi-ikäiset asukkaat; erityisesti ne, jotka asioivat mieluiten verkossa.",
-            "solution": "Jokaiselle palvelualueelle kuvattiin, miten Omaolon kautta tuleva yhteydenotto käsitellään, "
-            "kuka siihen vastaa ja missä ajassa.\n\n" + EXAMPLE_PHASES_NOTE,
-            "conditions": "Nimetyt pääkäyttäjät, esihenkilöiden tuki ja selkeä ohjaus asiakkaille.",
-            "tips": "Seuraa käyttöä viikoittain ja ota yhteyttä palvelualueeseen heti, kun käyttö alkaa laskea.",
-            "measuring_change": "Muutosta seurattiin käyttömäärillä sekä asiakkailta ja ammattilaisilta kerätyllä "
-            "palautteella.",
-            "evaluation_results": "Käyttö kasvoi sitä mukaa kuin sisältöjä ja toimipisteitä lisättiin.",
+            "target_group": "Lähes kaikki Pohjois-Karjalan hyvinvointialueen asukkaat ja ammattilaiset, jotka "
+            "pystyvät käyttämään Omaoloa. Asiakasymmärrystä kerättiin jokaisen sisällön käyttöönotossa ja "
+            "käytössä: säännöllisissä tapaamisissa ammattilaisten kanssa, koulutuksissa, pilotoinneissa ja "
+            "päivittäin Teams-kanavilla.",
+            "solution": "Omaolon sisältöjä hyödynnetään koko hyvinvointialueella. Asiakkaalle tarjotaan helppo ja "
+            "yhdenvertainen digitaalinen kanava palveluihin ja tukea omahoitoon, ja palveluprosessien kuvaukset "
+            "ohjaavat, miten yhteydenotot käsitellään moniammatillisesti.\n\n" + EXAMPLE_PHASES_NOTE,
+            "conditions": (
+                "- esihenkilöt sitoutuvat, osallistuvat, tukevat ammattilaisia päivittäin ja antavat tilaa "
+                "kehittämiselle\n"
+                "- ammattilaiset sitoutuvat ja kehittävät toimintaa aktiivisesti\n"
+                "- viestintä sekä ammattilaisille että asukkaille\n"
+                "- pääkäyttäjät kouluttavat henkilöstöä ja tukevat sitä päivittäin\n"
+                "- pääkäyttäjille riittävästi aikaa ja osaamista\n"
+                "- tavoiteltu muutos kerrotaan näkyvästi\n"
+                "- nykytila selvitetään, prosessi kuvataan ja käydään läpi, ja muutoksia arvioidaan ja seurataan"
+            ),
+            "tips": (
+                "- Kerro palvelualueelle, että muutos voi kehittää ja sujuvoittaa työtä.\n"
+                "- Saa mukaan sopiva joukko henkilöstöä, myös esihenkilö, ja innosta heitä.\n"
+                "- Käy kehittäjätiimin kanssa läpi prosessien nykytila ja se, miten prosessia voisi parantaa "
+                "asukkaiden ja ammattilaisten kannalta.\n"
+                "- Suunnittele kehittäminen, koulutus ja viestintä ja sovi niille aikataulu.\n"
+                "- Kuuntele, mitä kentällä sanotaan.\n"
+                "- Pilotoi ja ota sitten käyttöön.\n"
+                "- Seuraa etenemistä, tue ja auta, ja kouluta uudelleen, jos tarvitaan.\n"
+                "- Kokoa kokemukset prosessista talteen seuraavaa kertaa varten."
+            ),
+            "measuring_change": "Muutosta seurattiin sisältöjen käyttömäärillä, joiden tilastoja katsottiin "
+            "säännöllisesti viikoittain ja kuukausittain, sekä asiakkailta ja ammattilaisilta saadulla palautteella.",
+            "evaluation_results": "Käyttö tilastoitiin viikoittain ja kuukausittain, joten palvelualueet saivat "
+            "ajantasaista tietoa omasta toiminnastaan ja pystyivät arvioimaan sitä itse. Pääkäyttäjät katsoivat "
+            "käyttömääriä säännöllisesti ja ottivat yhteyttä palvelualueeseen, jos käyttö näytti hiipuvan. "
+            "Asukkailla oli ympäri vuorokauden auki oleva kanava ohjaukseen, neuvontaan ja apuun, ja heitä "
+            "voitiin hoitaa aiempaa monipuolisemmin etäyhteyksin. Kun Omaolon käyttö päättyi kesäkuussa 2024, "
+            "sen aikana kuvatut prosessit ja ammattilaisten kasvanut digiosaaminen helpottivat uuden "
+            "palvelualustan käyttöönottoa.",
         },
         "links": [("Omaolo", "https://www.omaolo.fi/")],
     },

@@ -12,12 +12,11 @@ from processes.models import (
     ProcessLink,
     PublicationStatus,
     PublicationTransition,
-    PublishedVersion,
     ResponsibleRole,
     Rollout,
     Step,
 )
-from processes.publishing import process_snapshot
+from processes.publishing import process_snapshot, published_version_create
 from regions.models import ServiceArea, WellbeingCounty
 from regions.permissions import editor_group_ensure, national_admin_group_ensure
 
@@ -120,8 +119,8 @@ def _process_seed(spec) -> ProcessDescription:
 def _published_version_ensure(process: ProcessDescription) -> None:
     """The published version and the review log of a demo description that the demo publishes as it is."""
     process.refresh_from_db()
-    version = PublishedVersion.objects.create(
-        process=process, snapshot=process_snapshot(process), published_at=process.published_at
+    version = published_version_create(
+        process=process, snapshot=process_snapshot(process), user=None, published_at=process.published_at
     )
     for from_status, to_status in [
         (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW),

@@ -1,9 +1,13 @@
 """Process descriptions in the admin: the change form; the review lives in `review.py`."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.history_admin import ReadableHistoryAdmin
 from processes.admin.inlines import (
     PhaseInline,
     ProcessAttachmentInline,
@@ -14,8 +18,10 @@ from processes.admin.inlines import (
 )
 from processes.admin.review import ProcessReviewAdminMixin
 from processes.admin.revisions import RevisionOnEditMixin
+from processes.admin.rollouts import foreign_descriptions_as_published, published_title_search
 from processes.concurrency import VersionCheckedForm
 from processes.models import ProcessDescription, PublicationStatus
+from processes.services import process_delete_check, process_followers_check, process_has_publication_history
 from regions.scoping import CountyScopedAdminMixin
 
 # What is stored only through the review services: never from the change form or a history revert.
@@ -23,7 +29,9 @@ WORKFLOW_FIELDS = ["status", "published_at", "published_version", "based_on"]
 
 
 @admin.register(ProcessDescription)
-class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
+class ProcessDescriptionAdmin(
+    ProcessReviewAdminMixin, RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin
+):
     form = VersionCheckedForm
     list_display = ["title", "county", "status", "development_stage", "published_at", "modified_at"]
     list_filter = ["status", "development_stage", "county", "language", "modules"]
@@ -39,7 +47,8 @@ class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, Coun
         PublicationTransitionInline,
         PublishedVersionInline,
     ]
-    actions = ["submit", "publish", "archive", "use_as_model"]
+    # No bulk publish: a description is published from its changes page, as it was shown there.
+    actions = ["submit", "archive", "use_as_model"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "county", "language", "summary", "modules", "edit_version"]}),
         (
@@ -77,10 +86,52 @@ class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, Coun
             return [inline for inline in inlines if not isinstance(inline, ReadOnlyInlineMixin)]
         return inlines
 
+    def get_search_results(self, request, queryset, search_term):
+        matches, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        choices = self._autocomplete_choices(request)
+        if choices is not None:
+            # The rollout form's guide picker: another county's guide as the public reads it.
+            matches = published_title_search(
+                matches=matches, choices=choices, search_term=search_term, user=request.user
+            )
+            matches = foreign_descriptions_as_published(matches, request.user)
+        return matches, may_have_duplicates
+
+    # --- deleting: a published description is archived; only a superuser deletes it ----------------
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and process_has_publication_history(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        process = self.get_object(request, unquote(object_id))
+        if process is not None and self.has_change_permission(request, process):
+            try:
+                process_delete_check(process=process, user=request.user)
+            except PermissionDenied as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return HttpResponseRedirect(reverse(self._admin_url_name("change"), args=[process.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        # The bulk delete lists the other counties' rollouts where the admin lists protected rows.
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for process in objs:
+            try:
+                process_followers_check(process=process)
+            except PermissionDenied as refusal:
+                protected.append(str(refusal))
+        return to_delete, model_count, perms_needed, protected
+
     def delete_model(self, request, obj):
+        process_delete_check(process=obj, user=request.user)
         CountyScopedAdminMixin.delete_model(self, request, obj)
 
     def delete_queryset(self, request, queryset):
+        for process in queryset:
+            process_delete_check(process=process, user=request.user)
         CountyScopedAdminMixin.delete_queryset(self, request, queryset)
 
     def get_readonly_fields(self, request, obj=None):
@@ -102,7 +153,7 @@ class ProcessDescriptionAdmin(ProcessReviewAdminMixin, RevisionOnEditMixin, Coun
             obj.created_by = request.user
         if change:
             self.ensure_editable(request, obj)
-            if form.has_changed():
+            if form.has_changed() or self.is_restoring(request):
                 self.revision_start(request, obj)
             stored = ProcessDescription.objects.filter(pk=obj.pk).values(
                 *(ProcessDescription._meta.get_field(name).attname for name in WORKFLOW_FIELDS)

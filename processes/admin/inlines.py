@@ -1,18 +1,39 @@
 """The rows edited or shown inside a description's or a phase's admin page."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from processes.concurrency import VersionCheckedForm
 from processes.models import Phase, ProcessAttachment, ProcessLink, PublicationTransition, PublishedVersion, Step
+from processes.services import guide_part_delete_check
 from regions.scoping import CountyScopedInlineMixin
+
+
+class GuidePartFormSet(BaseInlineFormSet):
+    """Phases or steps of a guide: a row another county's rollout follows cannot be deleted from the form."""
+
+    def clean(self):
+        super().clean()
+        refusals = []
+        for form in self.deleted_forms:
+            if form.instance.pk is None:
+                continue
+            try:
+                guide_part_delete_check(part=form.instance)
+            except ValidationError as refusal:
+                refusals += refusal.messages
+        if refusals:
+            raise ValidationError(refusals)
 
 
 class PhaseInline(CountyScopedInlineMixin, admin.TabularInline):
     model = Phase
     form = VersionCheckedForm
+    formset = GuidePartFormSet
     county_field = "process__county"
     fields = ["order", "title", "goal", "step_total", "edit_version"]
     readonly_fields = ["step_total"]
@@ -40,7 +61,7 @@ class ProcessAttachmentInline(CountyScopedInlineMixin, admin.StackedInline):
 
     model = ProcessAttachment
     county_field = "process__county"
-    fields = [("order", "title"), "file", ("kind", "file_size"), ("show_in_guide", "alt_text")]
+    fields = [("order", "title"), "file", ("kind", "file_size"), ("show_in_guide", "is_cover", "alt_text")]
     readonly_fields = ["kind", "file_size"]
     extra = 0
 
@@ -70,7 +91,7 @@ class PublicationTransitionInline(ReadOnlyInlineMixin, CountyScopedInlineMixin, 
 
     model = PublicationTransition
     county_field = "process__county"
-    fields = ["created_at", "user", "from_status", "to_status", "comment"]
+    fields = ["created_at", "user", "from_status", "to_status", "cause", "comment"]
     readonly_fields = fields
     verbose_name = _("transition")
     verbose_name_plural = _("transition log")
@@ -88,6 +109,7 @@ class PublishedVersionInline(ReadOnlyInlineMixin, CountyScopedInlineMixin, admin
 class StepInline(CountyScopedInlineMixin, admin.StackedInline):
     model = Step
     form = VersionCheckedForm
+    formset = GuidePartFormSet
     county_field = "phase__process__county"
     fields = [
         ("order", "title"),

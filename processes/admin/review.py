@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from processes.models import ProcessDescription, PublicationStatus
-from processes.publishing import empty_snapshot, process_snapshot, snapshot_changes
+from processes.publishing import empty_snapshot, process_snapshot, review_fingerprint, snapshot_changes
 from processes.services import process_archive, process_copy, process_publish, process_return, process_submit
 from regions.models import WellbeingCounty
 from regions.scoping import can_edit_county, can_publish_county, editable_county_ids
@@ -41,7 +41,8 @@ class ProcessReviewAdminMixin:
         if may_edit and process.status == PublicationStatus.DRAFT:
             offered.append({"name": "submit", "label": _("Send to review")})
         if may_publish and process.status == PublicationStatus.IN_REVIEW:
-            offered.append({"name": "publish", "label": _("Publish")})
+            # Published from the changes page only, which names the state it shows (review_fingerprint).
+            offered.append({"name": "publish", "label": _("Review the changes and publish"), "on_changes_page": True})
             offered.append({"name": "return", "label": _("Send back")})
         if may_publish and process.status != PublicationStatus.ARCHIVED:
             offered.append({"name": "archive", "label": _("Archive")})
@@ -104,7 +105,9 @@ class ProcessReviewAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         services = {
             "submit": lambda: process_submit(process=process, user=request.user),
-            "publish": lambda: process_publish(process=process, user=request.user),
+            "publish": lambda: process_publish(
+                process=process, user=request.user, reviewed=request.POST.get("reviewed", "")
+            ),
             "return": lambda: process_return(
                 process=process, user=request.user, comment=request.POST.get("comment", "")
             ),
@@ -120,15 +123,19 @@ class ProcessReviewAdminMixin:
                 services[name]()
             except (PermissionDenied, ValidationError) as refusal:
                 self.message_user(request, _refusal_text(refusal), messages.ERROR)
+                if _is_changed_since_review(refusal):
+                    return HttpResponseRedirect(reverse(self._admin_url_name("changes"), args=[process.pk]))
             else:
                 self.message_user(request, TRANSITION_DONE[name] % {"title": process.title}, messages.SUCCESS)
         return HttpResponseRedirect(reverse(self._admin_url_name("change"), args=[process.pk]))
 
     def changes_view(self, request, object_id):
-        """What changed since the last published version: fields, contents, phases, steps and links."""
+        """What changed since the last published version, and the Publish button for exactly the state shown."""
         process = self._scoped_object(request, object_id)
         published = process.published_version or process.published_versions.first()
-        changes = snapshot_changes(published.snapshot if published else empty_snapshot(), process_snapshot(process))
+        current = process_snapshot(process)
+        changes = snapshot_changes(published.snapshot if published else empty_snapshot(), current)
+        offered = {action["name"] for action in self.transitions_for(request, process)}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -136,6 +143,8 @@ class ProcessReviewAdminMixin:
             "title": _("Changes since the last published version"),
             "published": published,
             "changes": changes,
+            "reviewed": review_fingerprint(process, snapshot=current) if "publish" in offered else None,
+            "transition_url": reverse(self._admin_url_name("transition"), args=[process.pk]),
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/processes/processdescription/changes.html", context)
@@ -164,17 +173,6 @@ class ProcessReviewAdminMixin:
             lambda done: (
                 ngettext("%d process description sent to review.", "%d process descriptions sent to review.", done)
                 % done
-            ),
-        )
-
-    @admin.action(description=_("Publish the selected process descriptions"), permissions=["change"])
-    def publish(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            process_publish,
-            lambda done: (
-                ngettext("%d process description published.", "%d process descriptions published.", done) % done
             ),
         )
 
@@ -234,6 +232,12 @@ class ProcessReviewAdminMixin:
 
 def _int_or_none(value):
     return int(value) if value and value.isdigit() else None
+
+
+def _is_changed_since_review(refusal) -> bool:
+    return isinstance(refusal, ValidationError) and any(
+        error.code == "changed_since_review" for error in refusal.error_list
+    )
 
 
 def _refusal_text(refusal) -> str:

@@ -1,27 +1,40 @@
-"""Editing a published guide's phases and steps starts a revision of the guide."""
+"""Editing a published or reviewed guide, its phases and steps starts a revision of the guide."""
 
-from processes.models import ProcessDescription, PublicationStatus
-from processes.services import process_revision_start
+from processes.models import ProcessDescription, TransitionCause
+from processes.services import REVISION_STARTING_STATUSES, process_revision_start
 
 
 class RevisionOnEditMixin:
-    """An edit of a published description's phase or step makes the description a draft (a revision).
+    """An edit of a published or reviewed description, or of its phase or step, makes the description a draft.
 
-    The public keeps reading the published version until the revision is published again.
+    The public keeps reading the published version until the revision is reviewed and published.
+    A past state restored from the history is such an edit, and is logged as a transition even
+    when the description was a draft already: a restore never changes what the public reads.
     """
 
     def process_ids_of(self, obj) -> set:
         raise NotImplementedError
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.restoring_past_state = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def is_restoring(self, request) -> bool:
+        """Whether the request saves a past state from django-simple-history's revert form."""
+        return getattr(request, "restoring_past_state", False)
+
     def revision_start(self, request, obj) -> None:
-        for process in ProcessDescription.objects.filter(
-            pk__in=self.process_ids_of(obj), status=PublicationStatus.PUBLISHED
-        ):
-            process_revision_start(process=process, user=request.user)
+        restoring = self.is_restoring(request)
+        processes = ProcessDescription.objects.filter(pk__in=self.process_ids_of(obj))
+        if not restoring:
+            processes = processes.filter(status__in=REVISION_STARTING_STATUSES)
+        cause = TransitionCause.RESTORE if restoring else TransitionCause.EDIT
+        for process in processes:
+            process_revision_start(process=process, user=request.user, cause=cause)
 
     def save_model(self, request, obj, form, change):
         self.ensure_editable(request, obj)
-        if form.has_changed() or not change:
+        if form.has_changed() or not change or self.is_restoring(request):
             self.revision_start(request, obj)
         super().save_model(request, obj, form, change)
 

@@ -14,6 +14,8 @@
 
 from processes.models.attachments import (
     ALT_TEXT_REQUIRED,
+    COVER_IS_AN_IMAGE,
+    COVER_NEEDS_ALT_TEXT,
     IMAGE_KINDS,
     ONLY_IMAGES_IN_GUIDE,
     ProcessAttachment,
@@ -28,6 +30,7 @@ from processes.models.choices import (
     PublicationStatus,
     ResponsibleRole,
     RolloutStatus,
+    TransitionCause,
 )
 from processes.models.contents import ContentModule, ContentModuleQuerySet
 from processes.models.descriptions import (
@@ -54,6 +57,8 @@ from processes.models.versioning import VersionedModel
 
 __all__ = [
     "ALT_TEXT_REQUIRED",
+    "COVER_IS_AN_IMAGE",
+    "COVER_NEEDS_ALT_TEXT",
     "ENDED_WITHOUT_DATE",
     "END_BEFORE_GO_LIVE",
     "GO_LIVE_BEFORE_PILOT",
@@ -84,6 +89,7 @@ __all__ = [
     "RolloutQuerySet",
     "RolloutStatus",
     "Step",
+    "TransitionCause",
     "VersionedModel",
     "attachment_storage_name",
     "county_rollout_counts",

@@ -45,6 +45,8 @@ class ProcessLink(models.Model):
 IMAGE_KINDS = (AttachmentKind.PNG, AttachmentKind.JPEG)
 ALT_TEXT_REQUIRED = _("An image shown in the guide needs an alternative text that says what the image shows.")
 ONLY_IMAGES_IN_GUIDE = _("Only PNG and JPEG images can be shown in the guide; other files are listed as attachments.")
+COVER_IS_AN_IMAGE = _("The cover image must be a PNG or JPEG image.")
+COVER_NEEDS_ALT_TEXT = _("The cover image needs an alternative text that says what the image shows.")
 
 
 def attachment_storage_name(instance, filename):
@@ -82,6 +84,11 @@ class ProcessAttachment(models.Model):
         default=False,
         help_text=_("Show this image on the guide's page, not only as a file to download."),
     )
+    is_cover = models.BooleanField(
+        _("cover image"),
+        default=False,
+        help_text=_("Show this image at the top of the guide, as the operating model's cover (one image a guide)."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
 
@@ -100,6 +107,11 @@ class ProcessAttachment(models.Model):
                 condition=Q(show_in_guide=False) | Q(kind__in=IMAGE_KINDS),
                 name="attachment_shown_in_guide_is_an_image",
             ),
+            models.CheckConstraint(
+                condition=Q(is_cover=False) | (Q(kind__in=IMAGE_KINDS) & ~Q(alt_text="")),
+                name="attachment_cover_is_an_image_with_alt_text",
+            ),
+            models.UniqueConstraint(fields=["process"], condition=Q(is_cover=True), name="one_cover_image_per_process"),
         ]
 
     def __str__(self):
@@ -144,6 +156,10 @@ class ProcessAttachment(models.Model):
             errors["show_in_guide"] = ONLY_IMAGES_IN_GUIDE
         if self.show_in_guide and not self.alt_text.strip():
             errors["alt_text"] = ALT_TEXT_REQUIRED
+        if self.is_cover and self.kind and self.kind not in IMAGE_KINDS:
+            errors["is_cover"] = COVER_IS_AN_IMAGE
+        if self.is_cover and not self.alt_text.strip():
+            errors["alt_text"] = COVER_NEEDS_ALT_TEXT
         if errors:
             raise ValidationError(errors)
 

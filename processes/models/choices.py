@@ -23,6 +23,14 @@ class PublicationStatus(models.TextChoices):
     ARCHIVED = "archived", _("archived")
 
 
+class TransitionCause(models.TextChoices):
+    """What made a description change state: a review button, an edit, or a restored past state."""
+
+    REVIEW = "review", _("review")
+    EDIT = "edit", _("edit")
+    RESTORE = "restore", _("past state restored")
+
+
 class DevelopmentStage(models.TextChoices):
     IN_DEVELOPMENT = "in_development", _("in development")
     READY = "ready", _("ready")

@@ -37,6 +37,12 @@ class ContentModule(TranslatedNameModel):
     description_fi = models.TextField(_("description in Finnish"), blank=True)
     description_sv = models.TextField(_("description in Swedish"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
+    description_source = models.CharField(
+        _("source of the description"),
+        max_length=400,
+        blank=True,
+        help_text=_("The public sources the description is written from, e.g. “DigiFinland 29.1.2026”."),
+    )
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Untick when Omaolo no longer offers this content.")
     )

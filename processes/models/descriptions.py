@@ -4,7 +4,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from processes.models.choices import DevelopmentStage, Funder, PublicationStatus
 from processes.models.contents import ContentModule
-from processes.models.description_search import DescriptionSearchQuerySet
+from processes.models.description_search import DescriptionSearchQuerySet, published_field
 from processes.models.history import HistoricalRecords
+from processes.models.texts import MultilineTextField
 from processes.models.versioning import VersionedModel
 from regions.models import WellbeingCounty
 
@@ -38,6 +40,24 @@ class ProcessDescriptionQuerySet(DescriptionSearchQuerySet):
         """Descriptions owned by one county."""
         return self.filter(county=county)
 
+    def covering(self, module):
+        """Descriptions whose published form covers the content (a revision's contents do not count)."""
+        version_modules = ProcessDescription.published_version.field.related_model.modules.through.objects.filter(
+            publishedversion=OuterRef("published_version"), contentmodule=module
+        )
+        own_modules = ProcessDescription.modules.through.objects.filter(
+            processdescription=OuterRef("pk"), contentmodule=module
+        )
+        return self.filter(Q(Exists(version_modules)) | Q(published_version__isnull=True) & Q(Exists(own_modules)))
+
+    def in_stage(self, stage):
+        """Descriptions whose published form is at the development stage."""
+        return self.alias(published_stage=published_field("development_stage")).filter(published_stage=stage)
+
+    def latest_published_first(self):
+        """The most recently published first (a revision being written does not move a description up)."""
+        return self.order_by(Coalesce("published_version__published_at", "published_at").desc(nulls_last=True), "-pk")
+
 
 class ProcessDescription(VersionedModel):
     """An operating model (toimintamalli): the rollout guide a county follows and publishes."""
@@ -54,20 +74,32 @@ class ProcessDescription(VersionedModel):
         default="fi",
         help_text=_("The language this description is written in."),
     )
-    summary = models.TextField(_("summary"), help_text=_("One or two sentences shown in lists and search results."))
-    operating_environment = models.TextField(_("operating environment"), blank=True)
-    starting_point = models.TextField(_("starting point and strategic links"), blank=True)
-    goals = models.TextField(_("goals"), blank=True)
-    needs_resident = models.TextField(_("needs of residents"), blank=True)
-    needs_professional = models.TextField(_("needs of professionals"), blank=True)
-    needs_organisation = models.TextField(_("needs of the organisation"), blank=True)
-    needs_society = models.TextField(_("needs of society"), blank=True)
-    target_group = models.TextField(_("target group and customer insight"), blank=True)
-    solution = models.TextField(_("basic idea of the solution"), blank=True)
-    conditions = models.TextField(_("conditions for working and deployment"), blank=True)
-    tips = models.TextField(_("tips for adopters"), blank=True)
-    measuring_change = models.TextField(_("how change is measured"), blank=True)
-    evaluation_results = models.TextField(_("evaluation results"), blank=True)
+    summary = MultilineTextField(_("summary"), help_text=_("One or two sentences shown in lists and search results."))
+    operating_environment = MultilineTextField(_("operating environment"), blank=True)
+    starting_point = MultilineTextField(_("starting point and strategic links"), blank=True)
+    goals = MultilineTextField(_("goals"), blank=True)
+    # Innokylä's operating-model sections (innokyla.fi): the change sought and how it is carried out.
+    target_change = MultilineTextField(
+        _("target change"), blank=True, help_text=_("What should be different once the model is in use, and for whom.")
+    )
+    needs_resident = MultilineTextField(_("needs of residents"), blank=True)
+    needs_professional = MultilineTextField(_("needs of professionals"), blank=True)
+    needs_organisation = MultilineTextField(_("needs of the organisation"), blank=True)
+    needs_society = MultilineTextField(_("needs of society"), blank=True)
+    target_group = MultilineTextField(_("target group and customer insight"), blank=True)
+    solution = MultilineTextField(_("basic idea of the solution"), blank=True)
+    conditions = MultilineTextField(_("conditions for working and deployment"), blank=True)
+    implementation_plan = MultilineTextField(
+        _("implementation plan"), blank=True, help_text=_("Who does what and when to put the model into use.")
+    )
+    tips = MultilineTextField(_("tips for adopters"), blank=True)
+    measuring_change = MultilineTextField(_("how change is measured"), blank=True)
+    evaluation_results = MultilineTextField(_("evaluation results"), blank=True)
+    people_involved = MultilineTextField(
+        _("people involved"),
+        blank=True,
+        help_text=_("The people and organisations who developed and deployed the model, with their roles."),
+    )
 
     author = models.CharField(_("author"), max_length=200, blank=True)
     funder = models.CharField(_("funder"), max_length=20, choices=Funder, blank=True)
@@ -127,6 +159,7 @@ class ProcessDescription(VersionedModel):
         "operating_environment",
         "starting_point",
         "goals",
+        "target_change",
         "needs_resident",
         "needs_professional",
         "needs_organisation",
@@ -134,9 +167,11 @@ class ProcessDescription(VersionedModel):
         "target_group",
         "solution",
         "conditions",
+        "implementation_plan",
         "tips",
         "measuring_change",
         "evaluation_results",
+        "people_involved",
     )
 
     class Meta:
@@ -186,6 +221,8 @@ class ProcessDescription(VersionedModel):
                 setattr(self, name, fields[name])
         if modified_at := version.snapshot.get("modified_at"):
             self.modified_at = datetime.datetime.fromisoformat(modified_at)
+        if created_at := version.snapshot.get("created_at"):
+            self.created_at = datetime.datetime.fromisoformat(created_at)
         self.__dict__["_published_form"] = True
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from processes.models.choices import ResponsibleRole
 from processes.models.history import HistoricalRecords
+from processes.models.texts import MultilineTextField
 from processes.models.versioning import VersionedModel
 
 
@@ -17,7 +18,7 @@ class Phase(VersionedModel):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Phases are shown in this order."))
     title = models.CharField(_("title"), max_length=200)
-    goal = models.TextField(_("goal"), blank=True, help_text=_("What the phase achieves. Markdown is allowed."))
+    goal = MultilineTextField(_("goal"), blank=True, help_text=_("What the phase achieves. Markdown is allowed."))
 
     history = HistoricalRecords()
 
@@ -36,7 +37,7 @@ class Step(VersionedModel):
     phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown is allowed."))
+    description = MultilineTextField(_("description"), blank=True, help_text=_("Markdown is allowed."))
     responsible_role = models.CharField(_("responsible role"), max_length=30, choices=ResponsibleRole)
     estimated_days = models.PositiveSmallIntegerField(
         _("estimated duration (days)"), null=True, blank=True, help_text=_("Working days the step usually takes.")
@@ -44,7 +45,7 @@ class Step(VersionedModel):
     output = models.CharField(
         _("produces"), max_length=300, blank=True, help_text=_("What exists when the step is done.")
     )
-    checklist = models.TextField(_("checklist"), blank=True, help_text=_("One item a line."))
+    checklist = MultilineTextField(_("checklist"), blank=True, help_text=_("One item a line."))
 
     history = HistoricalRecords()
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,11 @@ class RolloutQuerySet(models.QuerySet):
         return queryset
 
     def with_step_progress(self):
-        """Annotate each rollout with its completed steps and the number of steps its process has."""
+        """Annotate each rollout with its completed steps and the number of steps its process has.
+
+        The number is the published version's while the guide is revised: a revision's new
+        steps are not counted publicly until published.
+        """
         total_steps = (
             Step.objects.filter(phase__process=OuterRef("process"))
             .order_by()
@@ -50,7 +54,10 @@ class RolloutQuerySet(models.QuerySet):
         )
         return self.annotate(
             completed_step_count=models.Count("completed_steps"),
-            total_step_count=Coalesce(Subquery(total_steps), 0),
+            total_step_count=models.Case(
+                models.When(process__published_version__isnull=False, then=F("process__published_version__step_count")),
+                default=Coalesce(Subquery(total_steps), 0),
+            ),
         )
 
 

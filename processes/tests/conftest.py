@@ -3,8 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from processes.models import PublicationStatus
+from processes.models import ProcessAttachment, ProcessLink, PublicationStatus
+from processes.services import process_submit
 from processes.tests.factories import PhaseFactory, ProcessDescriptionFactory, StepFactory
+from processes.tests.files import image_bytes, upload
 from regions.permissions import editor_group_ensure, national_admin_group_ensure
 from regions.tests.factories import WellbeingCountyFactory
 
@@ -59,3 +61,16 @@ def guide_with_phases(county, **fields):
 @pytest.fixture
 def draft(own_county):
     return guide_with_phases(own_county, status=PublicationStatus.DRAFT, published_at=None, slug="luonnos")
+
+
+@pytest.fixture
+def in_review(draft, people, settings, tmp_path):
+    """The `draft` guide with a link and an image, sent to review by its editor."""
+    settings.MEDIA_ROOT = tmp_path
+    ProcessLink.objects.create(process=draft, title="Ohje", url="https://example.fi/ohje", order=1)
+    attachment = ProcessAttachment(process=draft, title="Prosessikuva", file=upload("kuva.png", image_bytes()))
+    attachment.alt_text = "Prosessin vaiheet"
+    attachment.full_clean()
+    attachment.save()
+    process_submit(process=draft, user=people["editor"])
+    return draft

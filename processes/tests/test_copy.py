@@ -1,14 +1,16 @@
 """ "Use this model": a county copies another county's published description as its own draft."""
 
+import threading
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from processes.models import Phase, ProcessDescription, ProcessLink, PublicationStatus, Step
+from processes.models import DevelopmentStage, Funder, Phase, ProcessDescription, ProcessLink, PublicationStatus, Step
 from processes.services import (
     COPY_NOT_ALLOWED,
     COPY_SOURCE_NOT_PUBLISHED,
@@ -208,3 +210,98 @@ def test_the_source_tells_how_many_other_counties_adopted_it(client, model_guide
 
     assert "Used as a model" in page
     assert "by 1 other county" in page
+
+
+# --- a copy is the copier's: whose model, where, funded by whom, how far -----------------------------
+
+
+def test_the_copy_starts_as_the_copiers_own_model_in_development(model_guide, own_county, people):
+    ProcessDescription.objects.filter(pk=model_guide.pk).update(
+        author="Siun soten kehittäjätiimi",
+        funder=Funder.MINISTRY,
+        place_of_implementation="Joensuu",
+        development_stage=DevelopmentStage.READY,
+    )
+    process_revision_start(process=model_guide, user=people["other_publisher"])
+    process_submit(process=model_guide, user=people["other_publisher"])
+    process_publish(process=model_guide, user=people["other_publisher"])
+
+    copy = process_copy(source=model_guide, county=own_county, user=people["editor"])
+
+    copy.refresh_from_db()
+    assert (copy.author, copy.funder, copy.place_of_implementation, copy.development_stage) == (
+        "",
+        "",
+        "Päijät-Hämeen hyvinvointialue",
+        DevelopmentStage.IN_DEVELOPMENT,
+    )
+    assert copy.based_on == model_guide
+    assert copy.summary == model_guide.summary
+    model_guide.refresh_from_db()
+    assert (model_guide.author, model_guide.development_stage) == ("Siun soten kehittäjätiimi", DevelopmentStage.READY)
+
+
+# --- four copies of one model into one county at once: each its own address, none answers 500 ---------
+
+COPIES = 4
+EXPECTED_SLUGS = [
+    "siun-soten-malli-paijat-hame",
+    "siun-soten-malli-paijat-hame-2",
+    "siun-soten-malli-paijat-hame-3",
+    "siun-soten-malli-paijat-hame-4",
+]
+
+# Outside the test's transaction, so that the copies really race for the first free address.
+# SQLite lets one writer in at a time: there is no race to test there.
+outside_the_tests_transaction = pytest.mark.django_db(transaction=True)
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises writers: copies cannot race"
+)
+
+
+def _all_at_once(work) -> list:
+    """Run `work(index)` in COPIES threads released together; what each returned or raised."""
+    start = threading.Barrier(COPIES)
+    outcomes = [None] * COPIES
+
+    def run(index):
+        try:
+            start.wait()
+            outcomes[index] = work(index)
+        except Exception as error:
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(COPIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@outside_the_tests_transaction
+@on_postgresql
+def test_concurrent_copies_through_the_service_get_distinct_addresses(model_guide, own_county, people):
+    outcomes = _all_at_once(lambda _index: process_copy(source=model_guide, county=own_county, user=people["editor"]))
+
+    assert [type(outcome) for outcome in outcomes] == [ProcessDescription] * COPIES
+    assert sorted(ProcessDescription.objects.filter(county=own_county).values_list("slug", flat=True)) == EXPECTED_SLUGS
+    # Each copy was recorded once, and then its contents: a lost race leaves no history row behind.
+    assert {copy.history.count() for copy in ProcessDescription.objects.filter(county=own_county)} == {2}
+
+
+@outside_the_tests_transaction
+@on_postgresql
+def test_concurrent_copies_through_the_copy_button_all_open_their_draft(model_guide, own_county, people):
+    clients = []
+    for _index in range(COPIES):
+        client = Client()
+        client.force_login(people["editor"])
+        clients.append(client)
+
+    outcomes = _all_at_once(lambda index: clients[index].post(copy_url(model_guide), {"county": own_county.pk}))
+
+    assert [getattr(outcome, "status_code", outcome) for outcome in outcomes] == [HTTPStatus.FOUND] * COPIES
+    assert sorted(ProcessDescription.objects.filter(county=own_county).values_list("slug", flat=True)) == EXPECTED_SLUGS

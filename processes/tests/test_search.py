@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from processes.models import ProcessDescription, ResponsibleRole
-from processes.search import finnish_stem, passage_from_texts, passage_html, search_words
+from processes.search import passage_from_texts, passage_html, search_words, stems_of_text, word_stem
 from processes.tests.factories import ContentModuleFactory, PhaseFactory, ProcessDescriptionFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,22 +134,26 @@ class TestResultsPage:
             assert found == [in_section.title, in_title.title]
 
 
-class TestFinnishStems:
+class TestSnowballStems:
     @pytest.mark.parametrize(
         ("words", "stem"),
         [
             (["pilotti", "pilotin", "pilotissa", "pilotit"], "pilot"),
             (["palaute", "palautteella", "palautteen"], "palaut"),
-            (["käyttöönotto", "käyttöönoton", "käyttöönotossa"], "käyttöönot"),
-            (["prosessikuvaus", "prosessikuvauksen"], "prosessikuv"),
+            (["viestinnän", "viestintä"], "viestin"),
+            (["seurannan", "seuranta"], "seuran"),
         ],
     )
     def test_inflected_forms_share_one_stem(self, words, stem):
-        assert {finnish_stem(word) for word in words} == {stem}
+        assert {word_stem(word) for word in words} == {stem}
 
-    def test_short_words_are_kept_whole(self):
-        assert finnish_stem("kuva") == "kuva"
-        assert finnish_stem("Ote") == "ote"
+    def test_a_swedish_word_is_cut_by_the_swedish_stemmer(self):
+        assert word_stem("kunderna", "sv") == "kund"
+        assert word_stem("kunderna") == "kunder"
+
+    def test_a_text_becomes_its_stems_each_after_a_space(self):
+        assert stems_of_text("Pilotin palaute, viestinnän!", "fi") == " pilot palaut viestin "
+        assert stems_of_text("", "fi") == " "
 
     def test_search_words_drop_punctuation_and_case(self):
         assert search_words("Pilotti, (palaute)!") == ["pilotti", "palaute"]

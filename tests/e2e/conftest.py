@@ -74,6 +74,7 @@ def portal(transactional_db):
         name_sv="Urinvägsinfektion",
         name_en="Urinary tract infection",
         description_fi="Oirearvio virtsatieinfektion oireisiin.",
+        description_source="DigiFinland 29.1.2026",
     )
     guide = ProcessDescriptionFactory(
         county=north_karelia,

@@ -83,8 +83,8 @@ def test_an_editor_sends_to_review_a_publisher_publishes_and_the_guide_appears(
     reviewer.goto(change_url)
     reviewer.get_by_role("link", name="Changes since the last published version").click()
     expect(reviewer.get_by_role("heading", level=3, name="Added: Suunnittelu")).to_be_visible()
-    reviewer.go_back()
-    reviewer.get_by_role("button", name="Publish", exact=True).click()
+    # Published from the changes page: exactly the version it shows.
+    reviewer.get_by_role("button", name="Publish this version").click()
     expect(reviewer.locator(".messagelist")).to_contain_text(f"“{DRAFT_TITLE}” was published.")
 
     reader.goto(public_url)
