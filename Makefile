@@ -19,7 +19,7 @@ PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 
 	"$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$candidate" && break; \
 	done)
 
-.PHONY: help venv setup run serve nginx benchmark-abuse test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import restore-check clean chromium
+.PHONY: help venv setup run serve nginx benchmark-abuse test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import restore-check mutation clean chromium
 
 help:
 	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/ with a task worker"
@@ -31,6 +31,7 @@ help:
 	@echo "make benchmark-load   the production stack under 10 and 50 concurrent clients (JSON lines)"
 	@echo "make benchmark-pages  statistics and county pages on a demo-sized and a national table (DATABASE_URL's server)"
 	@echo "make benchmark-abuse  the production stack under an export flood, slow clients, a cache flood and an import flood"
+	@echo "make mutation   mutation test of the rule modules (mutmut, SQLite): score per module, survivors listed"
 	@echo "make benchmark-admin-import  a million-row file through the admin: upload, background check, confirm, import (PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -145,6 +146,18 @@ restore-check: venv messages
 # Redis database of its own for the cache (it is flushed). benchmarks/abuse.py says more.
 benchmark-abuse: venv messages nginx
 	$(PY) benchmarks/abuse.py
+
+# A bounded mutation test of the rule modules (pyproject.toml [tool.mutmut], docs/mutation.md):
+# a fresh mutants/ each run, MUTATION_CHILDREN forked children, SQLite, then the score per module.
+MUTATION_CHILDREN ?= 2
+mutation: venv messages
+	rm -rf mutants
+	@start=$$(date +%s); \
+	env -u DATABASE_URL $(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN) > mutation.log 2>&1; status=$$?; \
+	rm -f mutants/.test-db-*.sqlite3*; \
+	if [ $$status -ne 0 ]; then tail -40 mutation.log; exit $$status; fi; \
+	$(PY) tests/mutation_report.py; \
+	echo "run time: $$(( $$(date +%s) - start )) s (log in mutation.log)"
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .serve
