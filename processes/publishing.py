@@ -197,10 +197,13 @@ class SnapshotChanges:
     modules_removed: list
     phases: list[ItemChange]
     links: list[ItemChange]
+    attachments: list[ItemChange] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.fields or self.modules_added or self.modules_removed or self.phases or self.links)
+        return not (
+            self.fields or self.modules_added or self.modules_removed or self.phases or self.links or self.attachments
+        )
 
 
 def line_changes(old: str, new: str) -> list[tuple[str, str]]:
@@ -298,6 +301,10 @@ def snapshot_changes(old: dict, new: dict) -> SnapshotChanges:
         modules_removed=sorted(names.get(pk, pk) for pk in old_modules - new_modules),
         phases=_item_changes(Phase, PHASE_FIELDS, old.get("phases", []), new["phases"], children=_step_changes),
         links=_item_changes(ProcessLink, LINK_FIELDS, old.get("links", []), new["links"]),
+        # A replaced file is stored under a new name, so "file" names the replacement.
+        attachments=_item_changes(
+            ProcessAttachment, ("file", *ATTACHMENT_FIELDS), old.get("attachments", []), new.get("attachments", [])
+        ),
     )
 
 

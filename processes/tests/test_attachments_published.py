@@ -171,3 +171,51 @@ def test_the_guide_page_query_count_does_not_grow_with_its_files(
         response = client.get("/en/processes/opas/")
 
     assert response.content.decode().count("/en/processes/opas/attachments/") == count
+
+
+def test_the_changes_page_lists_a_replaced_file_and_its_new_texts_before_publishing(guide, people):
+    edit_in_admin(
+        guide,
+        people,
+        **{
+            "attachments-0-title": "Uusi liitteen nimi",
+            "attachments-0-file": upload("uusi.pdf", REVISED_PDF),
+            "attachments-1-alt_text": "Uusi kuvateksti",
+        },
+    )
+
+    changes = client_of(people["publisher"]).get(reverse("admin:processes_processdescription_changes", args=[guide.pk]))
+
+    assertContains(changes, "<h2>Attached files</h2>", html=True)
+    assertContains(changes, "Julkaistu liite")
+    assertContains(changes, "Uusi liitteen nimi")
+    assertContains(changes, "Julkaistu kuvateksti")
+    assertContains(changes, "Uusi kuvateksti")
+    assert changes.context["changes"].attachments[0].kind == "changed"
+    assert {change.name for change in changes.context["changes"].attachments[0].fields} >= {"file", "title"}
+
+
+def test_the_changes_page_lists_a_file_added_and_one_removed(guide, people):
+    edit_in_admin(
+        guide,
+        people,
+        **{
+            "attachments-0-DELETE": "on",
+            "attachments-TOTAL_FORMS": "3",
+            "attachments-2-order": "2",
+            "attachments-2-title": "Lisätty liite",
+            "attachments-2-file": upload("lisatty.pdf", REVISED_PDF),
+        },
+    )
+
+    changes = (
+        client_of(people["publisher"])
+        .get(reverse("admin:processes_processdescription_changes", args=[guide.pk]))
+        .context["changes"]
+    )
+
+    # (The form helper posts every shown file again, as an upload: those rows count as changed.)
+    assert [(change.kind, change.title) for change in changes.attachments if change.kind != "changed"] == [
+        ("added", "Lisätty liite"),
+        ("removed", "Julkaistu liite"),
+    ]
