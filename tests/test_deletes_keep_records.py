@@ -208,8 +208,8 @@ def test_an_alert_with_a_follow_up_log_is_kept_even_for_a_superuser(admin_client
     response = _delete(admin_client, UsageAlert, alert.pk, method)
 
     assert response.status_code == HTTPStatus.OK
-    logged = AlertFollowUp.objects.get(alert=alert).created_at
-    assert [str(row) for row in response.context["protected"]] == [f"Follow-up: contacted {logged:%Y-%m-%d}"]
+    # The confirmation counts the protecting rows (it never lists them: a metric may have millions).
+    assert [str(row) for row in response.context["protected"]] == ["Follow-ups: 1"]
     assert UsageAlert.objects.get(pk=alert.pk).status == AlertStatus.CONTACTED
     assert list(AlertFollowUp.objects.filter(alert=alert).values_list("note", "user")) == [
         ("Soitettu palvelualueelle.", editor.pk)

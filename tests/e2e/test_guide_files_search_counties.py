@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from processes.models import Phase, ProcessAttachment
+from processes.models import Phase, ProcessAttachment, ProcessDescription
+from processes.services import process_publish, process_submit
 from processes.tests.files import image_bytes, upload
 
 pytestmark = pytest.mark.e2e
@@ -58,6 +59,12 @@ def test_an_uploaded_process_picture_is_shown_in_the_guide_with_its_alternative_
     page.fill("#id_attachments-0-alt_text", ALT_TEXT)
     page.locator("input[name=_continue]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
+    # The picture is part of the next published version: the public sees it once that is published.
+    page.goto(f"{live_server.url}/fi/processes/{portal.slug}/")
+    expect(page.get_by_role("img", name=ALT_TEXT)).to_have_count(0)
+    revised = ProcessDescription.objects.get(pk=portal.pk)
+    process_submit(process=revised, user=superuser)
+    process_publish(process=revised, user=superuser)
 
     page.goto(f"{live_server.url}/fi/processes/{portal.slug}/")
     picture = page.get_by_role("img", name=ALT_TEXT)
