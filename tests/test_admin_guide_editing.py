@@ -1,7 +1,6 @@
 """What a county's editor meets in the admin: uploading files, ticking a rollout's steps, local times."""
 
 import datetime
-import zoneinfo
 from http import HTTPStatus
 
 import pytest
@@ -14,6 +13,7 @@ from metrics.models import ImportBatch, ImportOutcome
 from processes.admin import step_labels
 from processes.attachments import ATTACHMENT_IMAGE_UNREADABLE
 from processes.models import ProcessAttachment, ProcessDescription, Rollout, Step
+from processes.tests.admin_forms import change_form_data
 from processes.tests.factories import PhaseFactory, ProcessDescriptionFactory, RolloutFactory, StepFactory
 from processes.tests.files import SVG, image_bytes, upload
 from regions.models import WellbeingCounty
@@ -42,30 +42,6 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def change_form_data(client, process):
-    """The process change form as the admin shows it, ready to post back."""
-    response = client.get(reverse("admin:processes_processdescription_change", args=[process.pk]))
-    assert response.status_code == HTTPStatus.OK
-    data = {}
-    form = response.context["adminform"].form
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        if isinstance(value, list):
-            data[name] = [str(item) for item in value]
-        elif isinstance(value, datetime.datetime):
-            local = value.astimezone(zoneinfo.ZoneInfo("Europe/Helsinki"))
-            data[f"{name}_0"], data[f"{name}_1"] = local.strftime("%d.%m.%Y"), local.strftime("%H:%M:%S")
-        else:
-            data[name] = value
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-    return data
 
 
 class TestAttachmentInline:

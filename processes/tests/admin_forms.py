@@ -1,6 +1,11 @@
 """Admin forms posted as a browser posts them: the values the page showed, with some changed."""
 
+import datetime
+import zoneinfo
+from http import HTTPStatus
+
 from django import forms
+from django.urls import reverse
 
 
 def _value(value):
@@ -39,3 +44,27 @@ def page_form_data(response) -> dict:
     for inline in response.context.get("inline_admin_formsets", []):
         forms_to_post += [inline.formset.management_form, *inline.formset.forms]
     return form_data(*forms_to_post)
+
+
+def change_form_data(client, process):
+    """The process change form as the admin shows it, ready to post back, with its inlines' management forms only."""
+    response = client.get(reverse("admin:processes_processdescription_change", args=[process.pk]))
+    assert response.status_code == HTTPStatus.OK
+    data = {}
+    form = response.context["adminform"].form
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        if isinstance(value, list):
+            data[name] = [str(item) for item in value]
+        elif isinstance(value, datetime.datetime):
+            local = value.astimezone(zoneinfo.ZoneInfo("Europe/Helsinki"))
+            data[f"{name}_0"], data[f"{name}_1"] = local.strftime("%d.%m.%Y"), local.strftime("%H:%M:%S")
+        else:
+            data[name] = value
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+    return data

@@ -1,9 +1,7 @@
 """Attached Office files are checked as workbooks are: parts, unpacked size, packing, no macros or ActiveX."""
 
-import datetime
 import io
 import zipfile
-import zoneinfo
 from http import HTTPStatus
 
 import pytest
@@ -21,6 +19,7 @@ from processes.attachments import (
     ATTACHMENT_UNPACKS_TOO_LARGE,
 )
 from processes.models import ProcessAttachment
+from processes.tests.admin_forms import change_form_data
 from processes.tests.factories import ProcessDescriptionFactory
 from processes.tests.files import OFFICE_MAIN_PARTS, office_bytes, upload
 from regions.models import WellbeingCounty
@@ -43,30 +42,6 @@ def editor_client(client, django_user_model):
     WellbeingCounty.objects.get(code="07").editors.add(user)
     client.force_login(user)
     return client
-
-
-def change_form_data(client, process):
-    """The process change form as the admin shows it, ready to post back."""
-    response = client.get(reverse("admin:processes_processdescription_change", args=[process.pk]))
-    assert response.status_code == HTTPStatus.OK
-    data = {}
-    form = response.context["adminform"].form
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        if isinstance(value, list):
-            data[name] = [str(item) for item in value]
-        elif isinstance(value, datetime.datetime):
-            local = value.astimezone(zoneinfo.ZoneInfo("Europe/Helsinki"))
-            data[f"{name}_0"], data[f"{name}_1"] = local.strftime("%d.%m.%Y"), local.strftime("%H:%M:%S")
-        else:
-            data[name] = value
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-    return data
 
 
 def attachment_errors(client, name, content) -> list[str]:
