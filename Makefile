@@ -60,7 +60,7 @@ run: setup
 	$(PY) -m omaolo_portal.run_site --host $(HOST) --port $(PORT)
 
 # The production stack on loopback (README, "Deploying behind gunicorn with PostgreSQL";
-# docs/deployment-limits.md): nginx on HOST:PORT buffers every request and response, so
+# docs/deployment.md): nginx on HOST:PORT buffers every request and response, so
 # slow clients hold nginx's connections, never a worker; behind it 2 x cores + 1 gunicorn
 # sync workers on a unix socket, each replaced after about GUNICORN_MAX_REQUESTS requests
 # (jittered, so they do not restart together), no control socket (several gunicorns may

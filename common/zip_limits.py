@@ -27,7 +27,7 @@ class ZipLimits:
     ratio_checked_from_bytes: int
 
 
-# The limits of every Office file the portal reads or accepts (docs/deployment-limits.md):
+# The limits of every Office file the portal reads or accepts (docs/deployment.md):
 # a real workbook, document or presentation has tens of parts, packs 5 to 20 times, and
 # unpacks to a few hundred megabytes at most; a zip bomb packs hundreds or thousands of times.
 OFFICE_ZIP_LIMITS = ZipLimits(

@@ -73,7 +73,7 @@ EXPORT_TOO_LARGE = _(
     "Filter the list by county, content, metric or period type, then export again."
 )
 # The admin's export builds its file in memory (django-import-export): about 3 KB a row for
-# XLSX, so this bounds a request to some 150 MB and a few seconds (docs/deployment-limits.md).
+# XLSX, so this bounds a request to some 150 MB and a few seconds (docs/deployment.md).
 ADMIN_EXPORT_MAX_ROWS = 50_000
 
 

@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 # Rows to create or change that a preview shows.
 PREVIEW_SAMPLE_SIZE = 20
 # A preview not confirmed within this time is deleted at the next upload, and by
-# `manage.py usage_import_purge_pending` (run it from cron: docs/deployment-limits.md).
+# `manage.py usage_import_purge_pending` (run it from cron: docs/deployment.md).
 PENDING_IMPORT_LIFETIME = datetime.timedelta(days=1)
 
 PENDING_FILE_GONE = _("The uploaded file is no longer waiting to be imported; nothing was written. Upload it again.")

@@ -22,7 +22,7 @@ from metrics.models import UsageStatistic
 MAX_EXPORT_ROWS = 100_000
 # An Excel workbook is built whole in the request (about 0.1 ms of CPU a row): past this many
 # rows the reader gets the CSV, which is streamed, so no anonymous download holds a worker
-# for more than a fraction of a second (docs/deployment-limits.md).
+# for more than a fraction of a second (docs/deployment.md).
 MAX_XLSX_EXPORT_ROWS = 5_000
 # Proxies and browsers may reuse a download this long; imports change the figures rarely.
 EXPORT_CACHE_SECONDS = 300

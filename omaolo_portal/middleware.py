@@ -32,7 +32,7 @@ class RequestBodyLimitMiddleware:
     signed-in user's at most `REQUEST_BODY_MAX_MB`, above which no upload the portal
     accepts can be (the import and the attachments check their own, smaller limits). A body
     without a Content-Length (chunked) is never read by Django, so it needs no check here;
-    the proxy in front bounds it too (docs/deployment-limits.md).
+    the proxy in front bounds it too (docs/deployment.md).
     """
 
     def __init__(self, get_response):

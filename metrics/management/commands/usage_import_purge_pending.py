@@ -6,7 +6,7 @@ A preview waits `PENDING_IMPORT_LIFETIME` (a day) for its uploader's confirm; af
 its file is deleted, here or at anyone's next upload. A confirmed import that is still
 queued or running keeps its file. Prints how many previews were deleted (at verbosity 1
 or more); nothing else is touched: import batches, the record of every import, stay.
-Suggested crontab line (docs/deployment-limits.md):
+Suggested crontab line (docs/deployment.md):
 
     17 * * * *  cd /srv/omaolo && .venv/bin/python manage.py usage_import_purge_pending --verbosity 0
 """
