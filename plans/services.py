@@ -17,9 +17,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import PlanAnchor, PlanTask, RolloutPlan, TaskKind, TaskStatus
@@ -114,13 +115,16 @@ def _steps_of(snapshot: dict):
 
 
 def _go_no_go_task(plan: RolloutPlan, anchors, order: int) -> PlanTask:
+    # Stored in the portal's default language, as the guides' own steps are written.
+    with translation.override(settings.LANGUAGE_CODE):
+        title, checklist = str(GO_NO_GO_TITLE), str(GO_NO_GO_CHECKLIST)
     task = PlanTask(
         plan=plan,
         kind=TaskKind.GO_NO_GO,
         order=order,
-        title=str(GO_NO_GO_TITLE),
+        title=title,
         responsible_role=ResponsibleRole.STEERING_GROUP,
-        checklist=str(GO_NO_GO_CHECKLIST),
+        checklist=checklist,
         anchor=anchors[(StepAnchor.GO_LIVE, "")],
         offset_days=GO_NO_GO_OFFSET,
         estimated_days=1,
@@ -245,9 +249,11 @@ def plan_pull(*, plan: RolloutPlan, user, apply: bool = False) -> PullResult:
             result.skipped.append(task.title)
             if apply:
                 task.status = TaskStatus.SKIPPED
-                task.notes = "\n".join(
-                    filter(None, [task.notes, str(STEP_REMOVED_NOTE).format(date=today.strftime("%-d.%-m.%Y"))])
-                )
+                with translation.override(settings.LANGUAGE_CODE):
+                    removed = str(STEP_REMOVED_NOTE).format(date=f"{today.day}.{today.month}.{today.year}")
+                with translation.override(settings.LANGUAGE_CODE):
+                    removed = str(STEP_REMOVED_NOTE).format(date=f"{today.day}.{today.month}.{today.year}")
+                task.notes = "\n".join(filter(None, [task.notes, removed]))
                 changed.append(task)
     if apply:
         _tasks_create(new_tasks, user=user)
@@ -395,8 +401,13 @@ def task_update(*, task: PlanTask, user, **changes) -> PlanTask:
         changes.get("due", task.due),
     ) != (task.planned_start, task.due):
         task.date_set_by_hand = True
+    reopened = task.status == TaskStatus.DONE and changes.get("status", task.status) != TaskStatus.DONE
     for name, value in changes.items():
         setattr(task, name, value)
+    if reopened:
+        task.done_on = task.actual_days = None
+        task.plan.finished_on = None
+        task.plan.save(update_fields=["finished_on"])
     if task.planned_start and task.due and task.planned_start > task.due:
         raise ValidationError({"due": START_AFTER_DUE})
     if task.status == TaskStatus.IN_PROGRESS and task.started_on is None:

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from plans.models import PlanTask, TaskKind, TaskStatus
 from plans.services import (
@@ -11,6 +13,7 @@ from plans.services import (
     NO_PUBLISHED_GUIDE,
     NOTHING_TO_PULL,
     PLAN_EXISTS,
+    STEP_REMOVED_NOTE,
     TASK_ALREADY_CLOSED,
     plan_create,
     plan_pull,
@@ -44,11 +47,11 @@ def test_plan_create_copies_the_published_steps_with_dates_in_working_days(rollo
         "C": (None, None),
         "D": (D(2026, 5, 25), D(2026, 5, 25)),
         "E": (D(2026, 6, 1), D(2026, 6, 1)),
-        "Go/no-go decision": (D(2026, 6, 4), D(2026, 6, 4)),
+        "Go/no-go-päätös": (D(2026, 6, 4), D(2026, 6, 4)),
     }
     go_no_go = plan.tasks.get(kind=TaskKind.GO_NO_GO)
     assert go_no_go.responsible_role == "steering_group"
-    assert "The publisher signs off: go or no go" in go_no_go.checklist
+    assert "Julkaisija kuittaa: go tai no go" in go_no_go.checklist
     copied = plan.tasks.get(title="C")
     assert (copied.phase_title, copied.responsible_role, copied.output) == (
         "Koulutus",
@@ -87,7 +90,7 @@ def test_moving_go_live_recomputes_open_tasks_and_keeps_done_and_hand_set_ones(r
         "C": (None, None),
         "D": (D(2026, 5, 25), D(2026, 5, 25)),
         "E": (D(2026, 6, 3), D(2026, 6, 3)),
-        "Go/no-go decision": (D(2026, 6, 11), D(2026, 6, 11)),
+        "Go/no-go-päätös": (D(2026, 6, 11), D(2026, 6, 11)),
     }
     assert (result.moved, result.kept_by_hand) == (2, ["E"])
     done = plan.tasks.get(title="D")
@@ -105,7 +108,7 @@ def test_a_later_edit_of_the_guide_leaves_the_plan_until_an_explicit_pull(rollou
     Step.objects.filter(title="B").delete()
     StepFactory(phase=guide.phases.get(order=2), order=4, title="F", offset_days=0, estimated_days=1)
 
-    assert sorted(plan.tasks.values_list("title", flat=True)) == ["A", "B", "C", "D", "E", "Go/no-go decision"]
+    assert sorted(plan.tasks.values_list("title", flat=True)) == ["A", "B", "C", "D", "E", "Go/no-go-päätös"]
     with pytest.raises(ValidationError) as refused:
         plan_pull(plan=plan, user=editor)
     assert refused.value.messages == [str(NOTHING_TO_PULL)]
@@ -113,16 +116,16 @@ def test_a_later_edit_of_the_guide_leaves_the_plan_until_an_explicit_pull(rollou
     publish(guide)
     preview = plan_pull(plan=plan, user=editor)
     assert (preview.added, preview.updated, preview.skipped, preview.kept_done) == (["F"], ["E (uusi)"], ["B"], ["A"])
-    assert sorted(plan.tasks.values_list("title", flat=True)) == ["A", "B", "C", "D", "E", "Go/no-go decision"]
+    assert sorted(plan.tasks.values_list("title", flat=True)) == ["A", "B", "C", "D", "E", "Go/no-go-päätös"]
 
     plan_pull(plan=plan, user=editor, apply=True)
 
     tasks = {task.title: task for task in plan.tasks.all()}
-    assert sorted(tasks) == ["A", "B", "C", "D", "E (uusi)", "F", "Go/no-go decision"]
+    assert sorted(tasks) == ["A", "B", "C", "D", "E (uusi)", "F", "Go/no-go-päätös"]
     assert tasks["E (uusi)"].due == D(2026, 6, 3)  # 3 working days before Mon 8.6.
     assert tasks["F"].due == D(2026, 6, 8)
     assert tasks["B"].status == TaskStatus.SKIPPED
-    assert "The step was removed from the guide" in tasks["B"].notes
+    assert tasks["B"].notes == str(STEP_REMOVED_NOTE).format(date=date_format(timezone.localdate(), "j.n.Y"))
     assert tasks["A"].status == TaskStatus.DONE
     plan.refresh_from_db()
     assert plan.source_version == guide.published_version
