@@ -142,6 +142,8 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
     county_field = "rollout__county"
     change_form_template = "admin/plans/rolloutplan/change_form.html"
     list_display = ["rollout", "progress", "overdue_total", "finished_on"]
+    # Meta.ordering is not applied to a query with GROUP BY (the counts below): say it here.
+    ordering = ["rollout__county__code", "pk"]
     list_filter = ["rollout__county", "finished_on"]
     search_fields = ["rollout__module__name_fi", "rollout__county__name_fi", "tasks__title"]
     list_select_related = ["rollout__county", "rollout__module", "rollout__service_area"]
@@ -207,9 +209,9 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
         return reverse("admin:plans_rolloutplan_change", args=[plan.pk])
 
     def feed_view(self, request, object_id):
+        plan = self._plan_or_404(request, object_id, change=True)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        plan = self._plan_or_404(request, object_id, change=True)
         token = plan_feed_token_renew(plan=plan, user=request.user)
         url = request.build_absolute_uri(reverse("plans:feed", args=[token]))
         messages.warning(request, str(FEED_ADDRESS_MADE).format(url=url))

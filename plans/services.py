@@ -137,14 +137,20 @@ def _go_no_go_task(plan: RolloutPlan, anchors, order: int) -> PlanTask:
 def plan_create(*, rollout: Rollout, user) -> RolloutPlan:
     """Make the rollout's plan from its guide's published version: one task a step, and the go/no-go decision."""
     _check_may_edit(rollout=rollout, user=user)
+    return plan_make(rollout=rollout, made_by=user)
+
+
+@transaction.atomic
+def plan_make(*, rollout: Rollout, made_by=None) -> RolloutPlan:
+    """`plan_create` without the permission check: for data loading (the demo), which acts as nobody."""
     rollout = Rollout.objects.select_for_update().select_related("process__published_version").get(pk=rollout.pk)
     version = rollout.process.published_version if rollout.process_id else None
     if version is None:
         raise ValidationError(NO_PUBLISHED_GUIDE)
     if RolloutPlan.objects.filter(rollout=rollout).exists():
         raise ValidationError(PLAN_EXISTS)
-    plan = RolloutPlan(rollout=rollout, source_version=version, created_by=user)
-    plan._history_user = user
+    plan = RolloutPlan(rollout=rollout, source_version=version, created_by=made_by)
+    plan._history_user = made_by
     plan.save()
     steps = list(_steps_of(version.snapshot))
     anchors = _anchors_ensure(plan, {_anchor_key(step) for _phase, step, _order in steps})
@@ -160,7 +166,7 @@ def plan_create(*, rollout: Rollout, user) -> RolloutPlan:
         _schedule(task)
         tasks.append(task)
     tasks.append(_go_no_go_task(plan, anchors, order=(len(steps) + 1) * 10))
-    _tasks_create(tasks, user=user)
+    _tasks_create(tasks, user=made_by)
     return plan
 
 
@@ -296,6 +302,14 @@ def plan_reschedule(*, plan: RolloutPlan, anchor: PlanAnchor, date: datetime.dat
     Moving go-live or the pilot's start moves the rollout's own date too.
     """
     _check_may_edit(rollout=plan.rollout, user=user)
+    return plan_reschedule_unchecked(plan=plan, anchor=anchor, date=date, user=user)
+
+
+@transaction.atomic
+def plan_reschedule_unchecked(
+    *, plan: RolloutPlan, anchor: PlanAnchor, date: datetime.date | None, user=None
+) -> RescheduleResult:
+    """`plan_reschedule` without the permission check: for data loading (the demo)."""
     plan = RolloutPlan.objects.select_for_update().select_related("rollout").get(pk=plan.pk)
     anchor = PlanAnchor.objects.filter(plan=plan, pk=anchor.pk).first()
     if anchor is None:
