@@ -143,7 +143,8 @@ def plan_create(*, rollout: Rollout, user) -> RolloutPlan:
 @transaction.atomic
 def plan_make(*, rollout: Rollout, made_by=None) -> RolloutPlan:
     """`plan_create` without the permission check: for data loading (the demo), which acts as nobody."""
-    rollout = Rollout.objects.select_for_update().select_related("process__published_version").get(pk=rollout.pk)
+    rollouts = Rollout.objects.select_for_update(of=("self",)).select_related("process__published_version")
+    rollout = rollouts.get(pk=rollout.pk)
     version = rollout.process.published_version if rollout.process_id else None
     if version is None:
         raise ValidationError(NO_PUBLISHED_GUIDE)
@@ -205,7 +206,7 @@ def plan_pull(*, plan: RolloutPlan, user, apply: bool = False) -> PullResult:
     """
     _check_may_edit(rollout=plan.rollout, user=user)
     plan = (
-        RolloutPlan.objects.select_for_update()
+        RolloutPlan.objects.select_for_update(of=("self",))
         .select_related("rollout__process__published_version", "source_version")
         .get(pk=plan.pk)
     )
@@ -310,7 +311,7 @@ def plan_reschedule_unchecked(
     *, plan: RolloutPlan, anchor: PlanAnchor, date: datetime.date | None, user=None
 ) -> RescheduleResult:
     """`plan_reschedule` without the permission check: for data loading (the demo)."""
-    plan = RolloutPlan.objects.select_for_update().select_related("rollout").get(pk=plan.pk)
+    plan = RolloutPlan.objects.select_for_update(of=("self",)).select_related("rollout").get(pk=plan.pk)
     anchor = PlanAnchor.objects.filter(plan=plan, pk=anchor.pk).first()
     if anchor is None:
         raise ValidationError(UNKNOWN_ANCHOR)
@@ -355,7 +356,7 @@ def task_complete(*, task: PlanTask, user, done_on: datetime.date | None = None,
 
     The go/no-go decision is signed off by a publisher of the county.
     """
-    task = PlanTask.objects.select_for_update().select_related("plan__rollout").get(pk=task.pk)
+    task = PlanTask.objects.select_for_update(of=("self",)).select_related("plan__rollout").get(pk=task.pk)
     _check_may_edit(rollout=task.plan.rollout, user=user)
     if task.kind == TaskKind.GO_NO_GO and not can_publish_county(user, task.plan.rollout.county_id):
         raise PermissionDenied(GO_NO_GO_NEEDS_PUBLISHER)
@@ -402,7 +403,7 @@ def task_update(*, task: PlanTask, user, **changes) -> PlanTask:
     unknown = set(changes) - set(TASK_UPDATE_FIELDS)
     if unknown:
         raise TypeError(f"task_update() got unexpected fields: {sorted(unknown)}")
-    task = PlanTask.objects.select_for_update().select_related("plan__rollout").get(pk=task.pk)
+    task = PlanTask.objects.select_for_update(of=("self",)).select_related("plan__rollout").get(pk=task.pk)
     county_id = task.plan.rollout.county_id
     _check_may_edit(rollout=task.plan.rollout, user=user)
     owner = changes.get("owner")
