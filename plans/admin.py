@@ -37,9 +37,10 @@ from plans.services import (
     task_update,
 )
 from processes.admin.rollouts import RolloutAdmin
-from processes.models import StepAnchor
+from processes.models import Rollout, StepAnchor
 from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin, can_publish_county, editable_county_ids
 
+PLAN_MADE = _("A plan was made for {rollout}.")
 PLAN_NOT_MADE = _("No plan for {rollout}: {reason}")
 FEED_ADDRESS_MADE = _(
     "The new calendar address is below. Copy it now: it is shown only once, and the old address no longer works. {url}"
@@ -403,4 +404,42 @@ def make_plans(modeladmin, request, queryset):
         )
 
 
-RolloutAdmin.actions = [*RolloutAdmin.actions, make_plans]
+MAKE_PLAN_LABEL = _("Make a plan")
+MAKE_PLAN_HELP = _(
+    "When the rollout follows a published guide, copy the guide's phases and steps into the rollout's plan now."
+)
+
+
+class RolloutAddForm(forms.ModelForm):
+    make_plan = forms.BooleanField(label=MAKE_PLAN_LABEL, help_text=MAKE_PLAN_HELP, required=False, initial=True)
+
+
+class RolloutWithPlanAdmin(RolloutAdmin):
+    """The rollouts' admin with the plans' part: the "make a plan" action, and the offer on the add form."""
+
+    actions = [*RolloutAdmin.actions, make_plans]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = RolloutAddForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        return [*fieldsets, (_("Plan"), {"fields": ["make_plan"]})]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        rollout = form.instance
+        if change or not form.cleaned_data.get("make_plan") or not rollout.process_id:
+            return
+        if rollout.process.published_version_id is None:
+            return
+        plan_create(rollout=rollout, user=request.user)
+        messages.success(request, str(PLAN_MADE).format(rollout=rollout))
+
+
+admin.site.unregister(Rollout)
+admin.site.register(Rollout, RolloutWithPlanAdmin)

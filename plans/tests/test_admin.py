@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from plans.admin import KEPT_BY_HAND, OVERDUE
+from plans.admin import KEPT_BY_HAND, OVERDUE, PLAN_MADE
 from plans.exporting import COLUMNS
 from plans.models import RolloutPlan, TaskKind, TaskStatus
 from plans.services import (
@@ -283,3 +283,41 @@ def test_the_plans_page_needs_as_many_queries_for_100_tasks_as_for_10(editor_cli
 
 
 PLAN_PAGE_QUERIES = 14
+
+
+def test_adding_a_rollout_that_follows_a_published_guide_makes_its_plan(editor_client, guide, own_county):
+    from processes.tests.factories import ContentModuleFactory
+
+    module = ContentModuleFactory()
+    add_url = reverse("admin:processes_rollout_add")
+    assert "make_plan" in editor_client.get(add_url).context["adminform"].form.fields
+    data = {
+        "county": own_county.pk,
+        "module": module.pk,
+        "process": guide.pk,
+        "status": "planned",
+        "pilot_start": "2026-05-04",
+        "go_live": "2026-06-08",
+        "make_plan": "on",
+        "notes": "",
+    }
+
+    response = editor_client.post(add_url, data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    plan = RolloutPlan.objects.get(rollout__module=module)
+    assert plan.tasks.get(title="A").due == D(2026, 5, 8)
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert str(PLAN_MADE).format(rollout=plan.rollout) in shown
+
+
+def test_a_rollout_added_without_the_offer_has_no_plan(editor_client, guide, own_county):
+    from processes.tests.factories import ContentModuleFactory
+
+    module = ContentModuleFactory()
+    data = {"county": own_county.pk, "module": module.pk, "process": guide.pk, "status": "planned", "notes": ""}
+
+    response = editor_client.post(reverse("admin:processes_rollout_add"), data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not RolloutPlan.objects.filter(rollout__module=module).exists()
