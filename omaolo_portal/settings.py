@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ninja",
     "regions",
     "processes",
+    "plans",
     "metrics",
     "followup",
     "api",

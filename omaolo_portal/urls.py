@@ -46,6 +46,8 @@ urlpatterns = [
     # The open API and its docs, outside the language prefix: /api/openapi.json, /api/docs.
     # The API refuses an empty value with 400 (each parameter's pattern or type), never stored.
     path("api/", cached_urls(api.urls, parameters=api_query_parameters, drop_empty_values=False)),
+    # A plan's secret calendar feed, outside the language prefix: /plans/feed/<token>.ics.
+    path("plans/", include("plans.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("omaolo_portal.public_urls")),

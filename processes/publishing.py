@@ -31,7 +31,18 @@ from processes.models.texts import normalise_line_endings
 from processes.search import snapshot_process_text
 
 PHASE_FIELDS = ("order", "title", "goal")
-STEP_FIELDS = ("order", "title", "description", "responsible_role", "estimated_days", "output", "checklist")
+STEP_FIELDS = (
+    "order",
+    "title",
+    "description",
+    "responsible_role",
+    "estimated_days",
+    "output",
+    "checklist",
+    "anchor",
+    "anchor_name",
+    "offset_days",
+)
 LINK_FIELDS = ("order", "kind", "title", "url")
 # An attached file as published: its texts, and the stored file the public downloads (a later
 # replacement is stored under a new name, so the published file stays until it is published over).

@@ -56,6 +56,13 @@ EDITOR_PERMISSIONS = [
     ("followup", "view_usagealert"),
     ("followup", "change_usagealert"),
     ("followup", "view_alertfollowup"),
+    # Rollout plans: made and run by the county's team (plans.services), never deleted by an editor.
+    ("plans", "view_rolloutplan"),
+    ("plans", "change_rolloutplan"),
+    ("plans", "view_plananchor"),
+    ("plans", "change_plananchor"),
+    ("plans", "view_plantask"),
+    ("plans", "change_plantask"),
 ]
 
 

@@ -72,6 +72,9 @@ MODEL_URL_KINDS = {
     "transition": "object",  # the review panel's buttons (POST only)
     "copy": "copy_model",  # "use this model": published guides of every county, copied into one's own
     "refresh": "alerts_refresh",  # the usage alerts' refresh (POST only), for the editor's own counties
+    "feed": "object",  # a plan's "revoke and make a new calendar address" (POST only)
+    "xlsx": "object",  # a plan's XLSX export
+    "pull": "object",  # a plan's pull of its guide's newest published version: preview, then POST
 }
 # Unnamed model URLs, by their route.
 UNNAMED_MODEL_ROUTES = {"<path:object_id>/": "object_redirect"}

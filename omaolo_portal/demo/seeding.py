@@ -9,6 +9,7 @@ from django.utils import timezone
 from metrics.aggregation import current_period_start
 from metrics.models import PeriodType
 from omaolo_portal.demo.content import PHASE_TEMPLATE, PROCESSES, RECENT_GO_LIVES, ROLLOUTS, SERVICE_AREAS
+from omaolo_portal.demo.plans import demo_plans_seed, step_schedule
 from omaolo_portal.demo.statistics import demo_statistics_seed
 from processes.models import (
     ContentModule,
@@ -113,6 +114,7 @@ def _process_seed(spec) -> ProcessDescription:
                 estimated_days=step["days"],
                 output=step["output"],
                 checklist=step["checklist"],
+                **step_schedule(step["title"]),
             )
     if process.status == PublicationStatus.PUBLISHED:
         _published_version_ensure(process)
@@ -206,4 +208,6 @@ def demo_seed(*, with_users: bool, today: datetime.date | None = None) -> dict:
     editor_group_ensure()
     national_admin_group_ensure()
     users = demo_users_ensure() if with_users else []
+    plan_owner = get_user_model().objects.filter(username="paijat-hame").first() if with_users else None
+    demo_plans_seed(owner=plan_owner, today=today)
     return {"processes": len(processes), "statistics_created": statistics_created, "users": users}

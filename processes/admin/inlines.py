@@ -114,6 +114,7 @@ class StepInline(CountyScopedInlineMixin, admin.StackedInline):
     fields = [
         ("order", "title"),
         ("responsible_role", "estimated_days"),
+        ("anchor", "anchor_name", "offset_days"),
         "output",
         "description",
         "checklist",

@@ -30,6 +30,7 @@ from processes.models.choices import (
     PublicationStatus,
     ResponsibleRole,
     RolloutStatus,
+    StepAnchor,
     TransitionCause,
 )
 from processes.models.contents import ContentModule, ContentModuleQuerySet
@@ -89,6 +90,7 @@ __all__ = [
     "RolloutQuerySet",
     "RolloutStatus",
     "Step",
+    "StepAnchor",
     "TransitionCause",
     "VersionedModel",
     "attachment_storage_name",

@@ -68,3 +68,11 @@ class RolloutStatus(models.TextChoices):
     PILOTING = "piloting", _("piloting")
     IN_USE = "in_use", _("in use")
     ENDED = "ended", _("ended")
+
+
+class StepAnchor(models.TextChoices):
+    """The date a step's offset counts from: go-live, the pilot's start, or a named date of the plan."""
+
+    GO_LIVE = "go_live", _("go-live")
+    PILOT_START = "pilot_start", _("pilot start")
+    NAMED = "named", _("named date")

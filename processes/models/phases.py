@@ -1,12 +1,15 @@
 """A rollout guide's phases and the steps inside them."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from processes.models.choices import ResponsibleRole
+from processes.models.choices import ResponsibleRole, StepAnchor
 from processes.models.history import HistoricalRecords
 from processes.models.texts import MultilineTextField
 from processes.models.versioning import VersionedModel
+
+NAMED_ANCHOR_WITHOUT_NAME = _("Name the date the step counts from, such as “Change coaching 1”.")
 
 
 class Phase(VersionedModel):
@@ -46,6 +49,28 @@ class Step(VersionedModel):
         _("produces"), max_length=300, blank=True, help_text=_("What exists when the step is done.")
     )
     checklist = MultilineTextField(_("checklist"), blank=True, help_text=_("One item a line."))
+    anchor = models.CharField(
+        _("anchor"),
+        max_length=20,
+        choices=StepAnchor,
+        default=StepAnchor.GO_LIVE,
+        help_text=_("The date of a rollout plan that the step's due date counts from."),
+    )
+    anchor_name = models.CharField(
+        _("name of the anchor"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a named date only, such as “Change coaching 1”: the plan asks for its date."),
+    )
+    offset_days = models.SmallIntegerField(
+        _("offset (working days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Working days from the anchor to the step's due date: negative before it, positive after. "
+            "Leave empty when the step has no date of its own."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -56,6 +81,10 @@ class Step(VersionedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.anchor == StepAnchor.NAMED and not self.anchor_name.strip():
+            raise ValidationError({"anchor_name": NAMED_ANCHOR_WITHOUT_NAME})
 
     @property
     def checklist_items(self) -> list[str]:
