@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "regions",
     "processes",
     "metrics",
+    "routing",
     "followup",
     "api",
     "axes",
