@@ -106,3 +106,8 @@ class LimitUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("working days")
     DAYS = "days", _("days")
     MONTHS = "months", _("months")
+
+
+class FindingSeverity(models.TextChoices):
+    ERROR = "error", _("error")
+    WARNING = "warning", _("warning")
