@@ -32,6 +32,8 @@ URGENT_TARGET_HOURS = 2
 VERIFY_EVERY_DAYS = 365
 HOLIDAY_HORIZON_DAYS = 365
 
+NO_ROUTE = _("%(content)s, %(outcome)s: there is no route at all.")
+NO_ROUTE_FIX = _("Add the routes of this outcome: where it goes at each hour of the week.")
 GAP_IN_WEEK = _("%(content)s, %(outcome)s: no route serves %(hours)s.")
 GAP_IN_WEEK_FIX = _("Add a route for these hours, for example to 116117 whenever the unit is closed.")
 GAP_ON_HOLIDAY = _("%(content)s, %(outcome)s: no route serves %(holiday)s (%(hours)s).")
@@ -145,6 +147,9 @@ def _gap_findings(*, routes, units, today, outcomes, deployments, holidays) -> l
                 and route.outcome == outcome.code
             ]
             names = {"content": deployment.module_name, "outcome": outcome.name}
+            if not outcome_routes:
+                findings.append(_finding("no_route", deployment, None, NO_ROUTE, NO_ROUTE_FIX, names))
+                continue
 
             def gaps(days, outcome_routes=outcome_routes):
                 cells = [

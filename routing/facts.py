@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from routing.calendar import weekday_of
-from routing.choices import TargetKind, Urgency, WindowKind
+from routing.choices import Channel, TargetKind, Urgency, WindowKind
 
 END_OF_DAY = datetime.time(0, 0)
 
@@ -129,12 +129,15 @@ class RouteFacts:
         """Whether an assessment sent at the moment takes this route.
 
         The route must be valid on the day and its window include the moment; a dated closure of
-        its receiving unit stops it, unless the route accepts what the unit handles when it reopens.
+        its receiving unit stops it, unless the route accepts what the unit handles when it reopens
+        or gives self-care instructions, which need nobody at the unit.
         """
         if not self.is_valid_on(moment.date()) or not self.window_covers(moment, units=units, holidays=holidays):
             return False
+        if self.handled_in_unit_hours or self.channel == Channel.SELF_CARE:
+            return True
         unit = units.get(self.receiving_unit_id)
-        return self.handled_in_unit_hours or unit is None or not unit.closed_by_exception(moment.date())
+        return unit is None or not unit.closed_by_exception(moment.date())
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from omaolo_portal.demo.content import PHASE_TEMPLATE, PROCESSES, ROLLOUTS, SERVICE_AREAS
+from omaolo_portal.demo.routing import demo_route_publications_seed, demo_routes_seed
 from omaolo_portal.demo.statistics import demo_statistics_seed
 from processes.models import (
     ContentModule,
@@ -184,7 +185,14 @@ def demo_seed(*, with_users: bool) -> dict:
     processes = {spec["slug"]: _process_seed(spec) for spec in PROCESSES}
     _rollouts_seed(processes)
     statistics_created = demo_statistics_seed()
+    routes_created = demo_routes_seed()
+    demo_route_publications_seed()
     editor_group_ensure()
     national_admin_group_ensure()
     users = demo_users_ensure() if with_users else []
-    return {"processes": len(processes), "statistics_created": statistics_created, "users": users}
+    return {
+        "processes": len(processes),
+        "statistics_created": statistics_created,
+        "routes_created": routes_created,
+        "users": users,
+    }

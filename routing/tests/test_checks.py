@@ -111,6 +111,18 @@ def test_an_hour_of_the_week_without_a_route():
     assert codes(findings) == ["gap_week", *["gap_holiday"] * 15]
 
 
+def test_an_outcome_without_any_route_is_one_finding():
+    findings = check([URGENT_PHONE])
+
+    assert [(finding.code, finding.message, finding.fix) for finding in findings] == [
+        (
+            "no_route",
+            str(checks.NO_ROUTE) % {"content": "Kurkkukipu", "outcome": "Kiireetön"},
+            str(checks.NO_ROUTE_FIX),
+        )
+    ]
+
+
 def test_an_outcome_that_needs_no_route_is_not_a_gap():
     coaching = Deployment(county_id=COUNTY, module_id=11, module_name="Valmennus", module_kind="coaching", in_use=True)
 
