@@ -23,6 +23,7 @@ def test_the_demo_routes_are_marked_as_examples(demo_data):
         "(esimerkki)" in name for name in ReceivingUnit.objects.exclude(county=None).values_list("name_fi", flat=True)
     )
     assert set(PublishedRouteSet.objects.values_list("county__code", "module__code")) == {
+        ("09", "hyvinvointitarkastus"),
         ("21", "yska"),
         ("14", "virtsatietulehdus"),
     }

@@ -239,9 +239,10 @@ ROUTE_SETS = [
 ]
 # Christmas closures like Ostrobothnia's in 2025: the non-urgent reception closed, 116117 covering.
 EXCEPTIONS = [
-    ("21", "terveysasema", datetime.date(2026, 12, 24), datetime.date(2026, 12, 27), "Joulun sulku (esimerkki)")
+    ("09", "hyvinvointiasema", datetime.date(2026, 12, 24), datetime.date(2026, 12, 31), "Joulun sulku (esimerkki)"),
+    ("21", "terveysasema", datetime.date(2026, 12, 24), datetime.date(2026, 12, 27), "Joulun sulku (esimerkki)"),
 ]
-PUBLISHED = [("21", "yska"), ("14", "virtsatietulehdus")]
+PUBLISHED = [("09", "hyvinvointitarkastus"), ("21", "yska"), ("14", "virtsatietulehdus")]
 
 
 def demo_routes_seed() -> int:

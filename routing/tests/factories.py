@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from processes.tests.factories import ContentModuleFactory
 from regions.tests.factories import WellbeingCountyFactory
@@ -58,4 +59,4 @@ class RouteFactory(factory.django.DjangoModelFactory):
     handled_in_unit_hours = True
     target_kind = TargetKind.SAME_WORKING_DAY
     valid_from = datetime.date(2025, 1, 1)
-    verified_on = datetime.date(2025, 5, 1)
+    verified_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))

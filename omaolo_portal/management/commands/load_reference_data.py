@@ -22,7 +22,9 @@ from routing.reference_data import care_rules_load, national_services_load, outc
 
 
 class Command(BaseCommand):
-    help = "Load counties, Omaolo contents, metrics and routing reference data from the project's data files (idempotent)."
+    help = (
+        "Load counties, Omaolo contents, metrics and routing reference data from the project's data files (idempotent)."
+    )
 
     def handle(self, *args, **options):
         loaders = [
