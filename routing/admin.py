@@ -9,7 +9,7 @@ from another content or from another county's published routes, and to publishin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,8 @@ from regions.scoping import (
     publishable_county_ids,
 )
 from routing.choices import ProfessionalRole, ServiceLanguage, Weekday
+from routing.files import COLUMNS as ROUTE_FILE_COLUMNS
+from routing.files import routes_export_csv, routes_export_xlsx, routes_import
 from routing.models import (
     CareGuaranteeRule,
     OpeningException,
@@ -46,6 +48,8 @@ COPY_PUBLISHED_CHOOSE = _("Choose a published route set and your county.")
 PUBLISH_CHOOSE = _("Choose the county and the content to publish.")
 COPIED = _("%(count)d routes were copied to %(content)s. Check their dates and verify them.")
 PUBLISHED = _("The routes of %(content)s were published for %(county)s.")
+IMPORT_CHOOSE_FILE = _("Choose a CSV or XLSX file of routes.")
+IMPORTED = _("Routes imported: created %(created)d, updated %(updated)d, unchanged %(unchanged)d.")
 
 
 @admin.register(Outcome)
@@ -199,6 +203,8 @@ class RouteAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
                 name=self._url_name("copy_published"),
             ),
             path("publish/", self.admin_site.admin_view(self.publish_view), name=self._url_name("publish")),
+            path("file-import/", self.admin_site.admin_view(self.file_import_view), name=self._url_name("file_import")),
+            path("file-export/", self.admin_site.admin_view(self.file_export_view), name=self._url_name("file_export")),
         ]
         return own + super().get_urls()
 
@@ -317,6 +323,40 @@ class RouteAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         modules = ContentModule.objects.filter(routes__county__in=counties).distinct()
         context = self._context(request, _("Publish routes"), counties=counties, modules=modules)
         return TemplateResponse(request, "admin/routing/route/publish.html", context)
+
+    def file_import_view(self, request):
+        """Upload a CSV or XLSX file of routes: all of it is written, or none and the errors by line and column."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        result = None
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                self.message_user(request, IMPORT_CHOOSE_FILE, messages.ERROR)
+            else:
+                result = routes_import(file=upload, user=request.user, dry_run="dry_run" in request.POST)
+                if result.ok and "dry_run" not in request.POST:
+                    counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+                    self.message_user(request, IMPORTED % counts, messages.SUCCESS)
+                    return HttpResponseRedirect(reverse(f"admin:{self._url_name('changelist')}"))
+        context = self._context(request, _("Import routes"), result=result, columns=ROUTE_FILE_COLUMNS)
+        return TemplateResponse(request, "admin/routing/route/file_import.html", context)
+
+    def file_export_view(self, request):
+        """The routes the user may see, as CSV (default) or XLSX, in the columns the import reads."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        routes = self.get_queryset(request)
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(
+                routes_export_xlsx(routes),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = 'attachment; filename="routes.xlsx"'
+            return response
+        response = HttpResponse(routes_export_csv(routes), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="routes.csv"'
+        return response
 
 
 @admin.register(PublishedRouteSet)

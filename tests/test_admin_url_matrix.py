@@ -87,6 +87,8 @@ MODEL_URL_KINDS = {
     "copy_content": "route_copy_content",  # a county's routes of one content copied to another
     "copy_published": "route_copy_published",  # another county's published routes copied into one's own
     "publish": "route_publish",  # a county × content's routes published (publishers)
+    "file_import": "route_file_import",  # a CSV or XLSX file of routes, all or nothing
+    "file_export": "route_file_export",  # the editor's routes as CSV or XLSX
 }
 # Unnamed model URLs, by their route.
 UNNAMED_MODEL_ROUTES = {"<path:object_id>/": "object_redirect"}
@@ -776,6 +778,35 @@ def test_an_editor_publishes_no_county_s_routes(world, editor_client, model, nam
     assert listed.status_code == own.status_code == foreign.status_code == HTTPStatus.OK
     assert list(listed.context["counties"]) == []
     assert sorted(PublishedRouteSet.objects.values_list("pk", flat=True)) == before
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("route_file_export"))
+def test_the_route_file_holds_only_the_editors_routes(world, editor_client, model, name):
+    response = editor_client.get(reverse(f"admin:{name}"))
+
+    assert response.status_code == HTTPStatus.OK
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows, "the editor exports nothing: the test would pass vacuously"
+    assert {row["county"] for row in rows} == {OWN_COUNTY}
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("route_file_import"))
+def test_a_route_file_cannot_change_another_countys_routes(world, editor_client, model, name):
+    lapland_route = Route.objects.filter(county__code="21").order_by("pk").first()
+    before = {code: _routes_of(code) for code in ("09", "14", "21")}
+    header = "id,county,content,outcome,window,channel,unit,valid_from"
+    rows = [
+        f"{lapland_route.pk},21,yska,non-urgent,always,phone_line,terveysasema,2020-01-01",
+        f"{lapland_route.pk},{OWN_COUNTY},yska,non-urgent,always,phone_line,116117,2020-01-01",
+        ",14,virtsatietulehdus,non-urgent,always,phone_line,terveysasema,2020-01-01",
+    ]
+    upload = SimpleUploadedFile("routes.csv", "\n".join([header, *rows]).encode(), content_type="text/csv")
+
+    response = editor_client.post(reverse(f"admin:{name}"), {"file": upload})
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["result"].errors) == 3
+    assert {code: _routes_of(code) for code in ("09", "14", "21")} == before
 
 
 # --- the site's own URLs ------------------------------------------------------------------------------
