@@ -70,9 +70,9 @@ def test_text_and_csv_name_the_route_and_the_fix(kainuu):
     route(county, module, "non-urgent")
     with translation.override("en"):
         label = str(urgent)
+        fix = str(checks.URGENT_ASYNCHRONOUS_FIX)
+        message = str(checks.URGENT_ASYNCHRONOUS) % {"route": label, "channel": "contact request"}
     assert label == f"{module.name_en} – Urgent – {urgent.receiving_unit.name_en} (around the clock)"
-    fix = str(checks.URGENT_ASYNCHRONOUS_FIX)
-    message = str(checks.URGENT_ASYNCHRONOUS) % {"route": label, "channel": "contact request"}
 
     out = StringIO()
     with pytest.raises(CommandError):
@@ -91,7 +91,7 @@ def test_text_and_csv_name_the_route_and_the_fix(kainuu):
             "urgent_asynchronous",
             "error",
             message,
-            str(checks.URGENT_ASYNCHRONOUS_FIX),
+            fix,
         ],
     ]
 
