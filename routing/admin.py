@@ -92,6 +92,13 @@ class ReceivingUnitAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         (_("Hours"), {"fields": ["open_around_the_clock", "holidays_as_sundays"]}),
     ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not request.user.is_superuser and "county" in form.base_fields:
+            # A unit of no county is a national service (112, 116117): reference data, not an editor's.
+            form.base_fields["county"].required = True
+        return form
+
 
 class RouteForm(forms.ModelForm):
     """The route with its weekdays, roles and languages as tick boxes."""

@@ -247,3 +247,51 @@ def test_a_publisher_publishes_and_an_editor_cannot(
         ("non-urgent", "work_queue", "2025-01-01")
     ]
     assert [unit["name_fi"] for unit in snapshot["units"]] == ["Kajaanin terveysasema"]
+
+
+def test_an_editor_cannot_add_a_national_service(kainuu_editor):
+    response = kainuu_editor.post(
+        reverse("admin:routing_receivingunit_add"),
+        {
+            "code": "116117",
+            "unit_type": "medical_helpline",
+            "name_fi": "Oma päivystysapu",
+            "holidays_as_sundays": "on",
+            "opening_hours-TOTAL_FORMS": "0",
+            "opening_hours-INITIAL_FORMS": "0",
+            "opening_exceptions-TOTAL_FORMS": "0",
+            "opening_exceptions-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "county" in response.context["adminform"].form.errors
+    assert not ReceivingUnit.objects.exists()
+
+
+def test_an_editor_adds_a_unit_with_its_weekly_hours(kainuu, kainuu_editor):
+    response = kainuu_editor.post(
+        reverse("admin:routing_receivingunit_add"),
+        {
+            "county": kainuu.pk,
+            "code": "digikeskus",
+            "unit_type": "digital_centre",
+            "name_fi": "Digikeskus",
+            "holidays_as_sundays": "on",
+            "opening_hours-TOTAL_FORMS": "1",
+            "opening_hours-INITIAL_FORMS": "0",
+            "opening_hours-0-weekday": "1",
+            "opening_hours-0-opens": "07:00",
+            "opening_hours-0-closes": "21:00",
+            "opening_exceptions-TOTAL_FORMS": "0",
+            "opening_exceptions-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    unit = ReceivingUnit.objects.get()
+    assert (unit.county, list(unit.opening_hours.values_list("weekday", "opens", "closes"))) == (
+        kainuu,
+        [(1, datetime.time(7), datetime.time(21))],
+    )
+    assert unit.history.get().history_user == kainuu_editor.user

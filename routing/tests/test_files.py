@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -166,3 +167,31 @@ def test_another_countys_route_id_is_refused(kainuu, lapland, kainuu_editor, sta
         "line 2, column A: " + files.UNKNOWN_ROUTE.format(value=str(foreign.pk))
     ]
     assert Route.objects.filter(county=lapland).get().module == contents["yska"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_while_writing_leaves_nothing_written(
+    kainuu, kainuu_editor, station, helpline, contents, outcomes, monkeypatch
+):
+    """All or nothing also when the database fails after the first route is written (outside a test transaction)."""
+    content = upload(
+        f"{HEADER}\n"
+        "18,kurkkukipu,non-urgent,always,,,,work_queue,kajaani,same_working_day,,2025-01-01\n"
+        "18,kurkkukipu,urgent,always,,,,helpline_116117,116117,none,,2025-01-01\n"
+    )
+    saved = []
+    original_save = Route.save
+
+    def save_then_fail(route, *args, **kwargs):
+        saved.append(route.outcome.code)
+        if len(saved) == 2:
+            raise DatabaseError("the disk is full")
+        return original_save(route, *args, **kwargs)
+
+    monkeypatch.setattr(Route, "save", save_then_fail)
+
+    with pytest.raises(DatabaseError):
+        files.routes_import(file=content, user=kainuu_editor.user)
+
+    assert saved == ["non-urgent", "urgent"]
+    assert not Route.objects.exists()
