@@ -23,7 +23,7 @@ from routing.choices import (
     Urgency,
     Weekday,
 )
-from routing.coverage import day_coverage, gap_ranges
+from routing.coverage import day_gaps
 from routing.facts import CareRule, Deployment, OutcomeFacts, RouteFacts, UnitFacts
 from routing.rules import broken_rules
 
@@ -133,31 +133,27 @@ def _gap_findings(*, routes, units, today, outcomes, deployments, holidays) -> l
     coming_holidays = sorted(
         day for day in holidays if today <= day <= today + datetime.timedelta(days=HOLIDAY_HORIZON_DAYS)
     )
+    by_key: dict[tuple, list[RouteFacts]] = {}
+    for route in routes:
+        by_key.setdefault((route.county_id, route.module_id, route.outcome), []).append(route)
     for deployment in deployments:
         if not deployment.in_use:
             continue
         for outcome in outcomes:
             if outcome.content_kind != deployment.module_kind or not outcome.needs_route:
                 continue
-            outcome_routes = [
-                route
-                for route in routes
-                if route.county_id == deployment.county_id
-                and route.module_id == deployment.module_id
-                and route.outcome == outcome.code
-            ]
+            outcome_routes = by_key.get((deployment.county_id, deployment.module_id, outcome.code), [])
             names = {"content": deployment.module_name, "outcome": outcome.name}
             if not outcome_routes:
                 findings.append(_finding("no_route", deployment, None, NO_ROUTE, NO_ROUTE_FIX, names))
                 continue
 
             def gaps(days, outcome_routes=outcome_routes):
-                cells = [
-                    cell
+                return [
+                    run
                     for day in days
-                    for cell in day_coverage(routes=outcome_routes, units=units, day=day, holidays=holidays)
+                    for run in day_gaps(routes=outcome_routes, units=units, day=day, holidays=holidays)
                 ]
-                return gap_ranges(cells)
 
             week_gaps = gaps(week)
             if week_gaps:

@@ -9,9 +9,10 @@ import datetime
 from dataclasses import dataclass
 
 from routing.calendar import holiday_dates
-from routing.facts import RouteFacts, UnitFacts
+from routing.facts import FULL_DAY, RouteFacts, UnitFacts
 
 QUARTERS = (0, 15, 30, 45)
+HOUR_BITS = (1 << len(QUARTERS)) - 1
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,18 @@ def day_coverage(
     holidays: frozenset[datetime.date],
 ) -> list[HourCell]:
     """The 24 hours of one day, each with the routes serving it, in the order of `routes`."""
+    masks = [(route.id, route.quarters_on(day, units=units, holidays=holidays)) for route in routes]
+    served = 0
+    for _route_id, mask in masks:
+        served |= mask
     cells = []
     for hour in range(24):
-        serving, complete = [], True
-        for minute in QUARTERS:
-            moment = datetime.datetime.combine(day, datetime.time(hour, minute))
-            here = [route.id for route in routes if route.serves(moment, units=units, holidays=holidays)]
-            complete = complete and bool(here)
-            serving += [route_id for route_id in here if route_id not in serving]
-        cells.append(HourCell(day=day, hour=hour, route_ids=tuple(serving), complete=complete))
+        hour_bits = HOUR_BITS << (hour * len(QUARTERS))
+        route_ids = []
+        for route_id, mask in masks:
+            if mask & hour_bits and route_id not in route_ids:
+                route_ids.append(route_id)
+        cells.append(HourCell(day=day, hour=hour, route_ids=tuple(route_ids), complete=served & hour_bits == hour_bits))
     return cells
 
 
@@ -79,6 +83,31 @@ def week_coverage(
     """The 168 hours of the week from `week_start` (any day; a Monday for a calendar week) for each outcome."""
     days = [week_start + datetime.timedelta(days=offset) for offset in range(7)]
     return days_coverage(routes=routes, units=units, days=days, holidays=holidays)
+
+
+def day_gaps(
+    *,
+    routes: list[RouteFacts],
+    units: dict[int, UnitFacts],
+    day: datetime.date,
+    holidays: frozenset[datetime.date],
+) -> list[tuple[datetime.date, int, int]]:
+    """`gap_ranges` of one day without building its cells: the route check's fast path."""
+    served = 0
+    for route in routes:
+        served |= route.quarters_on(day, units=units, holidays=holidays)
+    if served == FULL_DAY:
+        return []
+    runs: list[tuple[datetime.date, int, int]] = []
+    for hour in range(24):
+        hour_bits = HOUR_BITS << (hour * len(QUARTERS))
+        if served & hour_bits == hour_bits:
+            continue
+        if runs and runs[-1][2] == hour:
+            runs[-1] = (day, runs[-1][1], hour + 1)
+        else:
+            runs.append((day, hour, hour + 1))
+    return runs
 
 
 def gap_ranges(cells: list[HourCell]) -> list[tuple[datetime.date, int, int]]:

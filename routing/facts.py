@@ -5,12 +5,47 @@ them directly, without the database.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from routing.calendar import weekday_of
 from routing.choices import Channel, TargetKind, Urgency, WindowKind
 
 END_OF_DAY = datetime.time(0, 0)
+QUARTERS_A_DAY = 96
+FULL_DAY = (1 << QUARTERS_A_DAY) - 1
+
+
+def _quarter_of(time: datetime.time) -> int:
+    """The first quarter hour of the day (0–95) that starts at or after the time."""
+    return -(-(time.hour * 60 + time.minute) // 15)
+
+
+@functools.cache
+def quarter_mask(opens: datetime.time, closes: datetime.time) -> int:
+    """The quarters of a day from `opens` to `closes` as bits (bit 0 is 00:00–00:15); 00:00 closes at midnight."""
+    end = QUARTERS_A_DAY if closes == END_OF_DAY else _quarter_of(closes)
+    start = _quarter_of(opens)
+    return ((1 << end) - 1) & ~((1 << start) - 1) if end > start else 0
+
+
+@functools.cache
+def _open_mask(unit, day: datetime.date, holidays: frozenset[datetime.date]) -> int:
+    exceptions = [exception for exception in unit.exceptions if exception.covers(day)]
+    if exceptions:
+        mask = 0
+        for exception in exceptions:
+            if not exception.is_closed:
+                mask |= quarter_mask(exception.opens, exception.closes)
+        return mask
+    if unit.open_around_the_clock:
+        return FULL_DAY
+    weekday = weekday_of(day, holidays=holidays) if unit.holidays_as_sundays else day.isoweekday()
+    mask = 0
+    for hours in unit.hours:
+        if hours.weekday == weekday:
+            mask |= quarter_mask(hours.opens, hours.closes)
+    return mask
 
 
 def _within(moment: datetime.time, opens: datetime.time, closes: datetime.time) -> bool:
@@ -53,6 +88,10 @@ class UnitFacts:
     def closed_by_exception(self, day: datetime.date) -> bool:
         """Whether a dated exception closes the unit for the whole day."""
         return any(exception.covers(day) and exception.is_closed for exception in self.exceptions)
+
+    def open_quarters(self, day: datetime.date, *, holidays: frozenset[datetime.date]) -> int:
+        """The quarter hours of the day the unit is open, as bits (see `quarter_mask`)."""
+        return _open_mask(self, day, holidays)
 
     def is_open(self, moment: datetime.datetime, *, holidays: frozenset[datetime.date]) -> bool:
         """Whether the unit is open at the moment: a dated exception first, then the weekly hours."""
@@ -124,6 +163,31 @@ class RouteFacts:
         return (weekday_of(day, holidays=holidays) in self.weekdays and time >= starts) or (
             weekday_of(yesterday, holidays=holidays) in self.weekdays and time < ends
         )
+
+    def quarters_on(self, day: datetime.date, *, units: dict, holidays: frozenset[datetime.date]) -> int:
+        """The quarter hours of the day in which an assessment sent takes this route, as bits: `serves` for a day."""
+        if not self.is_valid_on(day):
+            return 0
+        if not (self.handled_in_unit_hours or self.channel == Channel.SELF_CARE):
+            unit = units.get(self.receiving_unit_id)
+            if unit is not None and unit.closed_by_exception(day):
+                return 0
+        if self.window_kind == WindowKind.ALWAYS:
+            return FULL_DAY
+        if self.window_kind == WindowKind.UNIT_CLOSED:
+            unit = units.get(self.window_unit_id)
+            return 0 if unit is None else FULL_DAY & ~unit.open_quarters(day, holidays=holidays)
+        starts, ends = self.starts_at, self.ends_at
+        if starts is None or ends is None:
+            return 0
+        if starts < ends or ends == END_OF_DAY:
+            return quarter_mask(starts, ends) if weekday_of(day, holidays=holidays) in self.weekdays else 0
+        mask = 0
+        if weekday_of(day, holidays=holidays) in self.weekdays:
+            mask |= quarter_mask(starts, END_OF_DAY)
+        if weekday_of(day - datetime.timedelta(days=1), holidays=holidays) in self.weekdays:
+            mask |= quarter_mask(END_OF_DAY, ends)
+        return mask
 
     def serves(self, moment: datetime.datetime, *, units: dict, holidays: frozenset[datetime.date]) -> bool:
         """Whether an assessment sent at the moment takes this route.

@@ -4,7 +4,7 @@ import datetime
 
 from routing.calendar import holiday_dates, is_working_day, weekday_of
 from routing.choices import Channel, WindowKind
-from routing.coverage import gap_ranges, week_coverage
+from routing.coverage import day_gaps, gap_ranges, week_coverage
 from routing.facts import DatedHours, DayHours, RouteFacts, UnitFacts
 
 MONDAY = datetime.date(2025, 12, 29)
@@ -105,6 +105,10 @@ def test_the_gaps_follow_the_change_and_the_holiday():
         (day(6), 18, 21),
     ]
     assert sum(cell.is_gap for cell in cells) == 24
+    holidays = holiday_dates(start=MONDAY, end=day(6))
+    assert [
+        run for offset in range(7) for run in day_gaps(routes=ROUTES, units=UNITS, day=day(offset), holidays=holidays)
+    ] == gap_ranges(cells)
 
 
 def test_an_hour_served_for_only_some_quarters_lists_the_route_but_is_a_gap():
