@@ -234,7 +234,9 @@ class RouteAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         counties = list(self._own_counties(request))
         findings = route_check_run(counties=counties) if counties else []
         names = {county.pk: county.name for county in counties}
-        modules = dict(ContentModule.objects.values_list("pk", "name_fi"))
+        modules = {
+            module.pk: module.name for module in ContentModule.objects.filter(pk__in={f.module_id for f in findings})
+        }
         rows = [
             {
                 "finding": finding,
