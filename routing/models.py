@@ -266,6 +266,18 @@ validate_roles = ChoiceListValidator("routing.choices.ProfessionalRole")
 validate_languages = ChoiceListValidator("routing.choices.ServiceLanguage")
 
 
+def weekday_ranges(days) -> str:
+    """ISO weekdays as runs of their two-letter names in the active language: [1, 2, 3, 4, 5, 7] → “ma–pe, su”."""
+    runs: list[list[int]] = []
+    for day in sorted(set(days)):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    short = {day: str(Weekday(day).label)[:2] for day in range(1, 8)}
+    return ", ".join(short[run[0]] if len(run) == 1 else f"{short[run[0]]}–{short[run[-1]]}" for run in runs)
+
+
 class RouteQuerySet(models.QuerySet):
     def for_county(self, county):
         """Routes of one county."""
@@ -432,9 +444,9 @@ class Route(models.Model):
         return f"{self.module} – {self.outcome} – {self.receiving_unit} ({self.window_label()})"
 
     def window_label(self) -> str:
+        """The time window in short: “ma–pe 08:00–16:00” (weekdays by their first two letters), or its kind."""
         if self.window_kind == WindowKind.HOURS and self.starts_at and self.ends_at:
-            days = "".join(str(day) for day in sorted(self.weekdays))
-            return f"{days} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+            return f"{weekday_ranges(self.weekdays)} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
         return str(self.get_window_kind_display())
 
     def clean(self):

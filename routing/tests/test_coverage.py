@@ -2,10 +2,13 @@
 
 import datetime
 
+from django.utils import translation
+
 from routing.calendar import holiday_dates, is_working_day, weekday_of
 from routing.choices import Channel, WindowKind
 from routing.coverage import day_gaps, gap_ranges, week_coverage
 from routing.facts import DatedHours, DayHours, RouteFacts, UnitFacts
+from routing.models import weekday_ranges
 
 MONDAY = datetime.date(2025, 12, 29)
 CENTRE, HELPLINE = 1, 2
@@ -163,3 +166,12 @@ def test_a_dated_closure_stops_the_route_unless_it_is_handled_when_the_unit_reop
 
     assert cell(cells, 0, 10).route_ids == (2,)
     assert cell(cells, 2, 10).route_ids == (1, 2)
+
+
+def test_weekdays_are_named_in_runs_in_each_language():
+    with translation.override("fi"):
+        assert weekday_ranges([1, 2, 3, 4, 5, 7]) == "ma–pe, su"
+    with translation.override("sv"):
+        assert weekday_ranges([6, 7]) == "lö–sö"
+    with translation.override("en"):
+        assert weekday_ranges([1, 3]) == "Mo, We"
