@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "processes",
     "plans",
     "metrics",
+    "routing",
     "followup",
     "api",
     "axes",

@@ -63,6 +63,23 @@ EDITOR_PERMISSIONS = [
     ("plans", "change_plananchor"),
     ("plans", "view_plantask"),
     ("plans", "change_plantask"),
+    ("routing", "view_outcome"),
+    ("routing", "view_careguaranteerule"),
+    ("routing", "view_receivingunit"),
+    ("routing", "add_receivingunit"),
+    ("routing", "change_receivingunit"),
+    ("routing", "view_openinghours"),
+    ("routing", "add_openinghours"),
+    ("routing", "change_openinghours"),
+    ("routing", "delete_openinghours"),
+    ("routing", "view_openingexception"),
+    ("routing", "add_openingexception"),
+    ("routing", "change_openingexception"),
+    ("routing", "delete_openingexception"),
+    ("routing", "view_route"),
+    ("routing", "add_route"),
+    ("routing", "change_route"),
+    ("routing", "view_publishedrouteset"),
 ]
 
 
@@ -79,6 +96,8 @@ NATIONAL_ADMIN_PERMISSIONS = [
     ("processes", "delete_processdescription"),
     ("processes", "delete_rollout"),
     ("metrics", "delete_usagestatistic"),
+    ("routing", "delete_receivingunit"),
+    ("routing", "delete_route"),
 ]
 
 

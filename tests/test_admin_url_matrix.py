@@ -37,6 +37,7 @@ from metrics.tests.import_support import pending_import
 from processes.models import ContentModule, ProcessDescription, PublicationStatus
 from regions.models import Municipality, WellbeingCounty
 from regions.permissions import EDITOR_GROUP
+from routing.models import PublishedRouteSet, ReceivingUnit, Route
 
 OWN_COUNTY = "09"  # Päijät-Häme, whose editor attacks
 FOREIGN_COUNTIES = ("14", "21")  # North Karelia (a published guide) and Lapland (a draft)
@@ -46,11 +47,22 @@ REFUSED = {HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND}
 REFUSED_GET_OF_POST_ONLY = REFUSED | {HTTPStatus.METHOD_NOT_ALLOWED}
 
 # National tables: every editor may read them (autocomplete needs them), only superusers write them.
-REFERENCE_DATA = {"regions.Municipality", "processes.ContentModule", "metrics.Metric"}
+REFERENCE_DATA = {
+    "regions.Municipality",
+    "processes.ContentModule",
+    "metrics.Metric",
+    "routing.Outcome",
+    "routing.CareGuaranteeRule",
+}
 # Rows that belong to a user rather than a county: the field that names the user.
 USER_OWNED = {"metrics.ImportBatch": "user"}
 # Choices an editor may pick beyond their own rows: a county may follow another's published guide.
-ALSO_PICKABLE = {("processes.Rollout", "process"): lambda: ProcessDescription.objects.published()}
+# A route may go to a partner's unit of another county or to a national service (112, 116117).
+ALSO_PICKABLE = {
+    ("processes.Rollout", "process"): lambda: ProcessDescription.objects.published(),
+    ("routing.Route", "receiving_unit"): lambda: ReceivingUnit.objects.all(),
+    ("routing.Route", "window_unit"): lambda: ReceivingUnit.objects.all(),
+}
 
 # What each admin URL of a model is, by the suffix of its URL name after "<app>_<model>_".
 MODEL_URL_KINDS = {
@@ -75,6 +87,12 @@ MODEL_URL_KINDS = {
     "feed": "object",  # a plan's "revoke and make a new calendar address" (POST only)
     "xlsx": "object",  # a plan's XLSX export
     "pull": "object",  # a plan's pull of its guide's newest published version: preview, then POST
+    "check": "route_check",  # the route check of the editor's counties
+    "copy_content": "route_copy_content",  # a county's routes of one content copied to another
+    "copy_published": "route_copy_published",  # another county's published routes copied into one's own
+    "publish": "route_publish",  # a county × content's routes published (publishers)
+    "file_import": "route_file_import",  # a CSV or XLSX file of routes, all or nothing
+    "file_export": "route_file_export",  # the editor's routes as CSV or XLSX
 }
 # Unnamed model URLs, by their route.
 UNNAMED_MODEL_ROUTES = {"<path:object_id>/": "object_redirect"}
@@ -718,6 +736,100 @@ def test_copies_come_only_from_published_guides_and_go_only_into_the_editors_cou
     assert {county.pk for county in listed.context["counties"]} == {world.own_county.pk}
     assert copied_draft.status_code == copied_elsewhere.status_code == HTTPStatus.OK
     assert ProcessDescription.objects.count() == before
+
+
+# --- routes: the check, the copies and publication ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("route_check"))
+def test_the_route_check_shows_only_the_editors_county(world, editor_client, model, name):
+    response = editor_client.get(reverse(f"admin:{name}"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["rows"], "no finding at all: the test would pass vacuously"
+    assert {row["finding"].county_id for row in response.context["rows"]} == {world.own_county.pk}
+
+
+def _routes_of(code):
+    return sorted(Route.objects.filter(county__code=code).values_list("pk", "module", "valid_from"))
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("route_copy_content"))
+def test_routes_cannot_be_copied_into_another_county(world, editor_client, model, name):
+    url = reverse(f"admin:{name}")
+    lapland = WellbeingCounty.objects.get(code="21")
+    yska = ContentModule.objects.get(code="yska")
+    target = ContentModule.objects.get(code="kurkkukipu")
+    before = {code: _routes_of(code) for code in ("09", "21")}
+
+    listed = editor_client.get(url)
+    posted = editor_client.post(url, {"county": lapland.pk, "source": yska.pk, "target": target.pk})
+
+    assert listed.status_code == HTTPStatus.OK
+    assert {county.pk for county in listed.context["counties"]} == {world.own_county.pk}
+    assert posted.status_code == HTTPStatus.OK
+    assert {code: _routes_of(code) for code in ("09", "21")} == before
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("route_copy_published"))
+def test_published_routes_are_copied_only_into_the_editors_county(world, editor_client, model, name):
+    url = reverse(f"admin:{name}")
+    lapland_published = PublishedRouteSet.objects.get(county__code="21")
+    north_karelia = WellbeingCounty.objects.get(code="14")
+    before = {code: _routes_of(code) for code in ("09", "14", "21")}
+
+    listed = editor_client.get(url)
+    posted = editor_client.post(url, {"source": lapland_published.pk, "county": north_karelia.pk})
+
+    assert listed.status_code == HTTPStatus.OK
+    assert {county.pk for county in listed.context["counties"]} == {world.own_county.pk}
+    assert posted.status_code == HTTPStatus.OK
+    assert {code: _routes_of(code) for code in ("09", "14", "21")} == before
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("route_publish"))
+def test_an_editor_publishes_no_county_s_routes(world, editor_client, model, name):
+    url = reverse(f"admin:{name}")
+    before = sorted(PublishedRouteSet.objects.values_list("pk", flat=True))
+    wellbeing_check = ContentModule.objects.get(code="hyvinvointitarkastus")
+    yska = ContentModule.objects.get(code="yska")
+
+    listed = editor_client.get(url)
+    own = editor_client.post(url, {"county": world.own_county.pk, "module": wellbeing_check.pk})
+    foreign = editor_client.post(url, {"county": WellbeingCounty.objects.get(code="21").pk, "module": yska.pk})
+
+    assert listed.status_code == own.status_code == foreign.status_code == HTTPStatus.OK
+    assert list(listed.context["counties"]) == []
+    assert sorted(PublishedRouteSet.objects.values_list("pk", flat=True)) == before
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("route_file_export"))
+def test_the_route_file_holds_only_the_editors_routes(world, editor_client, model, name):
+    response = editor_client.get(reverse(f"admin:{name}"))
+
+    assert response.status_code == HTTPStatus.OK
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows, "the editor exports nothing: the test would pass vacuously"
+    assert {row["county"] for row in rows} == {OWN_COUNTY}
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("route_file_import"))
+def test_a_route_file_cannot_change_another_countys_routes(world, editor_client, model, name):
+    lapland_route = Route.objects.filter(county__code="21").order_by("pk").first()
+    before = {code: _routes_of(code) for code in ("09", "14", "21")}
+    header = "id,county,content,outcome,window,channel,unit,valid_from"
+    rows = [
+        f"{lapland_route.pk},21,yska,non-urgent,always,phone_line,terveysasema,2020-01-01",
+        f"{lapland_route.pk},{OWN_COUNTY},yska,non-urgent,always,phone_line,116117,2020-01-01",
+        ",14,virtsatietulehdus,non-urgent,always,phone_line,terveysasema,2020-01-01",
+    ]
+    upload = SimpleUploadedFile("routes.csv", "\n".join([header, *rows]).encode(), content_type="text/csv")
+
+    response = editor_client.post(reverse(f"admin:{name}"), {"file": upload})
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["result"].errors) == 3
+    assert {code: _routes_of(code) for code in ("09", "14", "21")} == before
 
 
 # --- the site's own URLs ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from metrics.aggregation import current_period_start
 from metrics.models import PeriodType
 from omaolo_portal.demo.content import PHASE_TEMPLATE, PROCESSES, RECENT_GO_LIVES, ROLLOUTS, SERVICE_AREAS
 from omaolo_portal.demo.plans import demo_plans_seed, step_schedule
+from omaolo_portal.demo.routing import demo_route_publications_seed, demo_routes_seed
 from omaolo_portal.demo.statistics import demo_statistics_seed
 from processes.models import (
     ContentModule,
@@ -205,9 +206,16 @@ def demo_seed(*, with_users: bool, today: datetime.date | None = None) -> dict:
     processes = {spec["slug"]: _process_seed(spec) for spec in PROCESSES}
     _rollouts_seed(processes, today=today)
     statistics_created = demo_statistics_seed(today=today)
+    routes_created = demo_routes_seed()
+    demo_route_publications_seed()
     editor_group_ensure()
     national_admin_group_ensure()
     users = demo_users_ensure() if with_users else []
     plan_owner = get_user_model().objects.filter(username="paijat-hame").first() if with_users else None
     demo_plans_seed(owner=plan_owner, today=today)
-    return {"processes": len(processes), "statistics_created": statistics_created, "users": users}
+    return {
+        "processes": len(processes),
+        "statistics_created": statistics_created,
+        "routes_created": routes_created,
+        "users": users,
+    }
