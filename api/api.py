@@ -42,7 +42,6 @@ from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 
 # The periods a series shows when the caller names no number, and the most it may ask for.
-DEFAULT_PERIODS = {"week": 26, "month": 12}
 MAX_PERIODS = 260
 ALERTS_DEFAULT_LIMIT = 50
 ALERTS_MAX_LIMIT = 200
@@ -172,7 +171,7 @@ def _period_range(end: str | None, periods: int | None, period_type: str):
         last = period_parse(end, period_type)
         if isinstance(last, str):
             raise ParameterError(str(INVALID_PARAMETER).format(parameter="end", reason=last), "end")
-    return period_step_back(period_type, last, (periods or DEFAULT_PERIODS[period_type]) - 1), last
+    return period_step_back(period_type, last, (periods or aggregation.DEFAULT_PERIODS[period_type]) - 1), last
 
 
 @api.get(

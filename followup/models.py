@@ -23,10 +23,6 @@ class UsageAlertQuerySet(models.QuerySet):
         """Alerts nobody has resolved yet: open or contacted."""
         return self.filter(status__in=ACTIVE_STATUSES)
 
-    def for_county(self, county):
-        """Alerts of one county, its service areas included."""
-        return self.filter(county=county)
-
 
 class UsageAlert(models.Model):
     """A content whose usage fell in a county or one of its service areas: something to follow up."""

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from common.slots import work_slot
 from metrics import aggregation, charts, decline, exports, rollout_effect
-from metrics.aggregation import DEFAULT_PERIODS  # noqa: F401 (the page's default range, read by tests)
 from metrics.comparison import county_adoption, county_comparison
 from metrics.filters import AdoptionForm, ComparisonFilter, StatisticsFilter
 from metrics.models import UsageStatistic

@@ -101,12 +101,6 @@ class Municipality(TranslatedNameModel):
         ordering = ["name_fi"]
 
 
-class ServiceAreaQuerySet(models.QuerySet):
-    def for_county(self, county):
-        """Service areas of one county."""
-        return self.filter(county=county)
-
-
 class ServiceArea(TranslatedNameModel):
     """A county's own service unit, such as oral health or reception services."""
 
@@ -132,7 +126,6 @@ class ServiceArea(TranslatedNameModel):
     contact_phone = models.CharField(_("contact person's phone"), max_length=40, blank=True)
 
     history = HistoricalRecords()
-    objects = ServiceAreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service area")

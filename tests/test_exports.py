@@ -14,6 +14,7 @@ from django.urls import reverse
 from import_export.forms import SelectableFieldsExportForm
 
 from common.spreadsheet import spreadsheet_safe
+from metrics import aggregation
 from metrics import views as metrics_views
 from metrics.importing import TRUSTED_OPERATOR, usage_import
 from metrics.models import Metric, UsageStatistic
@@ -217,7 +218,7 @@ def test_public_export_without_a_range_holds_the_weeks_the_page_shows(client):
 
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert [row[5] for row in rows[1:]] == [total.label for total in page.context["totals"]]
-    assert len(rows) == 1 + metrics_views.DEFAULT_PERIODS["week"]
+    assert len(rows) == 1 + aggregation.DEFAULT_PERIODS["week"]
 
 
 def test_public_export_over_the_row_limit_asks_to_narrow_the_choices(
