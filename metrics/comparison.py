@@ -146,10 +146,6 @@ class Adoption:
         return [(week, [curve.per_week.get(week) for curve in self.curves]) for week in self.weeks]
 
 
-def _week_start(day: datetime.date) -> datetime.date:
-    return current_period_start(PeriodType.WEEK, day)
-
-
 def adoption_curves(*, metric: Metric, module, weeks_before: int, weeks_after: int) -> list[AdoptionCurve]:
     """The counties that took the content into use, aligned on weeks since their first go-live (three queries).
 
@@ -161,7 +157,7 @@ def adoption_curves(*, metric: Metric, module, weeks_before: int, weeks_after: i
         .annotate(first=Min("go_live"))
         .order_by()
     )
-    first_go_live = {row["county_id"]: _week_start(row["first"]) for row in go_lives}
+    first_go_live = {row["county_id"]: current_period_start(PeriodType.WEEK, row["first"]) for row in go_lives}
     if not first_go_live:
         return []
     windows = Q()

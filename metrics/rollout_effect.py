@@ -73,10 +73,6 @@ class GoLiveEffect:
         return round((self.after - self.before) / self.before * 100)
 
 
-def _week_start(day: datetime.date) -> datetime.date:
-    return current_period_start(PeriodType.WEEK, day)
-
-
 def go_live_effects(*, county, metric: Metric, rollouts, weeks: int) -> list[GoLiveEffect]:
     """For each rollout with a go-live: the metric's sum in the `weeks` weeks before the go-live week and in
     the go-live week and the `weeks - 1` after it (one grouped query, bounded by the rollouts, not by history).
@@ -90,7 +86,7 @@ def go_live_effects(*, county, metric: Metric, rollouts, weeks: int) -> list[GoL
     span = datetime.timedelta(weeks=weeks)
     windows = Q()
     for rollout in live:
-        start = _week_start(rollout.go_live)
+        start = current_period_start(PeriodType.WEEK, rollout.go_live)
         windows |= Q(module_id=rollout.module_id, period_start__gte=start - span, period_start__lt=start + span)
     rows = (
         aggregation.counted(
@@ -103,7 +99,7 @@ def go_live_effects(*, county, metric: Metric, rollouts, weeks: int) -> list[GoL
     rows = list(rows)
     effects = []
     for rollout in live:
-        start = _week_start(rollout.go_live)
+        start = current_period_start(PeriodType.WEEK, rollout.go_live)
         before = after = 0
         for row in rows:
             if row["module_id"] != rollout.module_id:
