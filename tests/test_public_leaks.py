@@ -14,12 +14,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from common.csv_rows import REFERENCE_DATA_DIR, read_rows
+from plans.models import RolloutPlan
+from plans.services import plan_feed_token_renew
 from processes.models import (
     ContentModule,
     Phase,
@@ -29,6 +32,7 @@ from processes.models import (
     PublicationStatus,
     RolloutStatus,
     Step,
+    StepAnchor,
 )
 from processes.services import process_publish, process_revision_start, process_submit
 from processes.tests.factories import ContentModuleFactory, PhaseFactory, ProcessDescriptionFactory, RolloutFactory
@@ -179,6 +183,8 @@ PARAMETER_SOURCES = {
     "processes/<slug:slug>/": "guide_slugs",
     "processes/<slug:slug>/attachments/<int:pk>/": "attachment_keys",
     "processes/<slug:slug>/copy/": "guide_slugs",
+    # A plan's calendar is public to whoever holds its secret address: a fresh address per demo plan.
+    "plans/feed/<str:token>.ics": "plan_feed_tokens",
     "modules/<slug:code>/": "module_codes",
 }
 # Query parameters of the open API that need a value, from the demo data.
@@ -255,7 +261,15 @@ def demo_parameters() -> dict:
         "guide_slugs": [(guide.slug,) for guide in guides],
         "attachment_keys": sorted(attachment_keys),
         "module_codes": [(code,) for code in ContentModule.objects.values_list("code", flat=True)],
+        "plan_feed_tokens": _plan_feed_tokens(),
     }
+
+
+def _plan_feed_tokens() -> list[tuple[str]]:
+    operator, _created = get_user_model().objects.get_or_create(
+        username="leak-test-operator", defaults={"is_superuser": True, "is_staff": True}
+    )
+    return [(plan_feed_token_renew(plan=plan, user=operator),) for plan in RolloutPlan.objects.order_by("pk")]
 
 
 def public_paths(routes, parameters) -> list[str]:
@@ -343,6 +357,8 @@ def _revise_with_markers(guide, editor) -> list[str]:
     phase.save()
     step = phase.steps.order_by("order").first()
     markers += _mark(step)
+    # A step's anchor name is shown with its timing, which a named date with an offset has.
+    step.anchor, step.offset_days = StepAnchor.NAMED, -3
     step.save()
     link = guide.links.order_by("order").first()
     markers += _mark(link)
@@ -357,7 +373,7 @@ def _revise_with_markers(guide, editor) -> list[str]:
     new_phase = Phase(process=guide, order=99)
     markers += _mark(new_phase, new=True)
     new_phase.save()
-    new_step = Step(phase=new_phase, order=1, responsible_role="main_user")
+    new_step = Step(phase=new_phase, order=1, responsible_role="main_user", anchor=StepAnchor.NAMED, offset_days=2)
     markers += _mark(new_step, new=True)
     new_step.save()
     new_link = ProcessLink(process=guide, order=99)

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from processes.models.choices import ResponsibleRole, StepAnchor
@@ -85,6 +86,21 @@ class Step(VersionedModel):
     def clean(self):
         if self.anchor == StepAnchor.NAMED and not self.anchor_name.strip():
             raise ValidationError({"anchor_name": NAMED_ANCHOR_WITHOUT_NAME})
+
+    @property
+    def timing(self) -> str:
+        """When the step is due, as the guide says it ("Go-live: 10 working days before"); empty without an offset."""
+        if self.offset_days is None:
+            return ""
+        anchor = self.anchor_name if self.anchor == StepAnchor.NAMED else str(self.get_anchor_display()).capitalize()
+        days = abs(self.offset_days)
+        if self.offset_days < 0:
+            text = ngettext("%(anchor)s: %(days)d working day before", "%(anchor)s: %(days)d working days before", days)
+        elif self.offset_days > 0:
+            text = ngettext("%(anchor)s: %(days)d working day after", "%(anchor)s: %(days)d working days after", days)
+        else:
+            text = gettext("%(anchor)s: on the day")
+        return text % {"anchor": anchor, "days": days}
 
     @property
     def checklist_items(self) -> list[str]:
