@@ -25,6 +25,8 @@ QUERY_PARAMETERS = {
         "comparison": list(ComparisonFilter.base_filters),
         "adoption": list(AdoptionForm.base_fields),
     },
+    "routing.urls": {},
+    "plans.public_urls": {},
 }
 
 urlpatterns = [
