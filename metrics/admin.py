@@ -27,18 +27,18 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.forms import ExportForm
 
 from common.history_admin import ReadableHistoryAdmin
-from metrics.forms import UploadSizeLimitHandler, UsageImportForm
-from metrics.import_lifecycle import (
+from metrics.importing.importer import IMPORT_PERMISSION, import_limits, usage_upload_too_large
+from metrics.importing.lifecycle import (
     TooManyWaitingImports,
     usage_import_cancel,
     usage_import_check,
     usage_import_checks_in_background,
     usage_import_preview,
 )
-from metrics.import_progress import import_progress_text
-from metrics.importing import IMPORT_PERMISSION, import_limits, usage_upload_too_large
+from metrics.importing.parsing import ImportIssue
+from metrics.importing.progress import import_progress_text
+from metrics.importing.upload import UploadSizeLimitHandler, UsageImportForm
 from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, Metric, PendingUsageImport, UsageStatistic
-from metrics.parsing import ImportIssue
 from metrics.resources import MetricResource, UsageStatisticResource
 from metrics.tasks import NOT_RETRYABLE, usage_import_check_queue, usage_import_queue, usage_import_retry
 from metrics.templatetags.figures import figure

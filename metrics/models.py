@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.translation import TranslatedNameModel, translated_value
-from metrics.parsing import (
+from metrics.importing.contract import (
     COUNT_WITH_DECIMALS,
     NEGATIVE_VALUE,
     SCORE_OUT_OF_SCALE,
@@ -237,7 +237,7 @@ class FigureField(models.DecimalField):
 
 
 class PendingUsageImportPart(models.Model):
-    """One piece of the file of a pending import (metrics/pending_files.py), in order.
+    """One piece of the file of a pending import (metrics/importing/pending.py), in order.
 
     A national file of 60 MB is written and read a piece at a time: as one value it would
     pass through the PostgreSQL driver as a hex literal, several times its size in memory

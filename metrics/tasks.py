@@ -15,17 +15,17 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from metrics.import_lifecycle import (
+from metrics.importing.importer import IMPORT_PERMISSION, NO_IMPORT_PERMISSION
+from metrics.importing.lifecycle import (
     usage_import_check_store,
     usage_import_confirmable,
     usage_import_enqueue_guarded,
     usage_import_run_check,
     usage_import_run_queued,
 )
-from metrics.import_progress import usage_import_stalled
-from metrics.importing import IMPORT_PERMISSION, NO_IMPORT_PERMISSION
+from metrics.importing.pending import pending_imports_delete
+from metrics.importing.progress import usage_import_stalled
 from metrics.models import CHECK_OUTCOMES, ImportBatch, ImportOutcome, PendingUsageImport
-from metrics.pending_files import pending_imports_delete
 
 NOT_RETRYABLE = _("This import is not waiting or stalled, so it cannot be retried.")
 

@@ -245,7 +245,7 @@ TASKS = {
 }
 # --------------------------------------------------------------------------------------
 
-# Usage statistics import limits (metrics/importing.py; README, "Configuration"). The
+# Usage statistics import limits (metrics/importing/importer.py; README, "Configuration"). The
 # admin's upload stops reading a request body past the size limit.
 # 64 MB holds a national file of a million rows (about 60 MB of CSV): the confirmed import
 # runs in a background worker, not in the request.

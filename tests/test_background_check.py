@@ -22,17 +22,17 @@ from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
 from metrics.admin import CHECK_QUEUED, CHECK_RETRIED, IMPORT_CANCELLED
-from metrics.import_lifecycle import PREVIEW_SAMPLE_SIZE, usage_import_run_check
-from metrics.import_progress import (
+from metrics.importing.importer import UNEXPECTED_ERROR
+from metrics.importing.lifecycle import PREVIEW_SAMPLE_SIZE, usage_import_run_check
+from metrics.importing.pending import PART_BYTES
+from metrics.importing.progress import (
     IMPORT_STALLED_AFTER,
     PROGRESS_CHECK_STALLED,
     PROGRESS_WAITING,
     import_progress_text,
 )
-from metrics.importing import UNEXPECTED_ERROR
+from metrics.importing.validation import FOREIGN_COUNTY
 from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, PendingUsageImportPart, UsageStatistic
-from metrics.pending_files import PART_BYTES
-from metrics.row_validation import FOREIGN_COUNTY
 from metrics.tests.factories import import_reference_data
 from metrics.tests.import_support import csv_text, grant_import, national_file, pending_content, upload
 from tests.worker_processes import (
@@ -232,7 +232,7 @@ def test_an_unexpected_error_in_the_check_shows_a_message_and_no_stack_trace(ref
     def broken(**_kwargs):
         raise RuntimeError("secret detail of the server")
 
-    monkeypatch.setattr("metrics.import_lifecycle.usage_import", broken)
+    monkeypatch.setattr("metrics.importing.lifecycle.usage_import", broken)
     settings.USAGE_IMPORT_BACKGROUND_CHECK_MB = TINY_THRESHOLD_MB
 
     uploaded = admin_client.post(UPLOAD_URL, {"file": upload(csv_text(*rows_of(refs)))})

@@ -18,8 +18,8 @@ from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
 from metrics.admin import IMPORT_QUEUED
-from metrics.import_lifecycle import usage_import_preview
-from metrics.import_progress import IMPORT_STALLED_AFTER, PROGRESS_DONE, PROGRESS_STALLED, import_progress_text
+from metrics.importing.lifecycle import usage_import_preview
+from metrics.importing.progress import IMPORT_STALLED_AFTER, PROGRESS_DONE, PROGRESS_STALLED, import_progress_text
 from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
 from metrics.tasks import usage_import_queue, usage_import_retry
 from metrics.tests.factories import import_reference_data

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from metrics.import_lifecycle import usage_import_check_store, usage_import_run_check
-from metrics.importing import UNEXPECTED_ERROR
+from metrics.importing.importer import UNEXPECTED_ERROR
+from metrics.importing.lifecycle import usage_import_check_store, usage_import_run_check
 from metrics.models import ImportBatch, ImportOutcome, MetricKind, PendingUsageImport, UsageStatistic
 from metrics.tasks import usage_import_queue
 from metrics.tests.factories import MetricFactory, import_reference_data
@@ -197,13 +197,13 @@ def test_every_path_stores_the_same_rows_for_any_valid_file(refs, admin_client, 
 
 # (step, the dotted name patched to raise)
 STEPS = [
-    ("inspect", "metrics.importing.inspect_file"),
-    ("rows", "metrics.row_validation.RowValidator.valid_rows"),
-    ("dry run", "metrics.staging.Staging.count_changes"),
-    ("write", "metrics.staging.Staging.write"),
-    ("sample kept", "metrics.importing.ChangeSample.stored"),
-    ("file kept", "metrics.import_lifecycle.pending_file_store"),
-    ("file read back", "metrics.import_lifecycle.pending_file_open"),
+    ("inspect", "metrics.importing.importer.inspect_file"),
+    ("rows", "metrics.importing.validation.RowValidator.valid_rows"),
+    ("dry run", "metrics.importing.staging.Staging.count_changes"),
+    ("write", "metrics.importing.staging.Staging.write"),
+    ("sample kept", "metrics.importing.importer.ChangeSample.stored"),
+    ("file kept", "metrics.importing.lifecycle.pending_file_store"),
+    ("file read back", "metrics.importing.lifecycle.pending_file_open"),
     ("queue", "django.tasks.backends.immediate.ImmediateBackend.enqueue"),
 ]
 # The steps each path takes (the command reads the file and writes it, nothing else).

@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from metrics.importing import NO_IMPORT_PERMISSION, TRUSTED_OPERATOR, usage_import
+from metrics.importing.contract import NEGATIVE_VALUE
+from metrics.importing.importer import NO_IMPORT_PERMISSION, TRUSTED_OPERATOR, usage_import
+from metrics.importing.parsing import ImportIssue
+from metrics.importing.validation import FOREIGN_COUNTY
 from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
-from metrics.parsing import NEGATIVE_VALUE, ImportIssue
-from metrics.row_validation import FOREIGN_COUNTY
 from metrics.tests.import_support import csv_text, grant_import, snapshot, stored, upload
 
 pytestmark = pytest.mark.django_db

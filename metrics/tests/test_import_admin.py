@@ -9,11 +9,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from metrics.admin import IMPORT_CANCELLED
-from metrics.importing import TRUSTED_OPERATOR, usage_import
+from metrics.importing.contract import NEGATIVE_VALUE
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
+from metrics.importing.validation import FOREIGN_COUNTY
 from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
-from metrics.parsing import NEGATIVE_VALUE
 from metrics.resources import UsageStatisticResource
-from metrics.row_validation import FOREIGN_COUNTY
 from metrics.tests.import_support import csv_text, pending_content, pending_import, stored, upload
 
 pytestmark = pytest.mark.django_db

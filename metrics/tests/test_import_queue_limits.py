@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from metrics.import_lifecycle import TOO_MANY_WAITING_IMPORTS
+from metrics.importing.lifecycle import TOO_MANY_WAITING_IMPORTS
 from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, PendingUsageImportPart
 from metrics.tests.import_support import csv_text, pending_import, upload
 

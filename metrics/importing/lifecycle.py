@@ -12,7 +12,7 @@ page (`usage_import_check`) shows the rows checked, then the same preview or err
 for a small file.
 
 Every step is a keyword-only function that takes the acting `user` and checks it; the
-admin only calls them. Everything is checked and written by `metrics.importing.usage_import`.
+admin only calls them. Everything is checked and written by `metrics.importing.importer.usage_import`.
 """
 
 import datetime
@@ -26,8 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from metrics.import_progress import ProgressReport
-from metrics.importing import (
+from metrics.importing.importer import (
     NO_IMPORT_PERMISSION,
     UNEXPECTED_ERROR,
     ChangeSample,
@@ -37,10 +36,11 @@ from metrics.importing import (
     import_acting_user,
     usage_import,
 )
+from metrics.importing.parsing import ImportIssue
+from metrics.importing.pending import pending_file_open, pending_file_store, pending_imports_delete
+from metrics.importing.progress import ProgressReport
+from metrics.importing.validation import MAX_REPORTED_ERRORS
 from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, ImportOutcome, PendingUsageImport
-from metrics.parsing import ImportIssue
-from metrics.pending_files import pending_file_open, pending_file_store, pending_imports_delete
-from metrics.row_validation import MAX_REPORTED_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -252,7 +252,7 @@ def usage_import_check_store(*, file, user) -> ImportBatch:
     """Keep an uploaded file, unchecked, for a worker to check; returns the batch the check fills in.
 
     Nothing is read but the bytes and their checksum: the file waits in the database as
-    the batch's pending import (`metrics.pending_files`), so a worker on any machine can
+    the batch's pending import (`metrics.importing.pending`), so a worker on any machine can
     check it. Raises TooManyWaitingImports when the user's files already wait.
     """
     usage_import_waiting_check(user=user)
