@@ -38,7 +38,7 @@ from metrics.importing.lifecycle import (
 from metrics.importing.parsing import ImportIssue
 from metrics.importing.progress import import_progress_text
 from metrics.importing.upload import UploadSizeLimitHandler, UsageImportForm
-from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, Metric, PendingUsageImport, UsageStatistic
+from metrics.models import CHECK_STATES, UNFINISHED_STATES, ImportBatch, Metric, PendingUsageImport, UsageStatistic
 from metrics.resources import MetricResource, UsageStatisticResource
 from metrics.tasks import NOT_RETRYABLE, usage_import_check_queue, usage_import_queue, usage_import_retry
 from metrics.templatetags.figures import figure
@@ -370,7 +370,7 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         batch = self.get_object(request, object_id)
-        unfinished = batch is not None and batch.outcome in UNFINISHED_OUTCOMES
+        unfinished = batch is not None and batch.outcome in UNFINISHED_STATES
         extra_context = {**(extra_context or {}), "refresh_seconds": PROGRESS_REFRESH_SECONDS if unfinished else None}
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -384,7 +384,7 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
     @admin.action(description=_("Retry the selected stalled imports"), permissions=["import"])
     def retry_stalled_imports(self, request, queryset):
         for batch in queryset:
-            was_check = batch.outcome in CHECK_OUTCOMES
+            was_check = batch.outcome in CHECK_STATES
             try:
                 usage_import_retry(batch=batch, user=request.user)
             except ValueError:

@@ -25,7 +25,7 @@ from metrics.importing.lifecycle import (
 )
 from metrics.importing.pending import pending_imports_delete
 from metrics.importing.progress import usage_import_stalled
-from metrics.models import CHECK_OUTCOMES, ImportBatch, ImportOutcome, PendingUsageImport
+from metrics.models import CHECK_STATES, ImportBatch, ImportState, PendingUsageImport
 
 NOT_RETRYABLE = _("This import is not waiting or stalled, so it cannot be retried.")
 
@@ -48,11 +48,11 @@ def usage_import_check_task(batch_id: int, language: str | None = None) -> str:
 def usage_import_check_queue(*, file, user) -> ImportBatch:
     """Keep a large upload and queue its check; the check's page shows its progress, then the preview."""
     batch = usage_import_check_store(file=file, user=user)
-    if batch.outcome == ImportOutcome.REJECTED:
+    if batch.outcome == ImportState.REJECTED:
         return batch
     language = translation.get_language()
     batch = usage_import_enqueue_guarded(batch, lambda: usage_import_check_task.enqueue(batch.pk, language))
-    if batch.outcome == ImportOutcome.REJECTED:
+    if batch.outcome == ImportState.REJECTED:
         pending_imports_delete(pending_imports=PendingUsageImport.objects.filter(preview_batch=batch))
     return batch
 
@@ -76,7 +76,7 @@ def usage_import_queue(*, token, user) -> ImportBatch:
             user=user,
             file_name=pending.file_name,
             sha256=pending.sha256,
-            outcome=ImportOutcome.QUEUED,
+            outcome=ImportState.QUEUED,
             rows_total=preview.rows_read if preview is not None else None,
         )
         PendingUsageImport.objects.filter(pk=pending.pk).update(import_batch=batch)
@@ -96,11 +96,11 @@ def usage_import_retry(*, batch: ImportBatch, user) -> ImportBatch:
         raise PermissionDenied(NO_IMPORT_PERMISSION)
     if not usage_import_stalled(batch):
         raise ValueError(NOT_RETRYABLE)
-    if batch.outcome in CHECK_OUTCOMES:
-        ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportOutcome.CHECK_QUEUED, progress_at=timezone.now())
+    if batch.outcome in CHECK_STATES:
+        ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportState.CHECK_QUEUED, progress_at=timezone.now())
         usage_import_check_task.enqueue(batch.pk, translation.get_language())
     else:
-        ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportOutcome.QUEUED, progress_at=timezone.now())
+        ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportState.QUEUED, progress_at=timezone.now())
         usage_import_task.enqueue(batch.pk)
     batch.refresh_from_db()
     return batch

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 
 from metrics.importing.importer import UNEXPECTED_ERROR
 from metrics.importing.lifecycle import usage_import_check_store, usage_import_run_check
-from metrics.models import ImportBatch, ImportOutcome, MetricKind, PendingUsageImport, UsageStatistic
+from metrics.models import ImportBatch, ImportState, MetricKind, PendingUsageImport, UsageStatistic
 from metrics.tasks import usage_import_queue
 from metrics.tests.factories import MetricFactory, import_reference_data
 
@@ -186,7 +186,7 @@ def test_every_path_stores_the_same_rows_for_any_valid_file(refs, admin_client, 
     for path in PATHS:
         with transaction.atomic():
             import_through(path, name=name, content=content, client=admin_client, user=admin_user, tmp_path=tmp_path)
-            applied = ImportBatch.objects.get(outcome=ImportOutcome.APPLIED)
+            applied = ImportBatch.objects.get(outcome=ImportState.APPLIED)
             assert (path, stored_rows()) == (path, expected_rows(rows))
             assert (path, applied.rows_created, applied.error_count) == (path, len(rows), 0)
             assert not PendingUsageImport.objects.exists()
@@ -241,7 +241,7 @@ def test_a_crash_in_any_step_leaves_a_batch_that_says_it_failed(
 
     last = ImportBatch.objects.order_by("-pk").first()
     assert (last.outcome, last.errors, last.error_count) == (
-        ImportOutcome.REJECTED,
+        ImportState.REJECTED,
         [[None, None, str(UNEXPECTED_ERROR)]],
         1,
     )

@@ -52,7 +52,7 @@ from metrics.importing.references import References
 from metrics.importing.staging import staging_for
 from metrics.importing.validation import RowValidator
 from metrics.importing.workbooks import xlsx_check, xlsx_records
-from metrics.models import ImportBatch, ImportOutcome, figure_value
+from metrics.models import ImportBatch, ImportState, figure_value
 from metrics.periods import period_label
 from metrics.signals import usage_import_applied
 
@@ -278,7 +278,7 @@ class _Importer(RowValidator):
         result.errors = self.errors
         result.error_count = self.error_count
         if result.batch is None:
-            outcome = ImportOutcome.DRY_RUN if dry_run and not self.error_count else ImportOutcome.REJECTED
+            outcome = ImportState.DRY_RUN if dry_run and not self.error_count else ImportState.REJECTED
             result.batch = self.record({**batch_fields, **self._batch_counts(result), "outcome": outcome})
         if not result.ok:
             result.created = result.updated = result.unchanged = 0
@@ -339,7 +339,7 @@ class _Importer(RowValidator):
             result.created, result.updated = staging.count_changes()
             result.unchanged = self.rows_read - result.created - result.updated
             raise _Rollback
-        result.batch = self.record({**batch_fields, "outcome": ImportOutcome.APPLIED})
+        result.batch = self.record({**batch_fields, "outcome": ImportState.APPLIED})
         result.created, result.updated = staging.write(result.batch.pk)
         result.unchanged = self.rows_read - result.created - result.updated
         staging.drop()

@@ -40,7 +40,7 @@ from metrics.importing.parsing import ImportIssue
 from metrics.importing.pending import pending_file_open, pending_file_store, pending_imports_delete
 from metrics.importing.progress import ProgressReport
 from metrics.importing.validation import MAX_REPORTED_ERRORS
-from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, ImportOutcome, PendingUsageImport
+from metrics.models import CHECK_STATES, UNFINISHED_STATES, ImportBatch, ImportState, PendingUsageImport
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def usage_import_confirmable(*, token, user, for_update=False) -> PendingUsageIm
     file a worker is still checking.
     """
     pending = usage_import_pending(token=token, user=user, for_update=for_update)
-    if pending.preview_batch is not None and pending.preview_batch.outcome != ImportOutcome.DRY_RUN:
+    if pending.preview_batch is not None and pending.preview_batch.outcome != ImportState.DRY_RUN:
         raise PendingUsageImport.DoesNotExist
     return pending
 
@@ -159,7 +159,7 @@ def _expired_pending_delete() -> int:
     A confirmed import that is still queued or running keeps its file: its worker reads it.
     """
     expired = PendingUsageImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME).exclude(
-        import_batch__outcome__in=UNFINISHED_OUTCOMES
+        import_batch__outcome__in=UNFINISHED_STATES
     )
     count = expired.count()
     pending_imports_delete(pending_imports=expired)
@@ -182,7 +182,7 @@ def _claim(batch_id: int, *, waiting, running) -> ImportBatch | None:
 
 def _rejected(batch: ImportBatch, message) -> ImportBatch:
     """Mark the batch rejected with one whole-file error (written past any transaction left broken)."""
-    batch.outcome = ImportOutcome.REJECTED
+    batch.outcome = ImportState.REJECTED
     batch.errors = [[None, None, str(message)]]
     batch.error_count = 1
     batch.rows_created = batch.rows_updated = batch.rows_unchanged = 0
@@ -219,7 +219,7 @@ def usage_import_run_queued(*, batch_id: int) -> ImportBatch | None:
     this again (a retry) imports the file from the start. The file is forgotten once
     the import has finished, applied or rejected, as after the admin's confirm.
     """
-    batch = _claim(batch_id, waiting=[ImportOutcome.QUEUED, ImportOutcome.RUNNING], running=ImportOutcome.RUNNING)
+    batch = _claim(batch_id, waiting=[ImportState.QUEUED, ImportState.RUNNING], running=ImportState.RUNNING)
     if batch is None:
         return None
     pending = usage_import_queued_file(batch)
@@ -258,7 +258,7 @@ def usage_import_check_store(*, file, user) -> ImportBatch:
     usage_import_waiting_check(user=user)
     with transaction.atomic(), binary_stream(file) as (stream, name):
         file_name = batch_file_name(name)
-        batch = ImportBatch.objects.create(user=user, file_name=file_name, outcome=ImportOutcome.CHECK_QUEUED)
+        batch = ImportBatch.objects.create(user=user, file_name=file_name, outcome=ImportState.CHECK_QUEUED)
         try:
             with transaction.atomic():
                 pending = PendingUsageImport.objects.create(user=user, file_name=file_name, preview_batch=batch)
@@ -280,7 +280,7 @@ def usage_import_run_check(*, batch_id: int) -> ImportBatch | None:
     confirm, with the sample of changes its preview shows; an invalid one is forgotten,
     and the batch keeps its errors.
     """
-    batch = _claim(batch_id, waiting=CHECK_OUTCOMES, running=ImportOutcome.CHECKING)
+    batch = _claim(batch_id, waiting=CHECK_STATES, running=ImportState.CHECKING)
     if batch is None:
         return None
     pending = PendingUsageImport.objects.filter(preview_batch=batch).first()
@@ -336,7 +336,7 @@ def usage_import_check(*, batch_id: int, user) -> UsageImportCheck:
     batches = ImportBatch.objects.all() if user.is_superuser else ImportBatch.objects.filter(user=user)
     batch = batches.get(pk=batch_id)
     pending = PendingUsageImport.objects.filter(preview_batch=batch).first()
-    if batch.outcome in UNFINISHED_OUTCOMES:
+    if batch.outcome in UNFINISHED_STATES:
         return UsageImportCheck(batch=batch, result=None, pending=pending)
     return UsageImportCheck(batch=batch, result=_result_of(batch, pending), pending=pending)
 

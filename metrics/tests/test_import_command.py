@@ -15,7 +15,7 @@ from metrics.management.commands.import_usage import (
     IMPORT_REFUSED,
     PROGRESS,
 )
-from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
+from metrics.models import ImportBatch, ImportState, UsageStatistic
 from metrics.tests.import_support import csv_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("refs")]
@@ -56,7 +56,7 @@ def test_a_dry_run_writes_nothing(usage_file):
     counts = COUNTS % {"created": 2, "updated": 0, "unchanged": 0}
     assert stdout == DRY_RUN_COUNTS % {"counts": counts} + "\n"
     assert UsageStatistic.objects.count() == 0
-    assert ImportBatch.objects.get().outcome == ImportOutcome.DRY_RUN
+    assert ImportBatch.objects.get().outcome == ImportState.DRY_RUN
 
 
 def test_errors_go_to_stderr_and_the_command_fails(usage_file):

@@ -30,7 +30,7 @@ from metrics.importing.validation import (
     UNKNOWN_SERVICE_AREA,
 )
 from metrics.importing.workbooks import FILE_XLSX_UNREADABLE
-from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
+from metrics.models import ImportBatch, ImportState, UsageStatistic
 from metrics.periods import INVALID_DATE, INVALID_MONTH, INVALID_WEEK, NOT_A_MONTH, NOT_A_WEEK, UNKNOWN_PERIOD_TYPE
 from metrics.tests.import_support import csv_text, upload
 
@@ -120,7 +120,7 @@ def test_an_invalid_cell_is_named_by_line_and_column(row, column, message):
     assert result.errors == [ImportIssue(3, column, str(message))]
     assert result.error_count == 1
     assert UsageStatistic.objects.count() == 0
-    assert ImportBatch.objects.get().outcome == ImportOutcome.REJECTED
+    assert ImportBatch.objects.get().outcome == ImportState.REJECTED
 
 
 def test_every_error_of_every_row_is_reported():
@@ -166,7 +166,7 @@ def test_an_empty_file_is_refused():
     result = usage_import(file=upload(""), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert result.errors == [ImportIssue(None, None, str(FILE_EMPTY))]
-    assert result.batch.outcome == ImportOutcome.REJECTED
+    assert result.batch.outcome == ImportState.REJECTED
     assert result.batch.sha256 == ""
 
 
@@ -284,5 +284,5 @@ def test_a_reference_deleted_during_the_import_rolls_everything_back(monkeypatch
     result = import_rows(GOOD)
 
     assert result.errors == [ImportIssue(None, None, str(WRITE_CONFLICT))]
-    assert (result.batch.outcome, result.created) == (ImportOutcome.REJECTED, 0)
+    assert (result.batch.outcome, result.created) == (ImportState.REJECTED, 0)
     assert UsageStatistic.objects.count() == 0

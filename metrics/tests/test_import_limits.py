@@ -31,7 +31,7 @@ from metrics.importing.workbooks import (
     XLSX_TOO_MANY_TEXTS,
     XLSX_UNPACKS_TOO_LARGE,
 )
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
+from metrics.models import ImportBatch, ImportState, PendingUsageImport, UsageStatistic
 from metrics.periods import INVALID_YEAR
 from metrics.tests import hostile_files
 from metrics.tests.hostile_files import GOOD_ROW, HEADER, HEADER_CELLS, header_row, inline_row, write_workbook
@@ -66,7 +66,7 @@ def assert_refused(result, *issues):
     assert UsageStatistic.objects.count() == 0
     batch = ImportBatch.objects.get()
     assert batch == result.batch
-    assert batch.outcome == ImportOutcome.REJECTED
+    assert batch.outcome == ImportState.REJECTED
     assert batch.errors == [list(issue) for issue in issues]
 
 
@@ -104,7 +104,7 @@ def test_the_admin_stops_reading_an_upload_at_the_size_limit(admin_client, setti
     assert escape(message) in response.text
     assert sum(written_to_disk) <= 104858
     batch = ImportBatch.objects.get()
-    assert (batch.outcome, batch.file_name) == (ImportOutcome.REJECTED, "iso.csv")
+    assert (batch.outcome, batch.file_name) == (ImportState.REJECTED, "iso.csv")
     assert batch.errors == [[None, None, message]]
     assert not PendingUsageImport.objects.exists()
 
@@ -407,7 +407,7 @@ def test_what_crashed_the_admin_upload_is_shown_as_an_error(crash_file, admin_cl
     assert response.status_code == HTTPStatus.OK
     assert response.context["result"].errors == [issue]
     assert escape(issue.message) in response.text
-    assert ImportBatch.objects.get().outcome == ImportOutcome.REJECTED
+    assert ImportBatch.objects.get().outcome == ImportState.REJECTED
 
 
 # --- the unforeseen ----------------------------------------------------------------------------------------
@@ -438,7 +438,7 @@ def test_an_unexpected_exception_in_the_admin_upload_is_a_page_not_a_500(monkeyp
 
     assert response.status_code == HTTPStatus.OK
     assert escape(str(UNEXPECTED_ERROR)) in response.text
-    assert ImportBatch.objects.get().outcome == ImportOutcome.REJECTED
+    assert ImportBatch.objects.get().outcome == ImportState.REJECTED
     assert [record.exc_info[0] for record in caplog.records] == [RuntimeError]
 
 
