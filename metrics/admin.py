@@ -3,7 +3,7 @@
 The import is two requests: the upload shows the preview (`usage_import_preview`), the
 confirm queues the import for a background worker (`metrics.tasks.usage_import_queue`)
 and leads to the import batch's page, which shows its progress. A large upload is
-checked by a worker too (`metrics.tasks.usage_import_check_queue`): its page shows the
+checked by a worker too (`metrics.tasks.background_check_queue`): its page shows the
 rows checked, then the same preview. The views only call those services and render
 their results.
 """
@@ -30,9 +30,9 @@ from common.history_admin import ReadableHistoryAdmin
 from metrics.importing.importer import IMPORT_PERMISSION, import_limits, usage_upload_too_large
 from metrics.importing.lifecycle import (
     TooManyWaitingImports,
+    background_check_get,
+    background_check_needed,
     usage_import_cancel,
-    usage_import_check,
-    usage_import_checks_in_background,
     usage_import_preview,
 )
 from metrics.importing.parsing import ImportIssue
@@ -40,7 +40,7 @@ from metrics.importing.progress import import_progress_text
 from metrics.importing.upload import UploadSizeLimitHandler, UsageImportForm
 from metrics.models import CHECK_STATES, UNFINISHED_STATES, ImportBatch, Metric, PendingUsageImport, UsageStatistic
 from metrics.resources import MetricResource, UsageStatisticResource
-from metrics.tasks import NOT_RETRYABLE, usage_import_check_queue, usage_import_queue, usage_import_retry
+from metrics.tasks import NOT_RETRYABLE, background_check_queue, usage_import_queue, usage_import_retry
 from metrics.templatetags.figures import figure
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
@@ -203,8 +203,8 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         elif request.method == "POST" and form.is_valid():
             file = form.cleaned_data["file"]
             try:
-                if usage_import_checks_in_background(file=file):
-                    batch = usage_import_check_queue(file=file, user=request.user)
+                if background_check_needed(file=file):
+                    batch = background_check_queue(file=file, user=request.user)
                     messages.success(request, CHECK_QUEUED % {"file": batch.file_name})
                     return HttpResponseRedirect(reverse("admin:metrics_usagestatistic_import_check", args=[batch.pk]))
                 context["result"], context["pending"] = usage_import_preview(file=file, user=request.user)
@@ -223,7 +223,7 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         """The check of a large upload: its progress while a worker checks it, then its preview or errors."""
         self._check_import_permission(request)
         try:
-            check = usage_import_check(batch_id=batch_id, user=request.user)
+            check = background_check_get(batch_id=batch_id, user=request.user)
         except ImportBatch.DoesNotExist:
             raise Http404 from None
         context = {"batch": check.batch, "result": check.result, "pending": check.pending}

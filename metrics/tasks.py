@@ -4,6 +4,10 @@ A confirmed import, and the check of a large upload, run in a worker (`manage.py
 db_worker`) on any machine that shares the database, not in the admin's request. Task
 arguments are ids (and the uploader's language, for the check's messages): the file
 waits in the database (`PendingUsageImport`) until the import has finished.
+
+The queue stores each job by its task's dotted path (`metrics.tasks.usage_import_task`,
+`metrics.tasks.usage_import_check_task`), so the tasks keep this module and their names:
+jobs queued before a deploy still run after it.
 """
 
 from functools import partial
@@ -17,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from metrics.importing.importer import IMPORT_PERMISSION, NO_IMPORT_PERMISSION
 from metrics.importing.lifecycle import (
-    usage_import_check_store,
+    background_check_run,
+    background_check_store,
     usage_import_confirmable,
     usage_import_enqueue_guarded,
-    usage_import_run_check,
     usage_import_run_queued,
 )
 from metrics.importing.pending import pending_imports_delete
@@ -41,13 +45,13 @@ def usage_import_task(batch_id: int) -> str:
 def usage_import_check_task(batch_id: int, language: str | None = None) -> str:
     """Check the file of a large upload, its messages in the uploader's language; returns the batch's outcome."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        batch = usage_import_run_check(batch_id=batch_id)
+        batch = background_check_run(batch_id=batch_id)
     return batch.outcome if batch is not None else "finished before"
 
 
-def usage_import_check_queue(*, file, user) -> ImportBatch:
+def background_check_queue(*, file, user) -> ImportBatch:
     """Keep a large upload and queue its check; the check's page shows its progress, then the preview."""
-    batch = usage_import_check_store(file=file, user=user)
+    batch = background_check_store(file=file, user=user)
     if batch.outcome == ImportState.REJECTED:
         return batch
     language = translation.get_language()

@@ -23,7 +23,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from metrics.admin import CHECK_QUEUED, CHECK_RETRIED, IMPORT_CANCELLED
 from metrics.importing.importer import UNEXPECTED_ERROR
-from metrics.importing.lifecycle import PREVIEW_SAMPLE_SIZE, usage_import_run_check
+from metrics.importing.lifecycle import PREVIEW_SAMPLE_SIZE, background_check_run
 from metrics.importing.pending import PART_BYTES
 from metrics.importing.progress import (
     IMPORT_STALLED_AFTER,
@@ -222,7 +222,7 @@ def test_a_check_can_be_cancelled_while_it_waits_and_then_writes_nothing(refs, a
 
     assert [str(m) for m in cancelled.context["messages"]][-1] == str(IMPORT_CANCELLED % {"file": "usage.csv"})
     assert not PendingUsageImport.objects.exists()
-    batch = usage_import_run_check(batch_id=check_of(uploaded).pk)
+    batch = background_check_run(batch_id=check_of(uploaded).pk)
     assert batch.outcome == ImportState.REJECTED
     assert not UsageStatistic.objects.exists()
 

@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -183,3 +184,11 @@ def test_a_killed_worker_leaves_nothing_written_and_the_import_can_be_retried(qu
     assert batch.outcome == ImportState.APPLIED
     assert UsageStatistic.objects.count() == 105_000
     assert not PendingUsageImport.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["metrics.tasks.usage_import_task", "metrics.tasks.usage_import_check_task"])
+def test_a_job_queued_before_a_deploy_still_finds_its_task(path):
+    # The database queue stores each job by its task's dotted path and imports that path to run it.
+    task = import_string(path)
+
+    assert task.module_path == path

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from metrics.importing.importer import UNEXPECTED_ERROR
-from metrics.importing.lifecycle import usage_import_check_store, usage_import_run_check
+from metrics.importing.lifecycle import background_check_run, background_check_store
 from metrics.models import ImportBatch, ImportState, MetricKind, PendingUsageImport, UsageStatistic
 from metrics.tasks import usage_import_queue
 from metrics.tests.factories import MetricFactory, import_reference_data
@@ -159,8 +159,8 @@ def import_through(path: str, *, name: str, content: bytes, client, user, tmp_pa
         call_command("import_usage", str(file), verbosity=0)
         return None
     if path == "worker":
-        batch = usage_import_check_store(file=upload, user=user)
-        usage_import_run_check(batch_id=batch.pk)
+        batch = background_check_store(file=upload, user=user)
+        background_check_run(batch_id=batch.pk)
         pending = PendingUsageImport.objects.filter(preview_batch=batch).first()
         if pending is not None:
             usage_import_queue(token=pending.token, user=user)

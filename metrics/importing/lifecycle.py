@@ -6,9 +6,9 @@ import for a background worker (`metrics.tasks.usage_import_queue`), or cancels 
 (`usage_import_cancel`). The worker runs `usage_import_run_queued`.
 
 A file larger than `USAGE_IMPORT_BACKGROUND_CHECK_MB` is not checked inside the request:
-it is stored as it came (`usage_import_check_store`), a worker checks it
-(`usage_import_run_check`, queued by `metrics.tasks.usage_import_check_queue`), and its
-page (`usage_import_check`) shows the rows checked, then the same preview or errors as
+it is stored as it came (`background_check_store`), a worker checks it
+(`background_check_run`, queued by `metrics.tasks.background_check_queue`), and its
+page (`background_check_get`) shows the rows checked, then the same preview or errors as
 for a small file.
 
 Every step is a keyword-only function that takes the acting `user` and checks it; the
@@ -243,12 +243,12 @@ def usage_import_run_queued(*, batch_id: int) -> ImportBatch | None:
 # --- a large upload checked by a background worker before its preview ----------------------
 
 
-def usage_import_checks_in_background(*, file) -> bool:
+def background_check_needed(*, file) -> bool:
     """Whether an upload is too large to check inside the request (USAGE_IMPORT_BACKGROUND_CHECK_MB)."""
     return file.size > settings.USAGE_IMPORT_BACKGROUND_CHECK_MB * 1024 * 1024
 
 
-def usage_import_check_store(*, file, user) -> ImportBatch:
+def background_check_store(*, file, user) -> ImportBatch:
     """Keep an uploaded file, unchecked, for a worker to check; returns the batch the check fills in.
 
     Nothing is read but the bytes and their checksum: the file waits in the database as
@@ -271,7 +271,7 @@ def usage_import_check_store(*, file, user) -> ImportBatch:
     return batch
 
 
-def usage_import_run_check(*, batch_id: int) -> ImportBatch | None:
+def background_check_run(*, batch_id: int) -> ImportBatch | None:
     """Check the file of a batch waiting to be checked (the background task's work); None when already done.
 
     The check is the preview's dry run: it writes no statistics. A worker that dies
@@ -317,7 +317,7 @@ def usage_import_run_check(*, batch_id: int) -> ImportBatch | None:
 
 
 @dataclass
-class UsageImportCheck:
+class BackgroundCheck:
     """A background check as its page shows it."""
 
     batch: ImportBatch
@@ -327,7 +327,7 @@ class UsageImportCheck:
     pending: PendingUsageImport | None
 
 
-def usage_import_check(*, batch_id: int, user) -> UsageImportCheck:
+def background_check_get(*, batch_id: int, user) -> BackgroundCheck:
     """The check of an upload: how far it has got, then its preview or errors as after a small upload.
 
     Only its uploader and superusers see it: raises ImportBatch.DoesNotExist for anyone else.
@@ -337,8 +337,8 @@ def usage_import_check(*, batch_id: int, user) -> UsageImportCheck:
     batch = batches.get(pk=batch_id)
     pending = PendingUsageImport.objects.filter(preview_batch=batch).first()
     if batch.outcome in UNFINISHED_STATES:
-        return UsageImportCheck(batch=batch, result=None, pending=pending)
-    return UsageImportCheck(batch=batch, result=_result_of(batch, pending), pending=pending)
+        return BackgroundCheck(batch=batch, result=None, pending=pending)
+    return BackgroundCheck(batch=batch, result=_result_of(batch, pending), pending=pending)
 
 
 def _result_of(batch: ImportBatch, pending: PendingUsageImport | None) -> UsageImportResult:
