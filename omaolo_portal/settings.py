@@ -219,7 +219,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # The largest file an editor may attach to a process description.
-ATTACHMENT_MAX_MEGABYTES = env.int("ATTACHMENT_MAX_MB", default=20)
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=20)
 
 LOGIN_URL = "admin:login"
 
