@@ -127,9 +127,7 @@ def attachment_max_bytes() -> int:
 def attachment_kind_detect(file, *, name: str) -> AttachmentFormat:
     """The format of an uploaded file, read from its content; ValidationError when it may not be attached."""
     if file.size > attachment_max_bytes():
-        raise ValidationError(
-            str(ATTACHMENT_TOO_LARGE).format(limit=settings.ATTACHMENT_MAX_MB), code="too_large"
-        )
+        raise ValidationError(str(ATTACHMENT_TOO_LARGE).format(limit=settings.ATTACHMENT_MAX_MB), code="too_large")
     kind = _kind_from_content(file)
     if kind is None:
         raise ValidationError(ATTACHMENT_TYPE_NOT_ALLOWED, code="type_not_allowed")
