@@ -4,7 +4,7 @@ Usage: .venv/bin/python benchmarks/hostile_uploads.py [--only CASE ...] [--keep]
 
 Generates every hostile file a malicious or careless editor has sent (the same
 generators as metrics/tests/test_import_limits.py, at full size) in a temporary
-folder, then runs `metrics.importing.usage_import` on each in a fresh child process,
+folder, then runs `metrics.importing.importer.usage_import` on each in a fresh child process,
 with the limits of the settings (USAGE_IMPORT_MAX_UPLOAD_MB and the rest). The
 database is a throwaway one as in benchmarks/import_usage.py: a temporary SQLite file,
 or `<name>_bench` beside the PostgreSQL database DATABASE_URL names.
@@ -81,7 +81,7 @@ def prepare():
     django_setup()
     from django.core.management import call_command
 
-    from metrics.importing import import_limits
+    from metrics.importing.importer import import_limits
 
     call_command("migrate", verbosity=0)
     reference_data_load()
@@ -92,7 +92,7 @@ def child(path: Path):
     django_setup()
     from django.utils import translation
 
-    from metrics.importing import TRUSTED_OPERATOR, usage_import
+    from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
 
     translation.activate("en")
     started = time.perf_counter()

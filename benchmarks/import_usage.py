@@ -200,7 +200,7 @@ def file_parse_plainly(path: Path, *, date_as_text: bool) -> list[tuple]:
 
 
 def measure_ours(path: Path) -> int:
-    from metrics.importing import TRUSTED_OPERATOR, usage_import
+    from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
 
     result = usage_import(file=path, user=TRUSTED_OPERATOR, dry_run=False)
     if not result.ok:

@@ -1,6 +1,6 @@
 """Limits on a zip archive (an XLSX, DOCX or PPTX file) checked from its directory, before any part is unpacked.
 
-Shared by the statistics import's workbook check (metrics.workbooks) and the check of
+Shared by the statistics import's workbook check (metrics.importing.workbooks) and the check of
 attached Office files (processes.attachments), each of which words its own refusal.
 Every check reads only the zip's directory: entries are counted from the end record
 before `zipfile` loads the directory, and the unpacked sizes are the ones it declares

@@ -3,7 +3,7 @@
 The import is two requests: the upload shows the preview (`usage_import_preview`), the
 confirm queues the import for a background worker (`metrics.tasks.usage_import_queue`)
 and leads to the import batch's page, which shows its progress. A large upload is
-checked by a worker too (`metrics.tasks.usage_import_check_queue`): its page shows the
+checked by a worker too (`metrics.tasks.background_check_queue`): its page shows the
 rows checked, then the same preview. The views only call those services and render
 their results.
 """
@@ -27,20 +27,20 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.forms import ExportForm
 
 from common.history_admin import ReadableHistoryAdmin
-from metrics.forms import UploadSizeLimitHandler, UsageImportForm
-from metrics.import_lifecycle import (
+from metrics.importing.importer import IMPORT_PERMISSION, import_limits, usage_upload_too_large
+from metrics.importing.lifecycle import (
     TooManyWaitingImports,
+    background_check_get,
+    background_check_needed,
     usage_import_cancel,
-    usage_import_check,
-    usage_import_checks_in_background,
     usage_import_preview,
 )
-from metrics.import_progress import import_progress_text
-from metrics.importing import IMPORT_PERMISSION, import_limits, usage_upload_too_large
-from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, Metric, PendingUsageImport, UsageStatistic
-from metrics.parsing import ImportIssue
+from metrics.importing.parsing import ImportIssue
+from metrics.importing.progress import import_progress_text
+from metrics.importing.upload import UploadSizeLimitHandler, UsageImportForm
+from metrics.models import CHECK_STATES, UNFINISHED_STATES, ImportBatch, Metric, PendingUsageImport, UsageStatistic
 from metrics.resources import MetricResource, UsageStatisticResource
-from metrics.tasks import NOT_RETRYABLE, usage_import_check_queue, usage_import_queue, usage_import_retry
+from metrics.tasks import NOT_RETRYABLE, background_check_queue, usage_import_queue, usage_import_retry
 from metrics.templatetags.figures import figure
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
@@ -203,8 +203,8 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         elif request.method == "POST" and form.is_valid():
             file = form.cleaned_data["file"]
             try:
-                if usage_import_checks_in_background(file=file):
-                    batch = usage_import_check_queue(file=file, user=request.user)
+                if background_check_needed(file=file):
+                    batch = background_check_queue(file=file, user=request.user)
                     messages.success(request, CHECK_QUEUED % {"file": batch.file_name})
                     return HttpResponseRedirect(reverse("admin:metrics_usagestatistic_import_check", args=[batch.pk]))
                 context["result"], context["pending"] = usage_import_preview(file=file, user=request.user)
@@ -223,7 +223,7 @@ class UsageStatisticAdmin(CountyScopedAdminMixin, ExportMixin, admin.ModelAdmin)
         """The check of a large upload: its progress while a worker checks it, then its preview or errors."""
         self._check_import_permission(request)
         try:
-            check = usage_import_check(batch_id=batch_id, user=request.user)
+            check = background_check_get(batch_id=batch_id, user=request.user)
         except ImportBatch.DoesNotExist:
             raise Http404 from None
         context = {"batch": check.batch, "result": check.result, "pending": check.pending}
@@ -370,7 +370,7 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         batch = self.get_object(request, object_id)
-        unfinished = batch is not None and batch.outcome in UNFINISHED_OUTCOMES
+        unfinished = batch is not None and batch.outcome in UNFINISHED_STATES
         extra_context = {**(extra_context or {}), "refresh_seconds": PROGRESS_REFRESH_SECONDS if unfinished else None}
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -384,7 +384,7 @@ class ImportBatchAdmin(AdminScopeMixin, admin.ModelAdmin):
     @admin.action(description=_("Retry the selected stalled imports"), permissions=["import"])
     def retry_stalled_imports(self, request, queryset):
         for batch in queryset:
-            was_check = batch.outcome in CHECK_OUTCOMES
+            was_check = batch.outcome in CHECK_STATES
             try:
                 usage_import_retry(batch=batch, user=request.user)
             except ValueError:

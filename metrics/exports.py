@@ -3,7 +3,7 @@
 from django.db.models import F
 
 from common.spreadsheet import spreadsheet_safe
-from metrics.parsing import COLUMNS, RESPONSES_COLUMN
+from metrics.importing.contract import COLUMNS, RESPONSES_COLUMN
 from metrics.periods import period_label
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.translation import TranslatedNameModel, translated_value
-from metrics.parsing import (
+from metrics.importing.contract import (
     COUNT_WITH_DECIMALS,
     NEGATIVE_VALUE,
     SCORE_OUT_OF_SCALE,
@@ -106,7 +106,12 @@ class PeriodType(models.TextChoices):
     MONTH = "month", _("month")
 
 
-class ImportOutcome(models.TextChoices):
+class ImportState(models.TextChoices):
+    """Where an import batch stands: the step a background worker is at, then its outcome.
+
+    Kept in `ImportBatch.outcome`.
+    """
+
     APPLIED = "applied", _("applied")
     DRY_RUN = "dry_run", _("checked only (dry run)")
     REJECTED = "rejected", _("rejected")
@@ -119,9 +124,9 @@ class ImportOutcome(models.TextChoices):
 
 
 # A batch whose worker has not finished: its page shows how far it has got.
-UNFINISHED_OUTCOMES = (ImportOutcome.QUEUED, ImportOutcome.RUNNING, ImportOutcome.CHECK_QUEUED, ImportOutcome.CHECKING)
+UNFINISHED_STATES = (ImportState.QUEUED, ImportState.RUNNING, ImportState.CHECK_QUEUED, ImportState.CHECKING)
 # A batch whose file is still being checked, before any preview.
-CHECK_OUTCOMES = (ImportOutcome.CHECK_QUEUED, ImportOutcome.CHECKING)
+CHECK_STATES = (ImportState.CHECK_QUEUED, ImportState.CHECKING)
 
 
 class ImportBatch(models.Model):
@@ -143,7 +148,7 @@ class ImportBatch(models.Model):
     rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
     rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=ImportOutcome)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ImportState)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_count = models.PositiveIntegerField(
         _("errors found"), default=0, help_text=_("All errors of the file; only the first are listed.")
@@ -237,7 +242,7 @@ class FigureField(models.DecimalField):
 
 
 class PendingUsageImportPart(models.Model):
-    """One piece of the file of a pending import (metrics/pending_files.py), in order.
+    """One piece of the file of a pending import (metrics/importing/pending.py), in order.
 
     A national file of 60 MB is written and read a piece at a time: as one value it would
     pass through the PostgreSQL driver as a hex literal, several times its size in memory

@@ -9,8 +9,8 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from metrics.importing.contract import normalise, quoted
 from metrics.models import PeriodType
-from metrics.parsing import normalise, quoted
 
 UNKNOWN_PERIOD_TYPE = _("Unknown period type “{value}”: use week or month (viikko or kuukausi).")
 INVALID_WEEK = _("Week {week} does not exist in {year}: ISO weeks of {year} run from 1 to {last}.")

@@ -4,6 +4,10 @@ A confirmed import, and the check of a large upload, run in a worker (`manage.py
 db_worker`) on any machine that shares the database, not in the admin's request. Task
 arguments are ids (and the uploader's language, for the check's messages): the file
 waits in the database (`PendingUsageImport`) until the import has finished.
+
+The queue stores each job by its task's dotted path (`metrics.tasks.usage_import_task`,
+`metrics.tasks.usage_import_check_task`), so the tasks keep this module and their names:
+jobs queued before a deploy still run after it.
 """
 
 from functools import partial
@@ -15,17 +19,17 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from metrics.import_lifecycle import (
-    usage_import_check_store,
+from metrics.importing.importer import IMPORT_PERMISSION, NO_IMPORT_PERMISSION
+from metrics.importing.lifecycle import (
+    background_check_run,
+    background_check_store,
     usage_import_confirmable,
     usage_import_enqueue_guarded,
-    usage_import_run_check,
     usage_import_run_queued,
 )
-from metrics.import_progress import usage_import_stalled
-from metrics.importing import IMPORT_PERMISSION, NO_IMPORT_PERMISSION
-from metrics.models import CHECK_OUTCOMES, ImportBatch, ImportOutcome, PendingUsageImport
-from metrics.pending_files import pending_imports_delete
+from metrics.importing.pending import pending_imports_delete
+from metrics.importing.progress import usage_import_stalled
+from metrics.models import CHECK_STATES, ImportBatch, ImportState, PendingUsageImport
 
 NOT_RETRYABLE = _("This import is not waiting or stalled, so it cannot be retried.")
 
@@ -41,18 +45,18 @@ def usage_import_task(batch_id: int) -> str:
 def usage_import_check_task(batch_id: int, language: str | None = None) -> str:
     """Check the file of a large upload, its messages in the uploader's language; returns the batch's outcome."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        batch = usage_import_run_check(batch_id=batch_id)
+        batch = background_check_run(batch_id=batch_id)
     return batch.outcome if batch is not None else "finished before"
 
 
-def usage_import_check_queue(*, file, user) -> ImportBatch:
+def background_check_queue(*, file, user) -> ImportBatch:
     """Keep a large upload and queue its check; the check's page shows its progress, then the preview."""
-    batch = usage_import_check_store(file=file, user=user)
-    if batch.outcome == ImportOutcome.REJECTED:
+    batch = background_check_store(file=file, user=user)
+    if batch.outcome == ImportState.REJECTED:
         return batch
     language = translation.get_language()
     batch = usage_import_enqueue_guarded(batch, lambda: usage_import_check_task.enqueue(batch.pk, language))
-    if batch.outcome == ImportOutcome.REJECTED:
+    if batch.outcome == ImportState.REJECTED:
         pending_imports_delete(pending_imports=PendingUsageImport.objects.filter(preview_batch=batch))
     return batch
 
@@ -76,7 +80,7 @@ def usage_import_queue(*, token, user) -> ImportBatch:
             user=user,
             file_name=pending.file_name,
             sha256=pending.sha256,
-            outcome=ImportOutcome.QUEUED,
+            outcome=ImportState.QUEUED,
             rows_total=preview.rows_read if preview is not None else None,
         )
         PendingUsageImport.objects.filter(pk=pending.pk).update(import_batch=batch)
@@ -96,11 +100,11 @@ def usage_import_retry(*, batch: ImportBatch, user) -> ImportBatch:
         raise PermissionDenied(NO_IMPORT_PERMISSION)
     if not usage_import_stalled(batch):
         raise ValueError(NOT_RETRYABLE)
-    if batch.outcome in CHECK_OUTCOMES:
-        ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportOutcome.CHECK_QUEUED, progress_at=timezone.now())
+    if batch.outcome in CHECK_STATES:
+        ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportState.CHECK_QUEUED, progress_at=timezone.now())
         usage_import_check_task.enqueue(batch.pk, translation.get_language())
     else:
-        ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportOutcome.QUEUED, progress_at=timezone.now())
+        ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportState.QUEUED, progress_at=timezone.now())
         usage_import_task.enqueue(batch.pk)
     batch.refresh_from_db()
     return batch

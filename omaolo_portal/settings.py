@@ -219,7 +219,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # The largest file an editor may attach to a process description.
-ATTACHMENT_MAX_MEGABYTES = env.int("ATTACHMENT_MAX_MB", default=20)
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=20)
 
 LOGIN_URL = "admin:login"
 
@@ -245,7 +245,7 @@ TASKS = {
 }
 # --------------------------------------------------------------------------------------
 
-# Usage statistics import limits (metrics/importing.py; README, "Configuration"). The
+# Usage statistics import limits (metrics/importing/importer.py; README, "Configuration"). The
 # admin's upload stops reading a request body past the size limit.
 # 64 MB holds a national file of a million rows (about 60 MB of CSV): the confirmed import
 # runs in a background worker, not in the request.

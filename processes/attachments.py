@@ -6,7 +6,7 @@ zip whose `[Content_Types].xml` declares the format's main part (and the part ex
 a macro-enabled document or any other zip is refused; a PNG or JPEG must carry its
 signature and decode completely with Pillow. Anything else (SVG, HTML, scripts,
 executables) is refused, whatever its name says. The name's extension must then agree
-with the detected kind, and the size stays within `settings.ATTACHMENT_MAX_MEGABYTES`.
+with the detected kind, and the size stays within `settings.ATTACHMENT_MAX_MB`.
 """
 
 import re
@@ -121,15 +121,13 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 def attachment_max_bytes() -> int:
-    return settings.ATTACHMENT_MAX_MEGABYTES * 1024 * 1024
+    return settings.ATTACHMENT_MAX_MB * 1024 * 1024
 
 
 def attachment_kind_detect(file, *, name: str) -> AttachmentFormat:
     """The format of an uploaded file, read from its content; ValidationError when it may not be attached."""
     if file.size > attachment_max_bytes():
-        raise ValidationError(
-            str(ATTACHMENT_TOO_LARGE).format(limit=settings.ATTACHMENT_MAX_MEGABYTES), code="too_large"
-        )
+        raise ValidationError(str(ATTACHMENT_TOO_LARGE).format(limit=settings.ATTACHMENT_MAX_MB), code="too_large")
     kind = _kind_from_content(file)
     if kind is None:
         raise ValidationError(ATTACHMENT_TYPE_NOT_ALLOWED, code="type_not_allowed")

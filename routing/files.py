@@ -1,7 +1,7 @@
 """Routes as CSV or XLSX files: the export, and the all-or-nothing import with errors by line and column.
 
 Main users keep their routes in Excel. The file is read with the statistics import's helpers
-(`metrics.parsing`, `metrics.workbooks`: encodings, delimiters, workbook checks, limits, the
+(`metrics.importing.parsing`, `metrics.importing.workbooks`: encodings, delimiters, workbook checks, limits, the
 `ImportIssue` line-and-column contract); every row is checked before anything is written.
 A row with an `id` updates that route; a row without one updates the route with the same
 county, content, outcome, time window, unit and start date, or creates one. An exported file
@@ -19,9 +19,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from common.spreadsheet import spreadsheet_safe
-from metrics.importing import binary_stream, import_limits
-from metrics.parsing import ImportIssue, UnreadableFile, column_letter, csv_records, inspect_file, quoted
-from metrics.workbooks import xlsx_check, xlsx_records
+from metrics.importing.contract import quoted
+from metrics.importing.importer import binary_stream, import_limits
+from metrics.importing.parsing import ImportIssue, UnreadableFile, column_letter, csv_records, inspect_file
+from metrics.importing.workbooks import xlsx_check, xlsx_records
 from processes.models import ContentModule
 from regions.models import Municipality, ServiceArea, WellbeingCounty
 from regions.scoping import can_edit_county

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import override
 
-from metrics.models import ImportBatch, ImportOutcome
+from metrics.models import ImportBatch, ImportState
 from processes.admin import step_labels
 from processes.attachments import ATTACHMENT_IMAGE_UNREADABLE
 from processes.models import ProcessAttachment, ProcessDescription, Rollout, Step
@@ -154,7 +154,7 @@ class TestRolloutStepsPicker:
 
 def test_an_import_batch_title_shows_the_helsinki_time_of_its_timestamp(admin_user):
     batch = ImportBatch.objects.create(
-        user=admin_user, file_name="viikko.csv", sha256="0" * 64, outcome=ImportOutcome.APPLIED
+        user=admin_user, file_name="viikko.csv", sha256="0" * 64, outcome=ImportState.APPLIED
     )
     ImportBatch.objects.filter(pk=batch.pk).update(
         created_at=datetime.datetime(2024, 6, 30, 21, 30, tzinfo=datetime.UTC)

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from common.history_admin import ReadableDiffDisplay
-from metrics.models import ImportBatch, ImportOutcome, Metric
+from metrics.models import ImportBatch, ImportState, Metric
 from processes.models import ContentModule, ProcessDescription, PublicationStatus, PublishedVersion
 from tests import test_admin_url_matrix as matrix
 from tests.test_admin_url_matrix import REGISTERED, USAGE_HEADER, history_manager
@@ -262,7 +262,7 @@ def test_the_import_preview_and_check_read_without_english_or_plural_slips(world
     upload = SimpleUploadedFile("viikot.csv", f"{USAGE_HEADER}\n{rows}\n".encode(), content_type="text/csv")
     preview = client.post(reverse("admin:metrics_usagestatistic_import_file"), {"file": upload})
     check = ImportBatch.objects.create(
-        user=editor, file_name="iso.csv", sha256="1" * 64, outcome=ImportOutcome.CHECKING, rows_read=0
+        user=editor, file_name="iso.csv", sha256="1" * 64, outcome=ImportState.CHECKING, rows_read=0
     )
     checking = client.get(reverse("admin:metrics_usagestatistic_import_check", args=[check.pk]))
 

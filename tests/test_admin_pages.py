@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from followup.models import UsageAlert
-from metrics.models import ImportBatch, ImportOutcome, Metric
+from metrics.models import ImportBatch, ImportState, Metric
 from processes.models import ContentModule
 from regions.models import WellbeingCounty
 from regions.tests.factories import MunicipalityFactory
@@ -20,7 +20,7 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 @pytest.fixture
 def every_model_has_a_row(demo_data, admin_user):
     MunicipalityFactory()
-    ImportBatch.objects.create(user=admin_user, file_name="viikko.csv", sha256="0" * 64, outcome=ImportOutcome.APPLIED)
+    ImportBatch.objects.create(user=admin_user, file_name="viikko.csv", sha256="0" * 64, outcome=ImportState.APPLIED)
     UsageAlert.objects.create(
         county=WellbeingCounty.objects.get(code="14"),
         module=ContentModule.objects.order_by("code").first(),

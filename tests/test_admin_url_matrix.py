@@ -32,7 +32,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
-from metrics.models import ImportBatch, ImportOutcome, Metric, PendingUsageImport, UsageStatistic
+from metrics.models import ImportBatch, ImportState, Metric, PendingUsageImport, UsageStatistic
 from metrics.tests.import_support import pending_import
 from processes.models import ContentModule, ProcessDescription, PublicationStatus
 from regions.models import Municipality, WellbeingCounty
@@ -265,7 +265,7 @@ def world(django_db_setup, django_db_blocker):
             _usage_alert_of(WellbeingCounty.objects.get(code=code))
         for user in (superuser, editor):
             ImportBatch.objects.create(
-                user=user, file_name=f"{user.username}.csv", sha256="0" * 64, outcome=ImportOutcome.APPLIED
+                user=user, file_name=f"{user.username}.csv", sha256="0" * 64, outcome=ImportState.APPLIED
             )
         yield World(editor=editor, superuser=superuser, own_county=own_county)
         transaction.set_rollback(True)
@@ -687,7 +687,7 @@ def test_another_users_background_check_cannot_be_seen_confirmed_or_cancelled(
         user=world.superuser,
         file_name="national.csv",
         sha256="0" * 64,
-        outcome=ImportOutcome.DRY_RUN,
+        outcome=ImportState.DRY_RUN,
         rows_read=1,
         rows_created=1,
     )

@@ -22,17 +22,17 @@ from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
 from metrics.admin import CHECK_QUEUED, CHECK_RETRIED, IMPORT_CANCELLED
-from metrics.import_lifecycle import PREVIEW_SAMPLE_SIZE, usage_import_run_check
-from metrics.import_progress import (
+from metrics.importing.importer import UNEXPECTED_ERROR
+from metrics.importing.lifecycle import PREVIEW_SAMPLE_SIZE, background_check_run
+from metrics.importing.pending import PART_BYTES
+from metrics.importing.progress import (
     IMPORT_STALLED_AFTER,
     PROGRESS_CHECK_STALLED,
     PROGRESS_WAITING,
     import_progress_text,
 )
-from metrics.importing import UNEXPECTED_ERROR
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, PendingUsageImportPart, UsageStatistic
-from metrics.pending_files import PART_BYTES
-from metrics.row_validation import FOREIGN_COUNTY
+from metrics.importing.validation import FOREIGN_COUNTY
+from metrics.models import ImportBatch, ImportState, PendingUsageImport, PendingUsageImportPart, UsageStatistic
 from metrics.tests.factories import import_reference_data
 from metrics.tests.import_support import csv_text, grant_import, national_file, pending_content, upload
 from tests.worker_processes import (
@@ -118,7 +118,7 @@ def test_a_small_file_is_still_checked_and_previewed_inside_the_request(refs, ad
 
     assert response.status_code == HTTPStatus.OK
     assert response.templates[0].name == "admin/metrics/import_preview.html"
-    assert ImportBatch.objects.get().outcome == ImportOutcome.DRY_RUN
+    assert ImportBatch.objects.get().outcome == ImportState.DRY_RUN
 
 
 @pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_a_large_file_is_checked_in_the_background_and_previewed_exactly_as_a_sm
     assert preview_of(page.context["result"]) == preview_of(in_request.context["result"])
     assert preview_of(page.context["result"])[0] == (3, 2, 1, 0)
     assertContains(page, confirm_url(page.context["pending"]))
-    assert check.outcome == ImportOutcome.DRY_RUN
+    assert check.outcome == ImportState.DRY_RUN
     assert UsageStatistic.objects.count() == 1
 
     confirmed = admin_client.post(confirm_url(page.context["pending"]))
@@ -169,7 +169,7 @@ def test_a_large_invalid_file_shows_its_errors_by_line_and_column_and_is_not_kep
     assert [(issue.line, issue.column) for issue in result.errors] == [(2, "G"), (4, "G")]
     assert "-1" in result.errors[0].message
     assertContains(page, f'action="{UPLOAD_URL}"')
-    assert check_of(uploaded).outcome == ImportOutcome.REJECTED
+    assert check_of(uploaded).outcome == ImportState.REJECTED
     assert not PendingUsageImport.objects.exists()
     assert not UsageStatistic.objects.exists()
 
@@ -184,7 +184,7 @@ def test_the_check_page_shows_the_rows_checked_and_refreshes_itself_until_the_ch
         user=admin,
         file_name="kansallinen.csv",
         sha256="0" * 64,
-        outcome=ImportOutcome.CHECKING,
+        outcome=ImportState.CHECKING,
         rows_done=250_000,
         started_at=started,
         progress_at=started + datetime.timedelta(seconds=5),
@@ -206,7 +206,7 @@ def test_the_check_page_shows_the_rows_checked_and_refreshes_itself_until_the_ch
     assert confirmed_too_early.status_code == HTTPStatus.NOT_FOUND
     assert ImportBatch.objects.count() == 1
 
-    ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportOutcome.CHECK_QUEUED, started_at=None)
+    ImportBatch.objects.filter(pk=batch.pk).update(outcome=ImportState.CHECK_QUEUED, started_at=None)
     waiting = admin_client.get(check_url(batch))
     assert waiting.context["progress"] == str(PROGRESS_WAITING)
 
@@ -222,8 +222,8 @@ def test_a_check_can_be_cancelled_while_it_waits_and_then_writes_nothing(refs, a
 
     assert [str(m) for m in cancelled.context["messages"]][-1] == str(IMPORT_CANCELLED % {"file": "usage.csv"})
     assert not PendingUsageImport.objects.exists()
-    batch = usage_import_run_check(batch_id=check_of(uploaded).pk)
-    assert batch.outcome == ImportOutcome.REJECTED
+    batch = background_check_run(batch_id=check_of(uploaded).pk)
+    assert batch.outcome == ImportState.REJECTED
     assert not UsageStatistic.objects.exists()
 
 
@@ -232,7 +232,7 @@ def test_an_unexpected_error_in_the_check_shows_a_message_and_no_stack_trace(ref
     def broken(**_kwargs):
         raise RuntimeError("secret detail of the server")
 
-    monkeypatch.setattr("metrics.import_lifecycle.usage_import", broken)
+    monkeypatch.setattr("metrics.importing.lifecycle.usage_import", broken)
     settings.USAGE_IMPORT_BACKGROUND_CHECK_MB = TINY_THRESHOLD_MB
 
     uploaded = admin_client.post(UPLOAD_URL, {"file": upload(csv_text(*rows_of(refs)))})
@@ -315,7 +315,7 @@ def test_a_stalled_check_says_so_and_the_retry_action_checks_it_again(refs, admi
     settings.USAGE_IMPORT_BACKGROUND_CHECK_MB = TINY_THRESHOLD_MB
     check = check_of(admin_client.post(UPLOAD_URL, {"file": upload(csv_text(*rows_of(refs)))}))
     ImportBatch.objects.filter(pk=check.pk).update(
-        outcome=ImportOutcome.CHECKING, progress_at=timezone.now() - IMPORT_STALLED_AFTER * 2
+        outcome=ImportState.CHECKING, progress_at=timezone.now() - IMPORT_STALLED_AFTER * 2
     )
     stalled = admin_client.get(check_url(check))
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -356,7 +356,7 @@ def test_a_worker_process_checks_a_large_upload_reports_progress_and_the_preview
     national_upload, admin_client
 ):
     check = national_upload
-    assert check.outcome == ImportOutcome.CHECK_QUEUED
+    assert check.outcome == ImportState.CHECK_QUEUED
     worker = start_worker(batch=False)
     try:
         seen, pages = [], []
@@ -364,9 +364,9 @@ def test_a_worker_process_checks_a_large_upload_reports_progress_and_the_preview
         def checked():
             check.refresh_from_db()
             seen.append((check.outcome, check.rows_done))
-            if check.outcome == ImportOutcome.CHECKING and check.rows_done > 0 and not pages:
+            if check.outcome == ImportState.CHECKING and check.rows_done > 0 and not pages:
                 pages.append(admin_client.get(check_url(check)))
-            return check.outcome == ImportOutcome.DRY_RUN
+            return check.outcome == ImportState.DRY_RUN
 
         wait_for(checked, worker=worker)
         preview = admin_client.get(check_url(check))
@@ -380,7 +380,7 @@ def test_a_worker_process_checks_a_large_upload_reports_progress_and_the_preview
 
         def imported():
             batch.refresh_from_db()
-            return batch.outcome == ImportOutcome.APPLIED
+            return batch.outcome == ImportState.APPLIED
 
         wait_for(imported, worker=worker)
     finally:
@@ -390,10 +390,10 @@ def test_a_worker_process_checks_a_large_upload_reports_progress_and_the_preview
     assert (batch.rows_created, batch.rows_total) == (105_000, 105_000)
     assert UsageStatistic.objects.count() == 105_000
     assert not PendingUsageImport.objects.exists()
-    assert (ImportOutcome.CHECKING, 0) in seen
+    assert (ImportState.CHECKING, 0) in seen
     if connection.vendor == "postgresql":
         # Rows checked while the check's transaction was still open (SQLite cannot report them).
-        assert any(outcome == ImportOutcome.CHECKING and 0 < done < 105_000 for outcome, done in seen)
+        assert any(outcome == ImportState.CHECKING and 0 < done < 105_000 for outcome, done in seen)
         assert pages and pages[0].templates[0].name == "admin/metrics/import_check.html"
         assertContains(pages[0], '<meta http-equiv="refresh" content="2">', html=False)
 
@@ -407,7 +407,7 @@ def test_a_worker_killed_during_the_check_writes_nothing_and_the_check_can_be_re
 
         def mid_check():
             check.refresh_from_db()
-            return check.outcome == ImportOutcome.CHECKING
+            return check.outcome == ImportState.CHECKING
 
         wait_for(mid_check, worker=worker)
         time.sleep(0.3)  # into the reading of 105,000 rows, which takes seconds
@@ -415,7 +415,7 @@ def test_a_worker_killed_during_the_check_writes_nothing_and_the_check_can_be_re
         stop(worker, signal.SIGKILL)
 
     check.refresh_from_db()
-    assert check.outcome == ImportOutcome.CHECKING
+    assert check.outcome == ImportState.CHECKING
     assert not UsageStatistic.objects.exists()
     waiting = PendingUsageImport.objects.get(preview_batch=check, changes=[])
     kept = pending_content(waiting)

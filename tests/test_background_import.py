@@ -14,13 +14,14 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
 from metrics.admin import IMPORT_QUEUED
-from metrics.import_lifecycle import usage_import_preview
-from metrics.import_progress import IMPORT_STALLED_AFTER, PROGRESS_DONE, PROGRESS_STALLED, import_progress_text
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
+from metrics.importing.lifecycle import usage_import_preview
+from metrics.importing.progress import IMPORT_STALLED_AFTER, PROGRESS_DONE, PROGRESS_STALLED, import_progress_text
+from metrics.models import ImportBatch, ImportState, PendingUsageImport, UsageStatistic
 from metrics.tasks import usage_import_queue, usage_import_retry
 from metrics.tests.factories import import_reference_data
 from metrics.tests.import_support import csv_text, national_file, upload
@@ -57,12 +58,12 @@ def test_the_confirm_answers_with_the_batch_page_and_the_import_lands_there(admi
 
     response = admin_client.post(reverse("admin:metrics_usagestatistic_import_confirm", args=[pending.token]))
 
-    batch = ImportBatch.objects.exclude(outcome=ImportOutcome.DRY_RUN).get()
+    batch = ImportBatch.objects.exclude(outcome=ImportState.DRY_RUN).get()
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == batch_url(batch)
     page = admin_client.get(response.url)
     assert [str(message) for message in page.context["messages"]] == [str(IMPORT_QUEUED % {"file": "usage.csv"})]
-    assert (batch.outcome, batch.rows_total, batch.rows_done, batch.rows_created) == (ImportOutcome.APPLIED, 2, 2, 2)
+    assert (batch.outcome, batch.rows_total, batch.rows_done, batch.rows_created) == (ImportState.APPLIED, 2, 2, 2)
     assertContains(page, str(PROGRESS_DONE))
     assertNotContains(page, 'http-equiv="refresh"')
     assert not PendingUsageImport.objects.exists()
@@ -75,7 +76,7 @@ def test_an_unfinished_import_shows_its_progress_and_its_page_refreshes_itself(a
         user=admin_user,
         file_name="kansallinen.csv",
         sha256="0" * 64,
-        outcome=ImportOutcome.RUNNING,
+        outcome=ImportState.RUNNING,
         rows_total=1_000_000,
         rows_done=250_000,
         started_at=started,
@@ -94,7 +95,7 @@ def test_a_stalled_import_says_so_and_only_it_can_be_retried(admin_user):
     refs = import_reference_data()
     _result, pending = usage_import_preview(file=small_file(refs), user=admin_user)
     batch = ImportBatch.objects.create(
-        user=admin_user, file_name=pending.file_name, sha256=pending.sha256, outcome=ImportOutcome.RUNNING
+        user=admin_user, file_name=pending.file_name, sha256=pending.sha256, outcome=ImportState.RUNNING
     )
     with pytest.raises(ValueError):
         usage_import_retry(batch=batch, user=admin_user)
@@ -104,7 +105,7 @@ def test_a_stalled_import_says_so_and_only_it_can_be_retried(admin_user):
 
     retried = usage_import_retry(batch=batch, user=admin_user)
 
-    assert retried.outcome == ImportOutcome.APPLIED
+    assert retried.outcome == ImportState.APPLIED
     assert UsageStatistic.objects.count() == 2
 
 
@@ -130,7 +131,7 @@ def queued_national_import(transactional_db, settings, admin_user):
 
 def test_a_worker_process_imports_a_queued_file_and_reports_progress(queued_national_import):
     batch = queued_national_import
-    assert batch.outcome == ImportOutcome.QUEUED
+    assert batch.outcome == ImportState.QUEUED
     worker = start_worker(batch=False)
     try:
         seen = []
@@ -138,7 +139,7 @@ def test_a_worker_process_imports_a_queued_file_and_reports_progress(queued_nati
         def progress_or_done():
             batch.refresh_from_db()
             seen.append((batch.outcome, batch.rows_done))
-            return batch.outcome == ImportOutcome.APPLIED and not PendingUsageImport.objects.exists()
+            return batch.outcome == ImportState.APPLIED and not PendingUsageImport.objects.exists()
 
         wait_for(progress_or_done, worker=worker)
     finally:
@@ -147,10 +148,10 @@ def test_a_worker_process_imports_a_queued_file_and_reports_progress(queued_nati
     assert (batch.rows_created, batch.rows_total, batch.rows_done) == (105_000, 105_000, 105_000)
     assert UsageStatistic.objects.count() == 105_000
     assert not PendingUsageImport.objects.exists()
-    assert (ImportOutcome.RUNNING, 0) in seen
+    assert (ImportState.RUNNING, 0) in seen
     if connection.vendor == "postgresql":
         # Rows checked while the import's transaction was still open (SQLite cannot report them).
-        assert any(outcome == ImportOutcome.RUNNING and 0 < done < 105_000 for outcome, done in seen)
+        assert any(outcome == ImportState.RUNNING and 0 < done < 105_000 for outcome, done in seen)
 
 
 def test_a_killed_worker_leaves_nothing_written_and_the_import_can_be_retried(queued_national_import, admin_user):
@@ -160,7 +161,7 @@ def test_a_killed_worker_leaves_nothing_written_and_the_import_can_be_retried(qu
 
         def mid_import():
             batch.refresh_from_db()
-            return batch.outcome == ImportOutcome.RUNNING
+            return batch.outcome == ImportState.RUNNING
 
         wait_for(mid_import, worker=worker)
         time.sleep(0.3)  # into the reading of 105,000 rows, which takes seconds
@@ -168,7 +169,7 @@ def test_a_killed_worker_leaves_nothing_written_and_the_import_can_be_retried(qu
         stop(worker, signal.SIGKILL)
 
     batch.refresh_from_db()
-    assert batch.outcome == ImportOutcome.RUNNING
+    assert batch.outcome == ImportState.RUNNING
     assert UsageStatistic.objects.count() == 0
     assert PendingUsageImport.objects.filter(sha256=batch.sha256).exists()
 
@@ -180,6 +181,14 @@ def test_a_killed_worker_leaves_nothing_written_and_the_import_can_be_retried(qu
     stop(retry_worker)
 
     batch.refresh_from_db()
-    assert batch.outcome == ImportOutcome.APPLIED
+    assert batch.outcome == ImportState.APPLIED
     assert UsageStatistic.objects.count() == 105_000
     assert not PendingUsageImport.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["metrics.tasks.usage_import_task", "metrics.tasks.usage_import_check_task"])
+def test_a_job_queued_before_a_deploy_still_finds_its_task(path):
+    # The database queue stores each job by its task's dotted path and imports that path to run it.
+    task = import_string(path)
+
+    assert task.module_path == path

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from metrics.importing import TRUSTED_OPERATOR, usage_import
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
 from metrics.tests.factories import import_reference_data
 from metrics.tests.import_support import csv_text, upload
 from omaolo_portal.caching import PAGE_KEY_PREFIX, data_version

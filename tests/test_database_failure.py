@@ -268,7 +268,7 @@ def test_a_statement_longer_than_the_statement_timeout_is_cancelled():
         "except OperationalError as error:\n"
         "    print('cancelled after', round(time.monotonic() - started, 1), 's:', error)\n"
         "from django.db import transaction\n"
-        "from metrics.staging import staging_for\n"
+        "from metrics.importing.staging import staging_for\n"
         "with transaction.atomic():\n"
         "    staging_for(connection).create()\n"
         "    connection.cursor().execute('SELECT pg_sleep(0.5)')\n"

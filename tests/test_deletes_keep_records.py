@@ -21,7 +21,7 @@ from django.utils.translation import override
 
 from followup.models import AlertFollowUp, AlertStatus, UsageAlert
 from followup.services import alert_contact
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport
+from metrics.models import ImportBatch, ImportState, PendingUsageImport
 from metrics.tests.factories import import_reference_data
 from metrics.tests.import_support import pending_import
 from omaolo_portal.user_records import USER_HAS_RECORDS
@@ -231,7 +231,7 @@ def test_an_alert_nobody_followed_up_is_deleted_by_a_superuser(admin_client, ref
 @pytest.fixture
 def records_of_editor(refs, editor, published):
     """Everything the editor left in the audit trail: history, review log, an import, a follow-up, a pending import."""
-    ImportBatch.objects.create(user=editor, file_name="viikko.csv", sha256="0" * 64, outcome=ImportOutcome.APPLIED)
+    ImportBatch.objects.create(user=editor, file_name="viikko.csv", sha256="0" * 64, outcome=ImportState.APPLIED)
     alert_contact(alert=_alert(refs), user=editor, note="Soitettu.")
     pending_import(content=b"county,module\n", user=editor, file_name="kesken.csv", sha256="1" * 64)
     return editor

@@ -16,7 +16,7 @@ from import_export.forms import SelectableFieldsExportForm
 from common.spreadsheet import spreadsheet_safe
 from metrics import aggregation
 from metrics import views as metrics_views
-from metrics.importing import TRUSTED_OPERATOR, usage_import
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
 from metrics.models import Metric, UsageStatistic
 from metrics.resources import MetricResource, UsageStatisticResource
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from metrics.import_lifecycle import usage_import_check_store, usage_import_run_check
-from metrics.importing import UNEXPECTED_ERROR
-from metrics.models import ImportBatch, ImportOutcome, MetricKind, PendingUsageImport, UsageStatistic
+from metrics.importing.importer import UNEXPECTED_ERROR
+from metrics.importing.lifecycle import background_check_run, background_check_store
+from metrics.models import ImportBatch, ImportState, MetricKind, PendingUsageImport, UsageStatistic
 from metrics.tasks import usage_import_queue
 from metrics.tests.factories import MetricFactory, import_reference_data
 
@@ -159,8 +159,8 @@ def import_through(path: str, *, name: str, content: bytes, client, user, tmp_pa
         call_command("import_usage", str(file), verbosity=0)
         return None
     if path == "worker":
-        batch = usage_import_check_store(file=upload, user=user)
-        usage_import_run_check(batch_id=batch.pk)
+        batch = background_check_store(file=upload, user=user)
+        background_check_run(batch_id=batch.pk)
         pending = PendingUsageImport.objects.filter(preview_batch=batch).first()
         if pending is not None:
             usage_import_queue(token=pending.token, user=user)
@@ -186,7 +186,7 @@ def test_every_path_stores_the_same_rows_for_any_valid_file(refs, admin_client, 
     for path in PATHS:
         with transaction.atomic():
             import_through(path, name=name, content=content, client=admin_client, user=admin_user, tmp_path=tmp_path)
-            applied = ImportBatch.objects.get(outcome=ImportOutcome.APPLIED)
+            applied = ImportBatch.objects.get(outcome=ImportState.APPLIED)
             assert (path, stored_rows()) == (path, expected_rows(rows))
             assert (path, applied.rows_created, applied.error_count) == (path, len(rows), 0)
             assert not PendingUsageImport.objects.exists()
@@ -197,13 +197,13 @@ def test_every_path_stores_the_same_rows_for_any_valid_file(refs, admin_client, 
 
 # (step, the dotted name patched to raise)
 STEPS = [
-    ("inspect", "metrics.importing.inspect_file"),
-    ("rows", "metrics.row_validation.RowValidator.valid_rows"),
-    ("dry run", "metrics.staging.Staging.count_changes"),
-    ("write", "metrics.staging.Staging.write"),
-    ("sample kept", "metrics.importing.ChangeSample.stored"),
-    ("file kept", "metrics.import_lifecycle.pending_file_store"),
-    ("file read back", "metrics.import_lifecycle.pending_file_open"),
+    ("inspect", "metrics.importing.importer.inspect_file"),
+    ("rows", "metrics.importing.validation.RowValidator.valid_rows"),
+    ("dry run", "metrics.importing.staging.Staging.count_changes"),
+    ("write", "metrics.importing.staging.Staging.write"),
+    ("sample kept", "metrics.importing.importer.ChangeSample.stored"),
+    ("file kept", "metrics.importing.lifecycle.pending_file_store"),
+    ("file read back", "metrics.importing.lifecycle.pending_file_open"),
     ("queue", "django.tasks.backends.immediate.ImmediateBackend.enqueue"),
 ]
 # The steps each path takes (the command reads the file and writes it, nothing else).
@@ -241,7 +241,7 @@ def test_a_crash_in_any_step_leaves_a_batch_that_says_it_failed(
 
     last = ImportBatch.objects.order_by("-pk").first()
     assert (last.outcome, last.errors, last.error_count) == (
-        ImportOutcome.REJECTED,
+        ImportState.REJECTED,
         [[None, None, str(UNEXPECTED_ERROR)]],
         1,
     )

@@ -19,7 +19,7 @@ import pytest
 import redis
 from django.db import OperationalError, connection
 
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport
+from metrics.models import ImportBatch, ImportState, PendingUsageImport
 from metrics.tests.factories import import_reference_data
 from metrics.tests.import_support import csv_text
 from tests.worker_processes import database_url
@@ -158,9 +158,9 @@ def test_two_app_servers_and_a_worker_share_the_import_the_cache_and_the_session
     )
 
     assert confirm.status_code == HTTPStatus.FOUND
-    batch = ImportBatch.objects.exclude(outcome=ImportOutcome.DRY_RUN).get()
+    batch = ImportBatch.objects.exclude(outcome=ImportState.DRY_RUN).get()
     assert confirm.headers["Location"].endswith(f"/admin/metrics/importbatch/{batch.pk}/change/")
-    wait_until(lambda: ImportBatch.objects.get(pk=batch.pk).outcome == ImportOutcome.APPLIED)
+    wait_until(lambda: ImportBatch.objects.get(pk=batch.pk).outcome == ImportState.APPLIED)
     after = [visitor.get(f"{server}{STATISTICS}").text for server in (server_a, server_b)]
     assert all("9,876" in page for page in after)
     for server in (server_a, server_b):

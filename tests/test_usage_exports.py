@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from metrics import charts
 from metrics.aggregation import PeriodFigure
-from metrics.importing import TRUSTED_OPERATOR, usage_import
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
 from metrics.models import MetricKind, UsageStatistic
 from metrics.resources import UsageStatisticResource
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory

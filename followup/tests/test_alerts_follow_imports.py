@@ -12,7 +12,7 @@ from django.utils import timezone
 from followup.admin import ALERTS_REFRESHED
 from followup.models import UsageAlert
 from metrics.decline import decline_windows
-from metrics.models import ImportBatch, ImportOutcome, PeriodType
+from metrics.models import ImportBatch, ImportState, PeriodType
 from metrics.tests.factories import weekly
 from metrics.tests.import_support import grant_import
 from regions.permissions import editor_group_ensure
@@ -65,7 +65,7 @@ def test_an_import_in_the_admin_changes_the_alert_list(refs, client, editor, dja
         )
 
     assert confirm.status_code == HTTPStatus.FOUND
-    assert ImportBatch.objects.filter(outcome=ImportOutcome.APPLIED).count() == 1
+    assert ImportBatch.objects.filter(outcome=ImportState.APPLIED).count() == 1
     assert _alerts() == [("14", "virtsatietulehdus", 120, 40, -67)]
     listed = client.get(CHANGELIST).context["cl"].result_list
     assert [(alert.county.code, alert.change_percent) for alert in listed] == [("14", -67)]
@@ -104,7 +104,7 @@ def test_a_failing_refresh_never_fails_the_import(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_usage", str(path), verbosity=0)
 
-    assert ImportBatch.objects.get().outcome == ImportOutcome.APPLIED
+    assert ImportBatch.objects.get().outcome == ImportState.APPLIED
     assert "Refreshing the usage alerts after import batch" in caplog.text
 
 

@@ -6,8 +6,8 @@ import io
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from metrics.importing.pending import pending_file_open, pending_file_store
 from metrics.models import PendingUsageImport, UsageStatistic
-from metrics.pending_files import pending_file_open, pending_file_store
 from metrics.tests.factories import MetricFactory
 from processes.tests.factories import ContentModuleFactory
 

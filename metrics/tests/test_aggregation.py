@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from metrics import aggregation
-from metrics.importing import TRUSTED_OPERATOR, usage_import
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
 from metrics.models import MetricKind, PeriodType, UsageStatistic
 from metrics.tests.factories import MetricFactory
 from metrics.tests.import_support import HEADER, csv_text, upload

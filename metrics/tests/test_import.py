@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from metrics.importing import NO_IMPORT_PERMISSION, TRUSTED_OPERATOR, usage_import
-from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
-from metrics.parsing import NEGATIVE_VALUE, ImportIssue
-from metrics.row_validation import FOREIGN_COUNTY
+from metrics.importing.contract import NEGATIVE_VALUE
+from metrics.importing.importer import NO_IMPORT_PERMISSION, TRUSTED_OPERATOR, usage_import
+from metrics.importing.parsing import ImportIssue
+from metrics.importing.validation import FOREIGN_COUNTY
+from metrics.models import ImportBatch, ImportState, UsageStatistic
 from metrics.tests.import_support import csv_text, grant_import, snapshot, stored, upload
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_a_valid_file_is_written_and_recorded_as_a_batch(refs):
     assert (result.created, result.updated, result.unchanged, result.rows_read) == (4, 0, 0, 4)
     assert stored() == VALID_STORED
     batch = result.batch
-    assert batch.outcome == ImportOutcome.APPLIED
+    assert batch.outcome == ImportState.APPLIED
     assert batch.file_name == "usage.csv"
     assert batch.sha256 == hashlib.sha256(content.encode()).hexdigest()
     assert (batch.rows_read, batch.rows_created, batch.rows_updated, batch.rows_unchanged, batch.rows_rejected) == (
@@ -132,7 +133,7 @@ def test_a_bad_last_row_leaves_the_table_exactly_as_before(refs):
     assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
     assert snapshot() == before
     batch = result.batch
-    assert batch.outcome == ImportOutcome.REJECTED
+    assert batch.outcome == ImportState.REJECTED
     assert (batch.rows_read, batch.rows_rejected) == (5, 1)
     assert batch.errors == [[6, "G", message]]
 
@@ -147,7 +148,7 @@ def test_a_dry_run_reports_the_changes_and_writes_nothing(refs):
     assert result.ok
     assert (result.created, result.updated, result.unchanged) == (3, 1, 0)
     assert snapshot() == before
-    assert result.batch.outcome == ImportOutcome.DRY_RUN
+    assert result.batch.outcome == ImportState.DRY_RUN
     assert (result.batch.rows_created, result.batch.rows_updated) == (3, 1)
     changes = [(change.line, change.old_value, change.new_value) for change in result.changes]
     assert changes == [(2, 120, 121), (3, None, 100), (4, None, 20), (5, None, 4502)]
@@ -242,7 +243,7 @@ def test_a_county_editor_gets_an_error_for_each_row_of_another_county(refs):
     message = FOREIGN_COUNTY.format(county="08")
     assert result.errors == [ImportIssue(5, "A", message), ImportIssue(6, "A", message)]
     assert UsageStatistic.objects.count() == 0
-    assert ImportBatch.objects.get().outcome == ImportOutcome.REJECTED
+    assert ImportBatch.objects.get().outcome == ImportState.REJECTED
 
 
 def test_a_superuser_imports_every_county(refs):

@@ -9,11 +9,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from metrics.admin import IMPORT_CANCELLED
-from metrics.importing import TRUSTED_OPERATOR, usage_import
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
-from metrics.parsing import NEGATIVE_VALUE
+from metrics.importing.contract import NEGATIVE_VALUE
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
+from metrics.importing.validation import FOREIGN_COUNTY
+from metrics.models import ImportBatch, ImportState, PendingUsageImport, UsageStatistic
 from metrics.resources import UsageStatisticResource
-from metrics.row_validation import FOREIGN_COUNTY
 from metrics.tests.import_support import csv_text, pending_content, pending_import, stored, upload
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_a_valid_upload_shows_a_preview_and_writes_nothing(refs, admin_client):
     }
     pending = PendingUsageImport.objects.get()
     assert pending_content(pending) == csv_text(*ROWS).encode()
-    assert pending.preview_batch.outcome == ImportOutcome.DRY_RUN
+    assert pending.preview_batch.outcome == ImportState.DRY_RUN
     assert confirm_url(pending) in response.text
 
 
@@ -96,7 +96,7 @@ def test_confirming_the_preview_imports_the_file(refs, admin_client):
 
     response = admin_client.post(confirm_url(pending))
 
-    batch = ImportBatch.objects.get(outcome=ImportOutcome.APPLIED)
+    batch = ImportBatch.objects.get(outcome=ImportState.APPLIED)
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == reverse("admin:metrics_importbatch_change", args=[batch.pk])
     assert (batch.rows_created, batch.file_name, batch.user.username) == (3, "usage.csv", "admin")

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from metrics.importing.contract import NEGATIVE_VALUE
 from metrics.management.commands.import_usage import (
     CANNOT_READ,
     COUNTS,
@@ -14,8 +15,7 @@ from metrics.management.commands.import_usage import (
     IMPORT_REFUSED,
     PROGRESS,
 )
-from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
-from metrics.parsing import NEGATIVE_VALUE
+from metrics.models import ImportBatch, ImportState, UsageStatistic
 from metrics.tests.import_support import csv_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("refs")]
@@ -56,7 +56,7 @@ def test_a_dry_run_writes_nothing(usage_file):
     counts = COUNTS % {"created": 2, "updated": 0, "unchanged": 0}
     assert stdout == DRY_RUN_COUNTS % {"counts": counts} + "\n"
     assert UsageStatistic.objects.count() == 0
-    assert ImportBatch.objects.get().outcome == ImportOutcome.DRY_RUN
+    assert ImportBatch.objects.get().outcome == ImportState.DRY_RUN
 
 
 def test_errors_go_to_stderr_and_the_command_fails(usage_file):
@@ -115,7 +115,7 @@ def test_the_shipped_sample_file_imports_after_the_import_reference_data():
 
 def test_progress_is_shown_on_a_terminal(usage_file, monkeypatch):
     monkeypatch.setattr("sys.stderr.isatty", lambda: True)
-    monkeypatch.setattr("metrics.row_validation.PROGRESS_EVERY", 1)
+    monkeypatch.setattr("metrics.importing.validation.PROGRESS_EVERY", 1)
 
     _, stderr = run(usage_file(*ROWS))
 

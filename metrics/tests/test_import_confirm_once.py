@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from metrics import tasks
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport
+from metrics.models import ImportBatch, ImportState, PendingUsageImport
 from metrics.tests.import_support import csv_text, upload
 
 UPLOAD_URL = reverse("admin:metrics_usagestatistic_import_file")
@@ -51,11 +51,11 @@ def test_a_second_confirm_of_a_queued_preview_leads_to_the_same_batch(refs, monk
     first = client.post(confirm_url(pending))
     second = client.post(confirm_url(pending))
 
-    batch = ImportBatch.objects.get(outcome=ImportOutcome.QUEUED)
+    batch = ImportBatch.objects.get(outcome=ImportState.QUEUED)
     assert first.status_code == second.status_code == HTTPStatus.FOUND
     assert first.url == second.url == reverse("admin:metrics_importbatch_change", args=[batch.pk])
     assert queue.enqueued == [(batch.pk,)]
-    assert ImportBatch.objects.exclude(outcome=ImportOutcome.DRY_RUN).count() == 1
+    assert ImportBatch.objects.exclude(outcome=ImportState.DRY_RUN).count() == 1
 
 
 @pytest.mark.django_db
@@ -69,8 +69,8 @@ def test_a_confirm_after_the_import_finished_finds_nothing_to_import(refs):
 
     assert first.status_code == HTTPStatus.FOUND
     assert second.status_code == HTTPStatus.NOT_FOUND
-    assert ImportBatch.objects.filter(outcome=ImportOutcome.APPLIED).count() == 1
-    assert ImportBatch.objects.exclude(outcome=ImportOutcome.DRY_RUN).count() == 1
+    assert ImportBatch.objects.filter(outcome=ImportState.APPLIED).count() == 1
+    assert ImportBatch.objects.exclude(outcome=ImportState.DRY_RUN).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -101,8 +101,8 @@ def test_two_confirms_at_once_on_two_app_servers_queue_one_batch(refs, monkeypat
     for thread in threads:
         thread.join(timeout=30)
 
-    batch = ImportBatch.objects.get(outcome=ImportOutcome.QUEUED)
+    batch = ImportBatch.objects.get(outcome=ImportState.QUEUED)
     assert [response.status_code for response in responses] == [HTTPStatus.FOUND, HTTPStatus.FOUND]
     assert {response.url for response in responses} == {reverse("admin:metrics_importbatch_change", args=[batch.pk])}
     assert queue.enqueued == [(batch.pk,)]
-    assert ImportBatch.objects.exclude(outcome=ImportOutcome.DRY_RUN).count() == 1
+    assert ImportBatch.objects.exclude(outcome=ImportState.DRY_RUN).count() == 1

@@ -6,11 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 
-from metrics.importing import TRUSTED_OPERATOR, WRITE_CONFLICT, usage_import
-from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
-from metrics.parsing import (
+from metrics.importing.contract import COUNT_WITH_DECIMALS, NEGATIVE_VALUE, NOT_AN_INTEGER, VALUE_TOO_LARGE
+from metrics.importing.importer import TRUSTED_OPERATOR, WRITE_CONFLICT, usage_import
+from metrics.importing.parsing import (
     CELL_WITHOUT_HEADER,
-    COUNT_WITH_DECIMALS,
     FILE_EMPTY,
     FILE_NO_DATA_ROWS,
     FILE_NOT_CSV_OR_XLSX,
@@ -20,13 +19,9 @@ from metrics.parsing import (
     HEADER_MISSING_COLUMNS,
     HEADER_UNKNOWN_COLUMN,
     MISSING_CELL,
-    NEGATIVE_VALUE,
-    NOT_AN_INTEGER,
-    VALUE_TOO_LARGE,
     ImportIssue,
 )
-from metrics.periods import INVALID_DATE, INVALID_MONTH, INVALID_WEEK, NOT_A_MONTH, NOT_A_WEEK, UNKNOWN_PERIOD_TYPE
-from metrics.row_validation import (
+from metrics.importing.validation import (
     CLOSEST_CODE_HINT,
     DUPLICATE_ROW,
     UNKNOWN_COUNTY,
@@ -34,8 +29,10 @@ from metrics.row_validation import (
     UNKNOWN_MODULE,
     UNKNOWN_SERVICE_AREA,
 )
+from metrics.importing.workbooks import FILE_XLSX_UNREADABLE
+from metrics.models import ImportBatch, ImportState, UsageStatistic
+from metrics.periods import INVALID_DATE, INVALID_MONTH, INVALID_WEEK, NOT_A_MONTH, NOT_A_WEEK, UNKNOWN_PERIOD_TYPE
 from metrics.tests.import_support import csv_text, upload
-from metrics.workbooks import FILE_XLSX_UNREADABLE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("refs")]
 
@@ -123,7 +120,7 @@ def test_an_invalid_cell_is_named_by_line_and_column(row, column, message):
     assert result.errors == [ImportIssue(3, column, str(message))]
     assert result.error_count == 1
     assert UsageStatistic.objects.count() == 0
-    assert ImportBatch.objects.get().outcome == ImportOutcome.REJECTED
+    assert ImportBatch.objects.get().outcome == ImportState.REJECTED
 
 
 def test_every_error_of_every_row_is_reported():
@@ -169,7 +166,7 @@ def test_an_empty_file_is_refused():
     result = usage_import(file=upload(""), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert result.errors == [ImportIssue(None, None, str(FILE_EMPTY))]
-    assert result.batch.outcome == ImportOutcome.REJECTED
+    assert result.batch.outcome == ImportState.REJECTED
     assert result.batch.sha256 == ""
 
 
@@ -255,7 +252,7 @@ def test_errors_print_as_line_and_column():
 
 def test_a_wrong_code_on_every_row_is_resolved_once(monkeypatch):
     calls = []
-    monkeypatch.setattr("metrics.row_validation.closest", lambda text, hints: calls.append(text))
+    monkeypatch.setattr("metrics.importing.validation.closest", lambda text, hints: calls.append(text))
     rows = [f"14,,kurkkukipu,assessment_started,week,2024-W{week:02d},1" for week in range(1, 53)]
 
     result = import_rows(*rows)
@@ -282,10 +279,10 @@ def test_a_reference_deleted_during_the_import_rolls_everything_back(monkeypatch
     def write_then_fail(self, batch_id):
         raise IntegrityError("insert or update violates foreign key constraint")
 
-    monkeypatch.setattr("metrics.staging.Staging.write", write_then_fail)
+    monkeypatch.setattr("metrics.importing.staging.Staging.write", write_then_fail)
 
     result = import_rows(GOOD)
 
     assert result.errors == [ImportIssue(None, None, str(WRITE_CONFLICT))]
-    assert (result.batch.outcome, result.created) == (ImportOutcome.REJECTED, 0)
+    assert (result.batch.outcome, result.created) == (ImportState.REJECTED, 0)
     assert UsageStatistic.objects.count() == 0

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from metrics.importing import TRUSTED_OPERATOR, usage_import
-from metrics.parsing import ImportIssue
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
+from metrics.importing.parsing import ImportIssue
 from metrics.tests.import_support import stored, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("refs")]

@@ -17,22 +17,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from metrics.importing import MORE_ERRORS, TRUSTED_OPERATOR, UNEXPECTED_ERROR, usage_import
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, UsageStatistic
-from metrics.parsing import (
-    FILE_NUL_CHARACTER,
-    FILE_TOO_LARGE,
-    TOO_MANY_COLUMNS,
-    TOO_MANY_ROWS,
-    VALUE_TOO_LARGE,
-    ImportIssue,
-)
-from metrics.periods import INVALID_YEAR
-from metrics.row_validation import UNKNOWN_MODULE
-from metrics.tests import hostile_files
-from metrics.tests.hostile_files import GOOD_ROW, HEADER, HEADER_CELLS, header_row, inline_row, write_workbook
-from metrics.tests.import_support import csv_text, upload
-from metrics.workbooks import (
+from metrics.importing.contract import VALUE_TOO_LARGE
+from metrics.importing.importer import MORE_ERRORS, TRUSTED_OPERATOR, UNEXPECTED_ERROR, usage_import
+from metrics.importing.parsing import FILE_NUL_CHARACTER, FILE_TOO_LARGE, TOO_MANY_COLUMNS, TOO_MANY_ROWS, ImportIssue
+from metrics.importing.validation import UNKNOWN_MODULE
+from metrics.importing.workbooks import (
     TOO_MANY_EMPTY_ROWS,
     XLSX_DIMENSION_TOO_LARGE,
     XLSX_PART_TOO_LARGE,
@@ -42,6 +31,11 @@ from metrics.workbooks import (
     XLSX_TOO_MANY_TEXTS,
     XLSX_UNPACKS_TOO_LARGE,
 )
+from metrics.models import ImportBatch, ImportState, PendingUsageImport, UsageStatistic
+from metrics.periods import INVALID_YEAR
+from metrics.tests import hostile_files
+from metrics.tests.hostile_files import GOOD_ROW, HEADER, HEADER_CELLS, header_row, inline_row, write_workbook
+from metrics.tests.import_support import csv_text, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("refs")]
 
@@ -72,7 +66,7 @@ def assert_refused(result, *issues):
     assert UsageStatistic.objects.count() == 0
     batch = ImportBatch.objects.get()
     assert batch == result.batch
-    assert batch.outcome == ImportOutcome.REJECTED
+    assert batch.outcome == ImportState.REJECTED
     assert batch.errors == [list(issue) for issue in issues]
 
 
@@ -110,7 +104,7 @@ def test_the_admin_stops_reading_an_upload_at_the_size_limit(admin_client, setti
     assert escape(message) in response.text
     assert sum(written_to_disk) <= 104858
     batch = ImportBatch.objects.get()
-    assert (batch.outcome, batch.file_name) == (ImportOutcome.REJECTED, "iso.csv")
+    assert (batch.outcome, batch.file_name) == (ImportState.REJECTED, "iso.csv")
     assert batch.errors == [[None, None, message]]
     assert not PendingUsageImport.objects.exists()
 
@@ -177,7 +171,7 @@ def test_empty_cells_beyond_the_column_limit_are_ignored(settings):
 
 
 def test_a_workbook_declaring_too_many_shared_strings_is_refused_unread(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_SHARED_STRINGS", 10)
+    monkeypatch.setattr("metrics.importing.workbooks.MAX_XLSX_SHARED_STRINGS", 10)
     content = workbook(tmp_path, rows=[header_row()], shared_strings=["x"] * 20, shared_strings_count=20)
 
     result = import_file(content, "strings.xlsx")
@@ -186,7 +180,7 @@ def test_a_workbook_declaring_too_many_shared_strings_is_refused_unread(tmp_path
 
 
 def test_shared_strings_are_counted_when_the_workbook_does_not_declare_them(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_SHARED_STRINGS", 10)
+    monkeypatch.setattr("metrics.importing.workbooks.MAX_XLSX_SHARED_STRINGS", 10)
     content = workbook(tmp_path, rows=[header_row()], shared_strings=["x"] * 11)
 
     result = import_file(content, "strings.xlsx")
@@ -195,7 +189,7 @@ def test_shared_strings_are_counted_when_the_workbook_does_not_declare_them(tmp_
 
 
 def test_a_part_that_unpacks_hundreds_of_times_its_size_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.workbooks.XLSX_RATIO_CHECKED_FROM_BYTES", 1000)
+    monkeypatch.setattr("metrics.importing.workbooks.XLSX_RATIO_CHECKED_FROM_BYTES", 1000)
     content = workbook(tmp_path, rows=[header_row()], shared_strings=["x"] * 20_000)
 
     result = import_file(content, "bomb.xlsx")
@@ -205,7 +199,7 @@ def test_a_part_that_unpacks_hundreds_of_times_its_size_is_refused(tmp_path, mon
 
 
 def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr("metrics.importing.workbooks.MAX_XLSX_UNPACKED_BYTES", 1000)
     content = workbook(tmp_path, rows=[header_row(), inline_row(2, GOOD_ROW.split(","))])
 
     result = import_file(content, "big.xlsx")
@@ -214,7 +208,7 @@ def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
 
 
 def test_a_workbook_of_too_many_sheets_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_SHEETS", 2)
+    monkeypatch.setattr("metrics.importing.workbooks.MAX_XLSX_SHEETS", 2)
     content = workbook(tmp_path, rows=[header_row()], sheets=3)
 
     result = import_file(content, "sheets.xlsx")
@@ -223,7 +217,7 @@ def test_a_workbook_of_too_many_sheets_is_refused(tmp_path, monkeypatch):
 
 
 def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_PARTS", 4)
+    monkeypatch.setattr("metrics.importing.workbooks.MAX_XLSX_PARTS", 4)
     content = workbook(tmp_path, rows=[header_row()])  # five parts
 
     result = import_file(content, "parts.xlsx")
@@ -232,7 +226,7 @@ def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(tmp_pat
 
 
 def test_a_part_of_too_many_elements_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_PART_ELEMENTS", 3)
+    monkeypatch.setattr("metrics.importing.workbooks.MAX_XLSX_PART_ELEMENTS", 3)
     content = workbook(tmp_path, rows=[header_row()])
 
     result = import_file(content, "styles.xlsx")
@@ -256,7 +250,7 @@ def test_a_sheet_declaring_more_rows_or_columns_than_accepted_is_refused_unread(
 
 
 def test_a_long_run_of_empty_rows_is_refused_before_the_sheet_is_opened(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_EMPTY_ROWS", 10)
+    monkeypatch.setattr("metrics.importing.workbooks.MAX_XLSX_EMPTY_ROWS", 10)
     path = tmp_path / "empty.xlsx"
     hostile_files.empty_rows_workbook(path, count=50)
 
@@ -266,7 +260,7 @@ def test_a_long_run_of_empty_rows_is_refused_before_the_sheet_is_opened(tmp_path
 
 
 def test_a_long_run_of_empty_rows_is_refused_while_the_sheet_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr("metrics.workbooks.MAX_XLSX_EMPTY_ROWS", 10)
+    monkeypatch.setattr("metrics.importing.workbooks.MAX_XLSX_EMPTY_ROWS", 10)
     path = tmp_path / "empty.xlsx"
     hostile_files.empty_rows_workbook(path, count=50, dimension="A1:G52")
 
@@ -413,7 +407,7 @@ def test_what_crashed_the_admin_upload_is_shown_as_an_error(crash_file, admin_cl
     assert response.status_code == HTTPStatus.OK
     assert response.context["result"].errors == [issue]
     assert escape(issue.message) in response.text
-    assert ImportBatch.objects.get().outcome == ImportOutcome.REJECTED
+    assert ImportBatch.objects.get().outcome == ImportState.REJECTED
 
 
 # --- the unforeseen ----------------------------------------------------------------------------------------
@@ -423,9 +417,9 @@ def test_an_unexpected_exception_is_logged_and_reported_not_raised(monkeypatch, 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("metrics.importing.header_read", broken)
+    monkeypatch.setattr("metrics.importing.importer.header_read", broken)
 
-    with caplog.at_level(logging.ERROR, logger="metrics.importing"):
+    with caplog.at_level(logging.ERROR, logger="metrics.importing.importer"):
         result = usage_import(file=upload(csv_text(GOOD_ROW)), user=TRUSTED_OPERATOR, dry_run=False)
 
     assert_refused(result, ImportIssue(None, None, str(UNEXPECTED_ERROR)))
@@ -437,19 +431,19 @@ def test_an_unexpected_exception_in_the_admin_upload_is_a_page_not_a_500(monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("metrics.importing.inspect_file", broken)
+    monkeypatch.setattr("metrics.importing.importer.inspect_file", broken)
 
-    with caplog.at_level(logging.ERROR, logger="metrics.importing"):
+    with caplog.at_level(logging.ERROR, logger="metrics.importing.importer"):
         response = admin_client.post(UPLOAD_URL, {"file": upload(csv_text(GOOD_ROW))})
 
     assert response.status_code == HTTPStatus.OK
     assert escape(str(UNEXPECTED_ERROR)) in response.text
-    assert ImportBatch.objects.get().outcome == ImportOutcome.REJECTED
+    assert ImportBatch.objects.get().outcome == ImportState.REJECTED
     assert [record.exc_info[0] for record in caplog.records] == [RuntimeError]
 
 
 def test_a_workbook_has_the_zip_limits_of_every_office_file():
     from common.zip_limits import OFFICE_ZIP_LIMITS
-    from metrics.workbooks import xlsx_zip_limits
+    from metrics.importing.workbooks import xlsx_zip_limits
 
     assert xlsx_zip_limits() == OFFICE_ZIP_LIMITS

@@ -7,8 +7,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.importing import TRUSTED_OPERATOR, usage_import
-from metrics.parsing import column_letter
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
+from metrics.importing.parsing import column_letter
 from metrics.tests.import_support import snapshot, stored, upload
 
 pytestmark = pytest.mark.django_db

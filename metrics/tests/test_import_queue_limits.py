@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from metrics.import_lifecycle import TOO_MANY_WAITING_IMPORTS
-from metrics.models import ImportBatch, ImportOutcome, PendingUsageImport, PendingUsageImportPart
+from metrics.importing.lifecycle import TOO_MANY_WAITING_IMPORTS
+from metrics.models import ImportBatch, ImportState, PendingUsageImport, PendingUsageImportPart
 from metrics.tests.import_support import csv_text, pending_import, upload
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_a_fourth_waiting_upload_is_refused_with_a_message(client, editor, setti
     assert refused.context["form"].errors["file"] == [message]
     assert "Sinulla on jo 3 tiedostoa odottamassa" in refused.text
     assert PendingUsageImport.objects.filter(user=editor).count() == 3
-    assert ImportBatch.objects.filter(outcome=ImportOutcome.DRY_RUN).count() == 3  # the fourth was not even checked
+    assert ImportBatch.objects.filter(outcome=ImportState.DRY_RUN).count() == 3  # the fourth was not even checked
 
 
 def test_cancelling_a_preview_frees_its_place(client, editor, settings):
@@ -75,7 +75,7 @@ def test_a_large_upload_checked_in_the_background_counts_too(client, editor, set
 
     assert refused.status_code == HTTPStatus.OK
     assert refused.context["form"].errors["file"] == [str(TOO_MANY_WAITING_IMPORTS % {"count": 1})]
-    assert ImportBatch.objects.filter(outcome=ImportOutcome.CHECK_QUEUED).count() == 1
+    assert ImportBatch.objects.filter(outcome=ImportState.CHECK_QUEUED).count() == 1
 
 
 def test_another_editors_waiting_files_do_not_count(client, editor, settings):
@@ -92,7 +92,7 @@ def test_the_scheduled_clean_up_deletes_expired_previews_and_keeps_queued_import
     user = get_user_model().objects.create_user("editor")
     expired = pending_import(user=user, file_name="old.csv", content=b"a" * 10, sha256="")
     fresh = pending_import(user=user, file_name="new.csv", content=b"b", sha256="")
-    queued_batch = ImportBatch.objects.create(user=user, file_name="queued.csv", outcome=ImportOutcome.QUEUED)
+    queued_batch = ImportBatch.objects.create(user=user, file_name="queued.csv", outcome=ImportState.QUEUED)
     queued = pending_import(user=user, file_name="queued.csv", content=b"c", sha256="", import_batch=queued_batch)
     two_days_ago = timezone.now() - datetime.timedelta(days=2)
     PendingUsageImport.objects.filter(pk__in=[expired.pk, queued.pk]).update(created_at=two_days_ago)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from metrics.importing import TRUSTED_OPERATOR, usage_import
+from metrics.importing.contract import NOT_AN_INTEGER
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
 from metrics.models import MetricKind, UsageStatistic
-from metrics.parsing import NOT_AN_INTEGER
 from metrics.tests.factories import MetricFactory
 from metrics.tests.import_support import HEADER, csv_text, upload
 

@@ -8,17 +8,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from metrics.importing import TRUSTED_OPERATOR, usage_import
-from metrics.models import MetricKind, UsageStatistic
-from metrics.parsing import (
+from metrics.importing.contract import (
     COUNT_WITH_DECIMALS,
     NEGATIVE_VALUE,
     NOT_A_SCORE,
     SCORE_OUT_OF_SCALE,
     SCORE_TOO_PRECISE,
     VALUE_TOO_LARGE,
-    ImportIssue,
 )
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
+from metrics.importing.parsing import ImportIssue
+from metrics.models import MetricKind, UsageStatistic
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory
 from metrics.tests.import_support import HEADER, csv_text, upload
 

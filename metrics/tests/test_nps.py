@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from metrics.importing.contract import NEGATIVE_VALUE, SCORE_OUT_OF_SCALE
+from metrics.importing.parsing import ImportIssue
 from metrics.models import Metric, MetricKind, UsageStatistic
-from metrics.parsing import NEGATIVE_VALUE, SCORE_OUT_OF_SCALE, ImportIssue
 from metrics.tests.factories import FIRST_WEEK, MetricFactory, UsageStatisticFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from processes.admin.inlines import (
     ReadOnlyInlineMixin,
 )
 from processes.admin.review import ProcessReviewAdminMixin
-from processes.admin.revisions import RevisionOnEditMixin
+from processes.admin.revisions import RevisionOnInlineEditMixin
 from processes.admin.rollouts import foreign_descriptions_as_published, published_title_search
 from processes.concurrency import VersionCheckedForm
 from processes.models import ProcessDescription, PublicationStatus
@@ -30,7 +30,7 @@ WORKFLOW_FIELDS = ["status", "published_at", "published_version", "based_on"]
 
 @admin.register(ProcessDescription)
 class ProcessDescriptionAdmin(
-    ProcessReviewAdminMixin, RevisionOnEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin
+    ProcessReviewAdminMixin, RevisionOnInlineEditMixin, CountyScopedAdminMixin, ReadableHistoryAdmin
 ):
     form = VersionCheckedForm
     list_display = ["title", "county", "status", "development_stage", "published_at", "modified_at"]
@@ -127,12 +127,12 @@ class ProcessDescriptionAdmin(
 
     def delete_model(self, request, obj):
         process_delete_check(process=obj, user=request.user)
-        CountyScopedAdminMixin.delete_model(self, request, obj)
+        super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for process in queryset:
             process_delete_check(process=process, user=request.user)
-        CountyScopedAdminMixin.delete_queryset(self, request, queryset)
+        super().delete_queryset(request, queryset)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -163,4 +163,4 @@ class ProcessDescriptionAdmin(
         else:
             obj.status = PublicationStatus.DRAFT
             obj.published_at = obj.published_version = obj.based_on = None
-        CountyScopedAdminMixin.save_model(self, request, obj, form, change)
+        super().save_model(request, obj, form, change)

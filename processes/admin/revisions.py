@@ -4,12 +4,14 @@ from processes.models import ProcessDescription, TransitionCause
 from processes.services import REVISION_STARTING_STATUSES, process_revision_start
 
 
-class RevisionOnEditMixin:
-    """An edit of a published or reviewed description, or of its phase or step, makes the description a draft.
+class RevisionOnInlineEditMixin:
+    """An edit of a page's inlines, or a restore, makes a published or reviewed description a draft.
 
     The public keeps reading the published version until the revision is reviewed and published.
     A past state restored from the history is such an edit, and is logged as a transition even
     when the description was a draft already: a restore never changes what the public reads.
+    A save of the page's own object starts the revision in `RevisionOnEditMixin` (a phase or a
+    step) or in `ProcessDescriptionAdmin.save_model` (the description, with rules of its own).
     """
 
     def process_ids_of(self, obj) -> set:
@@ -32,6 +34,15 @@ class RevisionOnEditMixin:
         for process in processes:
             process_revision_start(process=process, user=request.user, cause=cause)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.has_changed():
+            self.revision_start(request, form.instance)
+        super().save_formset(request, form, formset, change)
+
+
+class RevisionOnEditMixin(RevisionOnInlineEditMixin):
+    """A phase or step saved or deleted makes its published or reviewed description a draft too."""
+
     def save_model(self, request, obj, form, change):
         self.ensure_editable(request, obj)
         if form.has_changed() or not change or self.is_restoring(request):
@@ -47,8 +58,3 @@ class RevisionOnEditMixin:
         for obj in self.scope_queryset(request, queryset):
             self.revision_start(request, obj)
         super().delete_queryset(request, queryset)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.has_changed():
-            self.revision_start(request, form.instance)
-        super().save_formset(request, form, formset, change)

@@ -95,7 +95,7 @@ class TestWhatMayBeAttached:
         assert attachment.size == len(content)
 
     def test_a_file_over_the_size_limit_is_refused(self, guide, settings):
-        settings.ATTACHMENT_MAX_MEGABYTES = 1
+        settings.ATTACHMENT_MAX_MB = 1
         too_big = pdf_bytes() + b"0" * (1024 * 1024)
 
         assert file_errors(guide, "iso.pdf", too_big) == ["The file is larger than 1 MB."]
@@ -103,7 +103,7 @@ class TestWhatMayBeAttached:
         assert not ProcessAttachment.objects.exists()
 
     def test_the_default_limit_is_twenty_megabytes(self, settings):
-        assert settings.ATTACHMENT_MAX_MEGABYTES == 20
+        assert settings.ATTACHMENT_MAX_MB == 20
 
     @pytest.mark.parametrize(
         ("name", "content"),

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from metrics.models import ImportBatch, ImportOutcome, UsageStatistic
+from metrics.models import ImportBatch, ImportState, UsageStatistic
 from metrics.tests.factories import import_reference_data
 from metrics.tests.import_support import csv_text
 
@@ -50,7 +50,7 @@ def test_an_editor_previews_and_confirms_an_import(live_server, page, editor, tm
 
     expect(page).to_have_url(re.compile(r"/admin/metrics/importbatch/\d+/change/$"))
     assert UsageStatistic.objects.count() == 3
-    assert ImportBatch.objects.filter(outcome=ImportOutcome.APPLIED).count() == 1
+    assert ImportBatch.objects.filter(outcome=ImportState.APPLIED).count() == 1
 
 
 def test_an_invalid_file_shows_its_errors_and_cancelling_writes_nothing(live_server, page, editor, tmp_path):

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from metrics.importing import TRUSTED_OPERATOR, usage_import
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
 
 ERRORS_SHOWN = 100
 

@@ -14,7 +14,7 @@ Suggested crontab line (docs/deployment.md):
 from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext_lazy
 
-from metrics.import_lifecycle import usage_import_purge_pending
+from metrics.importing.lifecycle import usage_import_purge_pending
 
 PURGED = ngettext_lazy(
     "%(count)d expired preview and its file were deleted.",

@@ -1,7 +1,7 @@
 """Checking the rows of a usage statistics file, and collecting every problem as an `ImportIssue`.
 
 `RowValidator.valid_rows` is the import's hot loop: it resolves each cell through the
-per-column caches of `metrics.import_references.References`, counts the rows, finds
+per-column caches of `metrics.importing.references.References`, counts the rows, finds
 keys repeated inside the file and yields the staging tuples of valid rows for as long
 as the file has no error. Problems are collected, never raised: the first
 `MAX_REPORTED_ERRORS` in full, the rest counted.
@@ -12,27 +12,31 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from metrics.import_references import remember
-from metrics.parsing import (
-    CELL_WITHOUT_HEADER,
+from metrics.importing.contract import (
     COUNT_WITH_DECIMALS,
+    MAX_RESPONSES,
     MAX_VALUE_DIGITS,
-    MISSING_CELL,
     RESPONSES_COLUMN,
+    RESPONSES_TOO_LARGE,
     SCORE_OUT_OF_SCALE,
+    normalise,
+    quoted,
+    score_in_scale,
+    score_parse,
+    value_parse,
+)
+from metrics.importing.parsing import (
+    CELL_WITHOUT_HEADER,
+    MISSING_CELL,
     Header,
     ImportIssue,
     ImportLimits,
     UnreadableFile,
     closest,
     column_letter,
-    normalise,
-    quoted,
-    score_in_scale,
-    score_parse,
     too_wide,
-    value_parse,
 )
+from metrics.importing.references import remember
 from metrics.periods import UNKNOWN_PERIOD_TYPE, period_parse, period_type_parse
 from regions.scoping import editable_county_ids
 
@@ -42,7 +46,6 @@ UNKNOWN_MODULE = _("Unknown content “{value}”.")
 UNKNOWN_METRIC = _("Unknown metric “{value}”.")
 CLOSEST_CODE_HINT = _("The closest known code is “{code}”.")
 FOREIGN_COUNTY = _("You may import statistics only of your own county, not of county {county}.")
-RESPONSES_TOO_LARGE = _("The number of responses “{value}” is too large.")
 DUPLICATE_ROW = _("This row repeats the county, service area, content, metric and period of line {line}.")
 
 # Errors kept in full (the rest are only counted), so a hopeless file cannot fill memory.
@@ -50,8 +53,6 @@ MAX_REPORTED_ERRORS = 1000
 PROGRESS_EVERY = 50_000
 # A value of fewer digits is at most MAX_VALUE and read on the fast path.
 FAST_PATH_DIGITS = MAX_VALUE_DIGITS + 1
-# The largest number of responses a row may give (the column is a 32-bit integer).
-MAX_RESPONSES = 2**31 - 1
 
 
 class RowValidator:

@@ -4,8 +4,8 @@ Loaded once an import, with per-column caches of the raw cell texts already reso
 (and of those that failed), so that a row costs a handful of dict look-ups.
 """
 
+from metrics.importing.contract import normalise
 from metrics.models import Metric, MetricKind, PeriodType
-from metrics.parsing import normalise
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
 

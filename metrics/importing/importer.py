@@ -1,15 +1,15 @@
 """Import usage statistics files (CSV or XLSX): validate everything, then write all or nothing.
 
 `usage_import(*, file, user, dry_run)` is the one code path of the `import_usage`
-command, the admin's upload, preview and confirm (`metrics.import_lifecycle`), the
+command, the admin's upload, preview and confirm (`metrics.importing.lifecycle`), the
 background worker (`metrics.tasks`) and the tests. `user` is required: a person is
 checked for the import permission and their counties; the management command says
 `user=TRUSTED_OPERATOR`.
 
 How it stays fast and small on a national file of a million rows: the file is read
-once as a stream (`metrics.parsing`, `metrics.workbooks`); each row is resolved through
-per-column caches and checked (`metrics.row_validation`); valid rows stream into a
-temporary staging table and are applied by set-based statements (`metrics.staging`).
+once as a stream (`metrics.importing.parsing`, `metrics.importing.workbooks`); each row is resolved through
+per-column caches and checked (`metrics.importing.validation`); valid rows stream into a
+temporary staging table and are applied by set-based statements (`metrics.importing.staging`).
 Only the keys already seen stay in memory, packed into one int a row, to find keys
 repeated inside the file.
 
@@ -36,12 +36,10 @@ from django.utils.dateparse import parse_date as date_parse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from metrics.import_references import References
-from metrics.models import ImportBatch, ImportOutcome, figure_value
-from metrics.parsing import (
+from metrics.importing.contract import RESPONSES_COLUMN
+from metrics.importing.parsing import (
     FILE_EMPTY,
     FILE_NO_DATA_ROWS,
-    RESPONSES_COLUMN,
     ImportIssue,
     ImportLimits,
     UnreadableFile,
@@ -50,11 +48,13 @@ from metrics.parsing import (
     header_read,
     inspect_file,
 )
+from metrics.importing.references import References
+from metrics.importing.staging import staging_for
+from metrics.importing.validation import RowValidator
+from metrics.importing.workbooks import xlsx_check, xlsx_records
+from metrics.models import ImportBatch, ImportState, figure_value
 from metrics.periods import period_label
-from metrics.row_validation import RowValidator
 from metrics.signals import usage_import_applied
-from metrics.staging import staging_for
-from metrics.workbooks import xlsx_check, xlsx_records
 
 IMPORT_PERMISSION = "metrics.import_usagestatistic"
 
@@ -278,7 +278,7 @@ class _Importer(RowValidator):
         result.errors = self.errors
         result.error_count = self.error_count
         if result.batch is None:
-            outcome = ImportOutcome.DRY_RUN if dry_run and not self.error_count else ImportOutcome.REJECTED
+            outcome = ImportState.DRY_RUN if dry_run and not self.error_count else ImportState.REJECTED
             result.batch = self.record({**batch_fields, **self._batch_counts(result), "outcome": outcome})
         if not result.ok:
             result.created = result.updated = result.unchanged = 0
@@ -339,7 +339,7 @@ class _Importer(RowValidator):
             result.created, result.updated = staging.count_changes()
             result.unchanged = self.rows_read - result.created - result.updated
             raise _Rollback
-        result.batch = self.record({**batch_fields, "outcome": ImportOutcome.APPLIED})
+        result.batch = self.record({**batch_fields, "outcome": ImportState.APPLIED})
         result.created, result.updated = staging.write(result.batch.pk)
         result.unchanged = self.rows_read - result.created - result.updated
         staging.drop()

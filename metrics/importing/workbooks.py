@@ -24,7 +24,8 @@ from common.zip_limits import (
     zip_entries_check,
     zip_unpacked_size_check,
 )
-from metrics.parsing import (
+from metrics.importing.contract import quoted
+from metrics.importing.parsing import (
     CHUNK_BYTES,
     SNIFF_BYTES,
     TOO_MANY_ROWS,
@@ -32,7 +33,6 @@ from metrics.parsing import (
     ImportLimits,
     UnreadableFile,
     column_letter,
-    quoted,
     too_many_rows,
     too_wide,
 )

@@ -7,7 +7,7 @@ FILE_HELP = _(
     "A CSV or XLSX file of at most %(limit)s with the columns %(columns)s, headed in Finnish or in English; "
     "a score may add %(responses)s. Nothing is saved before you confirm the preview."
 )
-# A usage file's columns by their Finnish header and, in brackets, the English one (metrics.parsing.HEADER_ALIASES).
+# A usage file's columns by their Finnish header and, in brackets, the English one (contract.HEADER_ALIASES).
 FILE_COLUMNS = [
     ("hyvinvointialue", "county"),
     ("palvelualue", "service_area"),

@@ -6,13 +6,13 @@ import for a background worker (`metrics.tasks.usage_import_queue`), or cancels 
 (`usage_import_cancel`). The worker runs `usage_import_run_queued`.
 
 A file larger than `USAGE_IMPORT_BACKGROUND_CHECK_MB` is not checked inside the request:
-it is stored as it came (`usage_import_check_store`), a worker checks it
-(`usage_import_run_check`, queued by `metrics.tasks.usage_import_check_queue`), and its
-page (`usage_import_check`) shows the rows checked, then the same preview or errors as
+it is stored as it came (`background_check_store`), a worker checks it
+(`background_check_run`, queued by `metrics.tasks.background_check_queue`), and its
+page (`background_check_get`) shows the rows checked, then the same preview or errors as
 for a small file.
 
 Every step is a keyword-only function that takes the acting `user` and checks it; the
-admin only calls them. Everything is checked and written by `metrics.importing.usage_import`.
+admin only calls them. Everything is checked and written by `metrics.importing.importer.usage_import`.
 """
 
 import datetime
@@ -26,8 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from metrics.import_progress import ProgressReport
-from metrics.importing import (
+from metrics.importing.importer import (
     NO_IMPORT_PERMISSION,
     UNEXPECTED_ERROR,
     ChangeSample,
@@ -37,10 +36,11 @@ from metrics.importing import (
     import_acting_user,
     usage_import,
 )
-from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, ImportOutcome, PendingUsageImport
-from metrics.parsing import ImportIssue
-from metrics.pending_files import pending_file_open, pending_file_store, pending_imports_delete
-from metrics.row_validation import MAX_REPORTED_ERRORS
+from metrics.importing.parsing import ImportIssue
+from metrics.importing.pending import pending_file_open, pending_file_store, pending_imports_delete
+from metrics.importing.progress import ProgressReport
+from metrics.importing.validation import MAX_REPORTED_ERRORS
+from metrics.models import CHECK_STATES, UNFINISHED_STATES, ImportBatch, ImportState, PendingUsageImport
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def usage_import_confirmable(*, token, user, for_update=False) -> PendingUsageIm
     file a worker is still checking.
     """
     pending = usage_import_pending(token=token, user=user, for_update=for_update)
-    if pending.preview_batch is not None and pending.preview_batch.outcome != ImportOutcome.DRY_RUN:
+    if pending.preview_batch is not None and pending.preview_batch.outcome != ImportState.DRY_RUN:
         raise PendingUsageImport.DoesNotExist
     return pending
 
@@ -159,7 +159,7 @@ def _expired_pending_delete() -> int:
     A confirmed import that is still queued or running keeps its file: its worker reads it.
     """
     expired = PendingUsageImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME).exclude(
-        import_batch__outcome__in=UNFINISHED_OUTCOMES
+        import_batch__outcome__in=UNFINISHED_STATES
     )
     count = expired.count()
     pending_imports_delete(pending_imports=expired)
@@ -182,7 +182,7 @@ def _claim(batch_id: int, *, waiting, running) -> ImportBatch | None:
 
 def _rejected(batch: ImportBatch, message) -> ImportBatch:
     """Mark the batch rejected with one whole-file error (written past any transaction left broken)."""
-    batch.outcome = ImportOutcome.REJECTED
+    batch.outcome = ImportState.REJECTED
     batch.errors = [[None, None, str(message)]]
     batch.error_count = 1
     batch.rows_created = batch.rows_updated = batch.rows_unchanged = 0
@@ -219,7 +219,7 @@ def usage_import_run_queued(*, batch_id: int) -> ImportBatch | None:
     this again (a retry) imports the file from the start. The file is forgotten once
     the import has finished, applied or rejected, as after the admin's confirm.
     """
-    batch = _claim(batch_id, waiting=[ImportOutcome.QUEUED, ImportOutcome.RUNNING], running=ImportOutcome.RUNNING)
+    batch = _claim(batch_id, waiting=[ImportState.QUEUED, ImportState.RUNNING], running=ImportState.RUNNING)
     if batch is None:
         return None
     pending = usage_import_queued_file(batch)
@@ -243,22 +243,22 @@ def usage_import_run_queued(*, batch_id: int) -> ImportBatch | None:
 # --- a large upload checked by a background worker before its preview ----------------------
 
 
-def usage_import_checks_in_background(*, file) -> bool:
+def background_check_needed(*, file) -> bool:
     """Whether an upload is too large to check inside the request (USAGE_IMPORT_BACKGROUND_CHECK_MB)."""
     return file.size > settings.USAGE_IMPORT_BACKGROUND_CHECK_MB * 1024 * 1024
 
 
-def usage_import_check_store(*, file, user) -> ImportBatch:
+def background_check_store(*, file, user) -> ImportBatch:
     """Keep an uploaded file, unchecked, for a worker to check; returns the batch the check fills in.
 
     Nothing is read but the bytes and their checksum: the file waits in the database as
-    the batch's pending import (`metrics.pending_files`), so a worker on any machine can
+    the batch's pending import (`metrics.importing.pending`), so a worker on any machine can
     check it. Raises TooManyWaitingImports when the user's files already wait.
     """
     usage_import_waiting_check(user=user)
     with transaction.atomic(), binary_stream(file) as (stream, name):
         file_name = batch_file_name(name)
-        batch = ImportBatch.objects.create(user=user, file_name=file_name, outcome=ImportOutcome.CHECK_QUEUED)
+        batch = ImportBatch.objects.create(user=user, file_name=file_name, outcome=ImportState.CHECK_QUEUED)
         try:
             with transaction.atomic():
                 pending = PendingUsageImport.objects.create(user=user, file_name=file_name, preview_batch=batch)
@@ -271,7 +271,7 @@ def usage_import_check_store(*, file, user) -> ImportBatch:
     return batch
 
 
-def usage_import_run_check(*, batch_id: int) -> ImportBatch | None:
+def background_check_run(*, batch_id: int) -> ImportBatch | None:
     """Check the file of a batch waiting to be checked (the background task's work); None when already done.
 
     The check is the preview's dry run: it writes no statistics. A worker that dies
@@ -280,7 +280,7 @@ def usage_import_run_check(*, batch_id: int) -> ImportBatch | None:
     confirm, with the sample of changes its preview shows; an invalid one is forgotten,
     and the batch keeps its errors.
     """
-    batch = _claim(batch_id, waiting=CHECK_OUTCOMES, running=ImportOutcome.CHECKING)
+    batch = _claim(batch_id, waiting=CHECK_STATES, running=ImportState.CHECKING)
     if batch is None:
         return None
     pending = PendingUsageImport.objects.filter(preview_batch=batch).first()
@@ -317,7 +317,7 @@ def usage_import_run_check(*, batch_id: int) -> ImportBatch | None:
 
 
 @dataclass
-class UsageImportCheck:
+class BackgroundCheck:
     """A background check as its page shows it."""
 
     batch: ImportBatch
@@ -327,7 +327,7 @@ class UsageImportCheck:
     pending: PendingUsageImport | None
 
 
-def usage_import_check(*, batch_id: int, user) -> UsageImportCheck:
+def background_check_get(*, batch_id: int, user) -> BackgroundCheck:
     """The check of an upload: how far it has got, then its preview or errors as after a small upload.
 
     Only its uploader and superusers see it: raises ImportBatch.DoesNotExist for anyone else.
@@ -336,9 +336,9 @@ def usage_import_check(*, batch_id: int, user) -> UsageImportCheck:
     batches = ImportBatch.objects.all() if user.is_superuser else ImportBatch.objects.filter(user=user)
     batch = batches.get(pk=batch_id)
     pending = PendingUsageImport.objects.filter(preview_batch=batch).first()
-    if batch.outcome in UNFINISHED_OUTCOMES:
-        return UsageImportCheck(batch=batch, result=None, pending=pending)
-    return UsageImportCheck(batch=batch, result=_result_of(batch, pending), pending=pending)
+    if batch.outcome in UNFINISHED_STATES:
+        return BackgroundCheck(batch=batch, result=None, pending=pending)
+    return BackgroundCheck(batch=batch, result=_result_of(batch, pending), pending=pending)
 
 
 def _result_of(batch: ImportBatch, pending: PendingUsageImport | None) -> UsageImportResult:

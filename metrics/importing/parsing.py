@@ -1,6 +1,8 @@
-"""Reading usage statistics files: file type, encoding, delimiter, header and cell values.
+"""Reading usage statistics files: file type, encoding, delimiter, records and header.
 
-Everything here is pure Python and knows nothing of the database. `metrics.importing`
+The columns and the rules of a cell's value are the file contract, `metrics.importing.contract`.
+
+Everything here is pure Python and knows nothing of the database. `metrics.importing.importer`
 resolves the codes and writes the rows. Messages are module constants so that the
 tests and the admin share one wording; `ImportIssue` is the (line, column, message)
 contract of the import: line as a spreadsheet shows it (header = line 1), column as a
@@ -13,13 +15,13 @@ import difflib
 import hashlib
 import io
 import itertools
-import re
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import NamedTuple
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from metrics.importing.contract import HEADER_ALIASES, REQUIRED_COLUMNS, normalise, quoted
 
 FILE_EMPTY = _("The file is empty.")
 FILE_NOT_CSV_OR_XLSX = _("The file is neither a CSV file nor an Excel workbook (XLSX).")
@@ -32,13 +34,6 @@ HEADER_DUPLICATE_COLUMN = _("The column “{column}” appears twice; it is also
 HEADER_HINT = _("Did you mean “{suggestion}”?")
 CELL_WITHOUT_HEADER = _("This cell has a value, but its column has no header.")
 MISSING_CELL = _("The required cell “{column}” is empty.")
-NEGATIVE_VALUE = _("The value “{value}” is negative: it must be zero or more.")
-NOT_AN_INTEGER = _("The value “{value}” is not a whole number.")
-VALUE_TOO_LARGE = _("The value “{value}” is too large.")
-COUNT_WITH_DECIMALS = _("The value “{value}” has decimals, but “{metric}” is a count: write a whole number.")
-NOT_A_SCORE = _("The score “{value}” is not a number: write it as 4, 4.3 or 4,3.")
-SCORE_TOO_PRECISE = _("The score “{value}” has more than two decimals: round it to two.")
-SCORE_OUT_OF_SCALE = _("The score “{value}” is outside the scale {low} to {high} of “{metric}”.")
 FILE_TOO_LARGE = _("The file is larger than {limit}, the most one import accepts. Split it into smaller files.")
 FILE_NUL_CHARACTER = _(
     "This line contains a NUL character, which a CSV file cannot have: the file is damaged or is not a CSV file."
@@ -48,48 +43,6 @@ TOO_MANY_COLUMNS = _(
     "This line has more than {limit} columns, the most an import accepts; a statistics file has seven."
 )
 
-# Canonical column names and the headers that name them (compared case-insensitively,
-# spaces and hyphens read as underscores).
-COLUMNS = ("county", "service_area", "module", "metric", "period_type", "period", "value")
-REQUIRED_COLUMNS = ("county", "module", "metric", "period_type", "period", "value")
-# Optional: how many answers a score's value is the mean of. A file without it imports as before.
-RESPONSES_COLUMN = "responses"
-HEADER_ALIASES = {
-    "county": "county",
-    "hyvinvointialue": "county",
-    "välfärdsområde": "county",
-    "service_area": "service_area",
-    "palvelualue": "service_area",
-    "toimialue": "service_area",
-    "module": "module",
-    "content": "module",
-    "sisältö": "module",
-    "sisalto": "module",
-    "metric": "metric",
-    "mittari": "metric",
-    "period_type": "period_type",
-    "jaksotyyppi": "period_type",
-    "period": "period",
-    "jakso": "period",
-    "value": "value",
-    "määrä": "value",
-    "maara": "value",
-    "responses": "responses",
-    "vastauksia": "responses",
-    "vastaukset": "responses",
-    "svar": "responses",
-}
-
-# A value has at most VALUE_DIGITS digits before the decimal point and VALUE_DECIMALS after it
-# (the column is numeric(17, 2)). Django reads a decimal on SQLite through a float of 15
-# significant digits, so a larger whole number would not read back exactly there.
-VALUE_DIGITS = 15
-VALUE_DECIMALS = 2
-MAX_VALUE = 10**VALUE_DIGITS - 1
-MAX_VALUE_DIGITS = VALUE_DIGITS
-# Cell text quoted in an error message is cut to this many characters, so that a file
-# of huge cells cannot make a huge error report.
-MAX_QUOTED_CHARS = 50
 # No code, name or column header is longer; a longer text gets no "did you mean" hint.
 MAX_HINTED_CHARS = 100
 XLSX_MAGIC = b"PK\x03\x04"
@@ -98,13 +51,6 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 SNIFF_BYTES = 64 * 1024
 CHUNK_BYTES = 1024 * 1024
-
-_GROUPED_INTEGER = re.compile(r"\d{1,3}(?: \d{3})+")
-_NUMBER = re.compile(r"[+-]?\d[\d ]*(?:[.,]\d*)?|[+-]?[.,]\d+")
-# A score: an optional minus, digits, then a decimal dot or comma and its decimals.
-_DECIMAL = re.compile(r"(-?)([0-9]+)(?:[.,]([0-9]+))?")
-# Spaces Excel and Finnish locales put between thousands; the minus sign (U+2212) Finnish number formats write.
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2212": "-"})
 
 
 class ImportIssue(NamedTuple):
@@ -156,21 +102,6 @@ def closest(value: str, candidates) -> str | None:
     return matches[0] if matches else None
 
 
-def quoted(text: str) -> str:
-    """Cell text as an error message quotes it: cut to its first characters, NUL made visible.
-
-    PostgreSQL cannot store a NUL character in the error report (jsonb).
-    """
-    if len(text) > MAX_QUOTED_CHARS:
-        text = text[:MAX_QUOTED_CHARS] + "…"
-    return text.replace("\x00", "\ufffd")
-
-
-def normalise(text: str) -> str:
-    """Case-folded text with surrounding and repeated whitespace removed."""
-    return " ".join(text.translate(_SPACES).split()).casefold()
-
-
 # --- the file -------------------------------------------------------------------------
 
 
@@ -184,7 +115,7 @@ def inspect_file(stream, limits: ImportLimits) -> FileInfo:
     """Checksum, kind and (for CSV) encoding of a binary stream, read once in chunks.
 
     A file over the size limit is refused before any of it is read. A workbook is then
-    checked part by part by `metrics.workbooks.xlsx_check` before openpyxl opens it.
+    checked part by part by `metrics.importing.workbooks.xlsx_check` before openpyxl opens it.
     """
     stream.seek(0, io.SEEK_END)
     if stream.tell() > limits.max_bytes:
@@ -337,50 +268,3 @@ def header_read(cells: list[str], *, max_columns: int) -> tuple[Header | None, l
     if issues:
         return None, issues
     return Header(indexes, labels, len(texts), tuple(ignored)), []
-
-
-# --- cell values ----------------------------------------------------------------------
-
-
-def value_parse(raw: str) -> int | str:
-    """A non-negative integer (spaces allowed between thousands), or an error message."""
-    text = raw.translate(_SPACES).strip()
-    if text.isascii() and text.isdigit():
-        digits = text
-    elif _GROUPED_INTEGER.fullmatch(text):
-        digits = text.replace(" ", "")
-    elif _NUMBER.fullmatch(text) and text.startswith("-"):
-        return str(NEGATIVE_VALUE).format(value=quoted(text))
-    else:
-        return str(NOT_AN_INTEGER).format(value=quoted(text))
-    # Checked before int(): Python refuses to convert more than 4,300 digits.
-    if len(digits.lstrip("0")) > MAX_VALUE_DIGITS or int(digits) > MAX_VALUE:
-        return str(VALUE_TOO_LARGE).format(value=quoted(text))
-    return int(digits)
-
-
-def score_parse(raw: str, *, negative: bool = False) -> Decimal | str:
-    """A number of at most two decimals, after a dot or a decimal comma (4.3, 4,3), or an error message.
-
-    Below zero (−12,5) only with `negative`, for a score whose scale is (NPS).
-    """
-    text = raw.translate(_SPACES).strip()
-    match = _DECIMAL.fullmatch(text)
-    if match is None:
-        if _NUMBER.fullmatch(text) and text.startswith("-"):
-            return str(NEGATIVE_VALUE).format(value=quoted(text))
-        return str(NOT_A_SCORE).format(value=quoted(text))
-    sign, digits, decimals = match.groups()
-    if decimals is not None and len(decimals) > VALUE_DECIMALS:
-        return str(SCORE_TOO_PRECISE).format(value=quoted(text))
-    if len(digits.lstrip("0")) > MAX_VALUE_DIGITS:
-        return str(VALUE_TOO_LARGE).format(value=quoted(text))
-    value = Decimal(f"{sign}{digits}.{decimals or 0}")
-    if value < 0 and not negative:
-        return str(NEGATIVE_VALUE).format(value=quoted(text))
-    return value
-
-
-def score_in_scale(value, low: int | None, high: int | None) -> bool:
-    """Whether a score lies within the scale `low`–`high` of its metric; an empty bound does not bound it."""
-    return (low is None or value >= low) and (high is None or value <= high)

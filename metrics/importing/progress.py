@@ -14,7 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import CHECK_OUTCOMES, UNFINISHED_OUTCOMES, ImportBatch, ImportOutcome
+from metrics.models import CHECK_STATES, UNFINISHED_STATES, ImportBatch, ImportState
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ PROGRESS_CHECK_STALLED = _(
 
 def usage_import_stalled(batch: ImportBatch, *, now=None) -> bool:
     """An unfinished import or check whose worker has reported nothing for IMPORT_STALLED_AFTER."""
-    if batch.outcome not in UNFINISHED_OUTCOMES:
+    if batch.outcome not in UNFINISHED_STATES:
         return False
     last_sign = batch.progress_at or batch.created_at
     return (now or timezone.now()) - last_sign > IMPORT_STALLED_AFTER
@@ -50,15 +50,15 @@ def usage_import_stalled(batch: ImportBatch, *, now=None) -> bool:
 
 def import_progress_text(batch: ImportBatch) -> str:
     """How far an import or check has got, for its page: rows done, percentage and rows per second."""
-    if batch.outcome not in UNFINISHED_OUTCOMES:
+    if batch.outcome not in UNFINISHED_STATES:
         return str(PROGRESS_DONE)
     if usage_import_stalled(batch):
-        return str(PROGRESS_CHECK_STALLED if batch.outcome in CHECK_OUTCOMES else PROGRESS_STALLED)
-    if batch.outcome in (ImportOutcome.QUEUED, ImportOutcome.CHECK_QUEUED) or batch.started_at is None:
+        return str(PROGRESS_CHECK_STALLED if batch.outcome in CHECK_STATES else PROGRESS_STALLED)
+    if batch.outcome in (ImportState.QUEUED, ImportState.CHECK_QUEUED) or batch.started_at is None:
         return str(PROGRESS_WAITING)
     seconds = max(((batch.progress_at or batch.started_at) - batch.started_at).total_seconds(), 0.001)
     rate = intcomma(round(batch.rows_done / seconds))
-    if batch.outcome == ImportOutcome.CHECKING:
+    if batch.outcome == ImportState.CHECKING:
         # How many rows the file has is known only once it has been checked.
         return str(PROGRESS_CHECKING % {"done": intcomma(batch.rows_done), "rate": rate})
     total = batch.rows_total or 0
