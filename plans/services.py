@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from plans.durations import plan_durations_forget, plan_durations_store
 from plans.models import PlanAnchor, PlanTask, RolloutPlan, TaskKind, TaskStatus
 from plans.working_days import add_working_days, next_working_day, working_days_between
 from processes.models import ResponsibleRole, Rollout, StepAnchor
@@ -258,8 +259,6 @@ def plan_pull(*, plan: RolloutPlan, user, apply: bool = False) -> PullResult:
                 task.status = TaskStatus.SKIPPED
                 with translation.override(settings.LANGUAGE_CODE):
                     removed = str(STEP_REMOVED_NOTE).format(date=f"{today.day}.{today.month}.{today.year}")
-                with translation.override(settings.LANGUAGE_CODE):
-                    removed = str(STEP_REMOVED_NOTE).format(date=f"{today.day}.{today.month}.{today.year}")
                 task.notes = "\n".join(filter(None, [task.notes, removed]))
                 changed.append(task)
     if apply:
@@ -348,6 +347,7 @@ def _finish_if_done(plan: RolloutPlan, *, today: datetime.date, user) -> None:
         plan.finished_on = today
         plan._history_user = user
         plan.save(update_fields=["finished_on"])
+        plan_durations_store(plan=plan)
 
 
 @transaction.atomic
@@ -423,6 +423,7 @@ def task_update(*, task: PlanTask, user, **changes) -> PlanTask:
         task.done_on = task.actual_days = None
         task.plan.finished_on = None
         task.plan.save(update_fields=["finished_on"])
+        plan_durations_forget(plan=task.plan)
     if task.planned_start and task.due and task.planned_start > task.due:
         raise ValidationError({"due": START_AFTER_DUE})
     if task.status == TaskStatus.IN_PROGRESS and task.started_on is None:
