@@ -173,7 +173,8 @@ def plan_row(plan, today: datetime.date) -> Row:
         marks.append(Milestone(day=rollout.go_live, label=str(StepAnchor.GO_LIVE.label), kind=StepAnchor.GO_LIVE))
     if plan.first_day is None and plan.last_day is None:
         state = RowState.UNDATED
-    return Row(label=str(rollout), start=plan.first_day, end=plan.last_day, state=state, milestones=tuple(marks))
+    label = f"{rollout.module.name} – {rollout.service_area.name}" if rollout.service_area_id else rollout.module.name
+    return Row(label=label, start=plan.first_day, end=plan.last_day, state=state, milestones=tuple(marks))
 
 
 @dataclass

@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 ONE_DAY = datetime.timedelta(days=1)
 WIDTH = 960
 LABEL_WIDTH = 300
-HEADER_HEIGHT = 44
+HEADER_HEIGHT = 56
 ROW_HEIGHT = 24
 GROUP_HEIGHT = 26
 BAR_HEIGHT = 12
 MARK_SIZE = 7
-LABEL_CHARS = 40
+LABEL_CHARS = 34
+FOOTER_HEIGHT = 20
+# A month's label needs this much room before the right edge.
+TICK_LABEL_ROOM = 44
 PADDING_DAYS = 3
 # At least this many days are shown, so that a short plan's bars are not a page wide each.
 MIN_SPAN_DAYS = 28
@@ -88,6 +91,7 @@ class DrawnGroup:
 class Tick:
     day: datetime.date
     x: float
+    labelled: bool = True
 
 
 @dataclass
@@ -103,7 +107,8 @@ class Layout:
     milestones: list[DrawnMilestone]
     ticks: list[Tick]
     today: datetime.date
-    today_x: float | None
+    today_x: float
+    today_label_y: float = 0
 
 
 def _clip(text: str, chars: int) -> str:
@@ -185,18 +190,21 @@ def timeline_layout(
         ]
         drawn_rows.append(drawn)
         y += ROW_HEIGHT
-    height = y + 8
+    height = y + FOOTER_HEIGHT
     drawn_milestones = [
         DrawnMilestone(
             milestone=milestone,
             x=round(middle_of(milestone.day), 1),
-            points=_diamond(middle_of(milestone.day), HEADER_HEIGHT - 10, MARK_SIZE),
-            label_y=HEADER_HEIGHT - 22 - 12 * (index % 2),
+            points=_diamond(middle_of(milestone.day), HEADER_HEIGHT - 8, MARK_SIZE),
+            label_y=26 + 12 * (index % 2),
         )
         for index, milestone in enumerate(sorted(milestones, key=lambda milestone: milestone.day))
     ]
-    ticks = [Tick(day=day, x=round(x_of(day), 1)) for day in month_starts(first, last)]
-    today_x = round(middle_of(today), 1) if first <= today <= last else None
+    ticks = [
+        Tick(day=day, x=round(x_of(day), 1), labelled=x_of(day) <= width - TICK_LABEL_ROOM)
+        for day in month_starts(first, last)
+    ]
+    today_x = round(middle_of(today), 1)
     return Layout(
         width=width,
         height=height,
@@ -210,4 +218,5 @@ def timeline_layout(
         ticks=ticks,
         today=today,
         today_x=today_x,
+        today_label_y=height - 5,
     )
