@@ -183,7 +183,7 @@ def main():
 
             profiler = cProfile.Profile()
             profiler.runcall(lambda: [measured[args.profile]() for _ in range(10)])
-            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(25)
+            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "25")))
             return
         timings = {name: [] for name in measured}
         for _ in range(requests):

@@ -12,6 +12,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -58,6 +59,7 @@ OVERDUE = _("⚠ overdue")
 DUE_THIS_WEEK = _("due this week")
 NO_DATE = "–"
 COUNTY_TIMELINE_TITLE = _("Running plans of {county}")
+ANCHOR_DATE_LABEL = _("Date: {anchor}")
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -98,8 +100,20 @@ class AnchorFormSet(BaseInlineFormSet):
             raise ValidationError(GO_LIVE_BEFORE_PILOT)
 
 
+class PlanAnchorForm(forms.ModelForm):
+    class Meta:
+        model = PlanAnchor
+        fields = ["date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A table's cell has no <label>: the input says which date it is.
+        self.fields["date"].widget.attrs["aria-label"] = str(ANCHOR_DATE_LABEL).format(anchor=self.instance)
+
+
 class PlanAnchorInline(CountyScopedInlineMixin, admin.TabularInline):
     model = PlanAnchor
+    form = PlanAnchorForm
     formset = AnchorFormSet
     county_field = "plan__rollout__county"
     fields = ["kind", "name", "date"]
@@ -111,6 +125,24 @@ class PlanAnchorInline(CountyScopedInlineMixin, admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class PlanChangeList(ChangeList):
+    """The plans' list, counting each plan's tasks: only here, so that the plan's page does not pay for the counts."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .annotate(
+                task_total=Count("tasks", distinct=True),
+                done_total=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
+                overdue_count=Count(
+                    "tasks", filter=Q(tasks__status__in=OPEN_STATUSES, tasks__due__lt=today), distinct=True
+                ),
+            )
+        )
 
 
 @admin.register(RolloutPlan)
@@ -128,7 +160,6 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
     inlines = [PlanAnchorInline]
 
     def get_queryset(self, request):
-        today = timezone.localdate()
         return (
             super()
             .get_queryset(request)
@@ -139,14 +170,10 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
                 "source_version__process",
                 "created_by",
             )
-            .annotate(
-                task_total=Count("tasks", distinct=True),
-                done_total=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
-                overdue_count=Count(
-                    "tasks", filter=Q(tasks__status__in=OPEN_STATUSES, tasks__due__lt=today), distinct=True
-                ),
-            )
         )
+
+    def get_changelist(self, request, **kwargs):
+        return PlanChangeList
 
     def has_add_permission(self, request):
         return False

@@ -11,8 +11,15 @@ from plans.progress import DUE_THIS_WEEK, OVERDUE
 register = template.Library()
 
 
+# Reversed once a page and filled in for each task: reversing a hundred times cost more than the rows.
+PK_PLACEHOLDER = "9182736450"
+
+
 def _task_url(url_name):
-    return (lambda pk: reverse(url_name, args=[pk])) if url_name else None
+    if not url_name:
+        return None
+    address = reverse(url_name, args=[PK_PLACEHOLDER])
+    return lambda pk: address.replace(PK_PLACEHOLDER, str(pk))
 
 
 @register.simple_tag
