@@ -19,7 +19,7 @@ PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 
 	"$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$candidate" && break; \
 	done)
 
-.PHONY: help venv setup run serve nginx benchmark-abuse test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import restore-check mutation clean chromium
+.PHONY: help venv setup run serve nginx benchmark-abuse test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import benchmark-plans restore-check mutation clean chromium
 
 help:
 	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/ with a task worker"
@@ -32,6 +32,7 @@ help:
 	@echo "make benchmark-pages  statistics and county pages on a demo-sized and a national table (DATABASE_URL's server)"
 	@echo "make benchmark-abuse  the production stack under an export flood, slow clients, a cache flood and an import flood"
 	@echo "make mutation   mutation test of the rule modules (mutmut, SQLite): score per module, survivors listed"
+	@echo "make benchmark-plans  a plan of 100 tasks: its pages, feed and reschedule, and a county timeline of 20 plans"
 	@echo "make benchmark-admin-import  a million-row file through the admin: upload, background check, confirm, import (PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -125,6 +126,10 @@ benchmark: venv
 # Statistics, county, comparison, adoption, declining and export pages and the API on a demo-sized and a national table (1.9 million rows).
 benchmark-pages: venv
 	$(PY) benchmarks/statistics_pages.py
+
+# A rollout plan of 100 tasks (its pages, feed and reschedule) and a county of 20 plans, beside a page with no query.
+benchmark-plans: venv
+	$(PY) benchmarks/plans.py
 
 # The production stack on loopback under 10 and 50 concurrent clients for 60 s each.
 benchmark-load: venv

@@ -10,6 +10,8 @@ from metrics.filters import DEFAULT_METRIC, GoLiveWeeksForm
 from metrics.models import Metric, PeriodType, UsageStatistic
 from metrics.periods import period_step_back
 from metrics.rollout_effect import DEFAULT_WEEKS_AROUND_GO_LIVE
+from plans.models import RolloutPlan
+from plans.progress import with_task_counts
 from processes.models import ProcessDescription, Rollout, RolloutStatus, county_rollout_counts
 from regions.models import WellbeingCounty
 
@@ -71,6 +73,7 @@ def county_detail(request, code):
         .latest_published_first()
     )
     rollouts = list(rollouts)
+    _public_plans_add(rollouts)
     usage_metric = Metric.objects.filter(code=DEFAULT_METRIC).first()
     weeks_form = GoLiveWeeksForm(request.GET)
     weeks = weeks_form.cleaned_data["weeks"] if weeks_form.is_valid() and weeks_form.cleaned_data["weeks"] else None
@@ -106,6 +109,14 @@ def county_detail(request, code):
             "weeks": weeks or DEFAULT_WEEKS_AROUND_GO_LIVE,
         },
     )
+
+
+def _public_plans_add(rollouts) -> None:
+    """Give each rollout `public_plan`: its public plan with its task counts, or None (one query)."""
+    plans = with_task_counts(RolloutPlan.objects.public().filter(rollout__in=rollouts), timezone.localdate())
+    by_rollout = {plan.rollout_id: plan for plan in plans}
+    for rollout in rollouts:
+        rollout.public_plan = by_rollout.get(rollout.pk)
 
 
 def _monthly_usage(county, metric):

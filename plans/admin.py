@@ -1,8 +1,10 @@
-"""Rollout plans in the admin: a plan with its dates and tasks, the tasks due this week and overdue, the actions.
+"""Rollout plans in the admin: a plan with its dates, timeline and tasks, what is due this week and overdue.
 
 Every write goes through `plans.services`: the anchors' dates through `plan_reschedule`, a task's
-form through `task_update` / `task_complete`. The plan's page offers its XLSX export, the pull of
-a newer published version of the guide, and "revoke and make a new calendar address".
+form through `task_update` / `task_complete`. The plan's page shows its timeline and its tasks as
+a table (`plans.progress`, with owners; each task links to its form), and offers its XLSX export,
+an A4 landscape print, the pull of a newer published version of the guide, and "revoke and make
+a new calendar address". The county timeline shows the editor's county's running plans.
 A rollout's "make a plan" action is added to the rollouts' admin from here, the app above it.
 """
 
@@ -10,6 +12,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -25,6 +28,7 @@ from django.utils.translation import ngettext
 from common.history_admin import ReadableHistoryAdmin
 from plans.exporting import XLSX_CONTENT_TYPE, plan_workbook
 from plans.models import OPEN_STATUSES, PlanAnchor, PlanTask, RolloutPlan, TaskKind, TaskStatus
+from plans.progress import county_plans, plan_progress, week_of
 from plans.services import (
     DONE_IN_THE_FUTURE,
     GO_LIVE_BEFORE_PILOT,
@@ -38,6 +42,7 @@ from plans.services import (
 )
 from processes.admin.rollouts import RolloutAdmin
 from processes.models import Rollout, StepAnchor
+from regions.models import WellbeingCounty
 from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin, can_publish_county, editable_county_ids
 
 PLAN_MADE = _("A plan was made for {rollout}.")
@@ -53,11 +58,8 @@ KEPT_BY_HAND = _("Kept as set by hand: {tasks}.")
 OVERDUE = _("⚠ overdue")
 DUE_THIS_WEEK = _("due this week")
 NO_DATE = "–"
-
-
-def _week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    monday = today - datetime.timedelta(days=today.weekday())
-    return monday, monday + datetime.timedelta(days=6)
+COUNTY_TIMELINE_TITLE = _("Running plans of {county}")
+ANCHOR_DATE_LABEL = _("Date: {anchor}")
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -72,7 +74,7 @@ class DeadlineFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return queryset.overdue(today)
         if self.value() == "this_week":
-            return queryset.due_between(*_week(today))
+            return queryset.due_between(*week_of(today))
         return queryset
 
 
@@ -82,7 +84,7 @@ def deadline_label(task, today: datetime.date) -> str:
         return ""
     if task.due < today:
         return str(OVERDUE)
-    monday, sunday = _week(today)
+    monday, sunday = week_of(today)
     return str(DUE_THIS_WEEK) if monday <= task.due <= sunday else ""
 
 
@@ -98,8 +100,20 @@ class AnchorFormSet(BaseInlineFormSet):
             raise ValidationError(GO_LIVE_BEFORE_PILOT)
 
 
+class PlanAnchorForm(forms.ModelForm):
+    class Meta:
+        model = PlanAnchor
+        fields = ["date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A table's cell has no <label>: the input says which date it is.
+        self.fields["date"].widget.attrs["aria-label"] = str(ANCHOR_DATE_LABEL).format(anchor=self.instance)
+
+
 class PlanAnchorInline(CountyScopedInlineMixin, admin.TabularInline):
     model = PlanAnchor
+    form = PlanAnchorForm
     formset = AnchorFormSet
     county_field = "plan__rollout__county"
     fields = ["kind", "name", "date"]
@@ -113,29 +127,22 @@ class PlanAnchorInline(CountyScopedInlineMixin, admin.TabularInline):
         return False
 
 
-class PlanTaskInline(CountyScopedInlineMixin, admin.TabularInline):
-    model = PlanTask
-    county_field = "plan__rollout__county"
-    fields = ["phase_title", "title", "owner_shown", "status", "planned_start", "due", "deadline", "done_on"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    ordering = ["order", "pk"]
+class PlanChangeList(ChangeList):
+    """The plans' list, counting each plan's tasks: only here, so that the plan's page does not pay for the counts."""
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("owner")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("owner"))
-    def owner_shown(self, task):
-        return task.owner_label or NO_DATE
-
-    @admin.display(description=_("deadline"))
-    def deadline(self, task):
-        return deadline_label(task, timezone.localdate()) or NO_DATE
+    def get_queryset(self, request, exclude_parameters=None):
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .annotate(
+                task_total=Count("tasks", distinct=True),
+                done_total=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
+                overdue_count=Count(
+                    "tasks", filter=Q(tasks__status__in=OPEN_STATUSES, tasks__due__lt=today), distinct=True
+                ),
+            )
+        )
 
 
 @admin.register(RolloutPlan)
@@ -150,24 +157,23 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
     list_select_related = ["rollout__county", "rollout__module", "rollout__service_area"]
     fields = ["rollout", "source_version", "created_at", "created_by", "finished_on", "feed_address"]
     readonly_fields = fields
-    inlines = [PlanAnchorInline, PlanTaskInline]
+    inlines = [PlanAnchorInline]
 
     def get_queryset(self, request):
-        today = timezone.localdate()
         return (
             super()
             .get_queryset(request)
             .select_related(
-                "rollout__county", "rollout__module", "rollout__service_area", "source_version", "created_by"
-            )
-            .annotate(
-                task_total=Count("tasks", distinct=True),
-                done_total=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
-                overdue_count=Count(
-                    "tasks", filter=Q(tasks__status__in=OPEN_STATUSES, tasks__due__lt=today), distinct=True
-                ),
+                "rollout__county",
+                "rollout__module",
+                "rollout__service_area",
+                "source_version__process",
+                "created_by",
             )
         )
+
+    def get_changelist(self, request, **kwargs):
+        return PlanChangeList
 
     def has_add_permission(self, request):
         return False
@@ -194,6 +200,8 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
             path("<path:object_id>/feed/", self.admin_site.admin_view(self.feed_view), name=f"{info}_feed"),
             path("<path:object_id>/xlsx/", self.admin_site.admin_view(self.xlsx_view), name=f"{info}_xlsx"),
             path("<path:object_id>/pull/", self.admin_site.admin_view(self.pull_view), name=f"{info}_pull"),
+            path("<path:object_id>/print/", self.admin_site.admin_view(self.print_view), name=f"{info}_print"),
+            path("timeline/", self.admin_site.admin_view(self.county_timeline_view), name=f"{info}_county_timeline"),
             *super().get_urls(),
         ]
 
@@ -208,6 +216,46 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
 
     def _change_url(self, plan):
         return reverse("admin:plans_rolloutplan_change", args=[plan.pk])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Reached only once the admin has found the plan and checked the user may see it.
+        if obj is not None:
+            context.update(self._progress_context(obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _progress_context(self, plan) -> dict:
+        return {
+            "progress": plan_progress(plan, today=timezone.localdate(), with_owners=True),
+            "task_url_name": "admin:plans_plantask_change",
+            "language": plan.source_version.process.language if plan.source_version.process_id else "fi",
+        }
+
+    def print_view(self, request, object_id):
+        """The plan with its owners on A4 landscape, for the team's wall."""
+        plan = self._plan_or_404(request, object_id, change=False)
+        context = {"plan": plan, **self._progress_context(plan)}
+        return TemplateResponse(request, "admin/plans/rolloutplan/print.html", context)
+
+    def county_timeline_view(self, request):
+        """The running plans of one county the user edits (`?county=<code>`, the first of theirs by default)."""
+        counties = list(WellbeingCounty.objects.filter(pk__in=editable_county_ids(request.user)).order_by("code"))
+        if not counties:
+            raise PermissionDenied
+        code = request.GET.get("county")
+        county = next((county for county in counties if county.code == code), None) if code else counties[0]
+        if county is None:
+            raise Http404
+        plans = RolloutPlan.objects.for_county(county).current()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": str(COUNTY_TIMELINE_TITLE).format(county=county.name),
+            "county": county,
+            "counties": counties,
+            "timeline": county_plans(plans, today=timezone.localdate()),
+            "plan_url_name": "admin:plans_rolloutplan_change",
+        }
+        return TemplateResponse(request, "admin/plans/rolloutplan/county_timeline.html", context)
 
     def feed_view(self, request, object_id):
         plan = self._plan_or_404(request, object_id, change=True)

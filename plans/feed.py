@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event, Todo
 
 from plans.models import RolloutPlan, TaskStatus
+from processes.models import ResponsibleRole
 
 FEED_LANGUAGE = "fi"
 UID_DOMAIN = "omaolo-portal"
@@ -26,18 +27,18 @@ TASK_OUTPUT = _("Produces: {output}")
 TASK_CHECKLIST = _("Checklist:")
 
 
-def _task_description(task) -> str:
+def _task_description(task, words: dict) -> str:
     lines = []
     if task.phase_title:
-        lines.append(str(TASK_PHASE).format(phase=task.phase_title))
+        lines.append(words["phase"].format(phase=task.phase_title))
     if task.responsible_role:
-        lines.append(str(TASK_ROLE).format(role=task.get_responsible_role_display()))
+        lines.append(words["role"].format(role=words["roles"].get(task.responsible_role, task.responsible_role)))
     if task.owner_label:
-        lines.append(str(TASK_OWNER).format(owner=task.owner_label))
+        lines.append(words["owner"].format(owner=task.owner_label))
     if task.output:
-        lines.append(str(TASK_OUTPUT).format(output=task.output))
+        lines.append(words["output"].format(output=task.output))
     if task.checklist:
-        lines += ["", str(TASK_CHECKLIST), *(f"- {item}" for item in task.checklist.splitlines() if item.strip())]
+        lines += ["", words["checklist"], *(f"- {item}" for item in task.checklist.splitlines() if item.strip())]
     if task.notes:
         lines += ["", task.notes]
     return "\n".join(lines)
@@ -47,6 +48,15 @@ def plan_calendar(plan: RolloutPlan) -> bytes:
     """The plan's tasks and dates as an iCalendar document."""
     stamp = plan.created_at.astimezone(datetime.UTC)
     with translation.override(FEED_LANGUAGE):
+        # Translated once for the feed, not once a task.
+        words = {
+            "phase": str(TASK_PHASE),
+            "role": str(TASK_ROLE),
+            "roles": {value: str(label) for value, label in ResponsibleRole.choices},
+            "owner": str(TASK_OWNER),
+            "output": str(TASK_OUTPUT),
+            "checklist": str(TASK_CHECKLIST),
+        }
         calendar = Calendar()
         calendar.add("prodid", PRODUCT_ID)
         calendar.add("version", "2.0")
@@ -77,7 +87,7 @@ def plan_calendar(plan: RolloutPlan) -> bytes:
                 )
                 todo.add("completed", noon.astimezone(datetime.UTC))
             todo.add("sequence", 0)
-            description = _task_description(task)
+            description = _task_description(task, words)
             if description:
                 todo.add("description", description)
             calendar.add_component(todo)

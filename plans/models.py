@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from processes.models import PublishedVersion, ResponsibleRole, Rollout, StepAnchor
+from processes.models import ProcessDescription, PublishedVersion, ResponsibleRole, Rollout, RolloutStatus, StepAnchor
 
 
 class TaskStatus(models.TextChoices):
@@ -41,6 +41,18 @@ class RolloutPlanQuerySet(models.QuerySet):
     def running(self):
         """Plans with an open task."""
         return self.filter(finished_on__isnull=True)
+
+    def current(self):
+        """Running plans of rollouts that have not ended: what a county's timeline shows."""
+        return self.running().exclude(rollout__status=RolloutStatus.ENDED)
+
+    def public(self):
+        """Plans the public may follow: made from a guide the public may read (`ProcessDescription...published()`).
+
+        Every rollout is public (the county and content pages list them all); a plan adds the
+        tasks it copied from its guide's published version, so it is public while that guide is.
+        """
+        return self.filter(source_version__process__in=ProcessDescription.objects.published())
 
 
 class RolloutPlan(models.Model):
@@ -208,3 +220,34 @@ class PlanTask(models.Model):
     @property
     def percent_complete(self) -> int:
         return {TaskStatus.DONE: 100, TaskStatus.IN_PROGRESS: 50}.get(self.status, 0)
+
+
+class PlanPhaseDuration(models.Model):
+    """How long one phase of the guide took in one plan, stored when the plan ended (all done, or the rollout ended).
+
+    Planned: working days from the phase's first planned start to its last due date; actual:
+    from its first task started (or planned to start) to its last task done, both days
+    included. The public guide's "experiences" read these, never a running plan's guesses.
+    """
+
+    plan = models.ForeignKey(
+        RolloutPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="phase_durations"
+    )
+    source_phase_id = models.PositiveIntegerField(_("phase of the guide"), help_text=_("The phase the tasks copy."))
+    phase_title = models.CharField(_("phase"), max_length=200)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    planned_days = models.PositiveSmallIntegerField(_("planned duration (working days)"), null=True, blank=True)
+    actual_days = models.PositiveSmallIntegerField(_("actual duration (working days)"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    finished_on = models.DateField(_("finished on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("duration of a phase")
+        verbose_name_plural = _("durations of the phases")
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "source_phase_id"], name="plan_phase_duration_unique"),
+        ]
+
+    def __str__(self):
+        return self.phase_title

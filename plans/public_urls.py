@@ -3,8 +3,13 @@
 The secret calendar feed is not here: it lives outside the language prefix (`plans/urls.py`).
 """
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from plans import views
 
 app_name = "plans_public"
 
-urlpatterns = []
+urlpatterns = [
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("counties/<str:code>/plans/", views.county_plans_page, name="county_plans"),
+]

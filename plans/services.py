@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from plans.durations import plan_durations_forget, plan_durations_store
 from plans.models import PlanAnchor, PlanTask, RolloutPlan, TaskKind, TaskStatus
 from plans.working_days import add_working_days, next_working_day, working_days_between
 from processes.models import ResponsibleRole, Rollout, StepAnchor
@@ -185,6 +186,26 @@ def _tasks_save(tasks: list[PlanTask], fields: list[str], *, user) -> None:
     PlanTask.history.bulk_history_create(tasks, default_user=user, update=True)
 
 
+def _task_dates_save(tasks: list[PlanTask], *, user) -> None:
+    """Store new planned starts and due dates: one statement run for every task, not `bulk_update`'s CASE.
+
+    A reschedule moves up to every task of a plan, each to a date of its own; building and
+    compiling bulk_update's CASE expression for 100 rows cost more than the UPDATEs themselves.
+    """
+    if not tasks:
+        return
+    table = connection.ops.quote_name(PlanTask._meta.db_table)
+    start, due, key = (
+        connection.ops.quote_name(PlanTask._meta.get_field(name).column) for name in ("planned_start", "due", "id")
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {start} = %s, {due} = %s WHERE {key} = %s",  # noqa: S608 - names from the model
+            [(task.planned_start, task.due, task.pk) for task in tasks],
+        )
+    PlanTask.history.bulk_history_create(tasks, default_user=user, update=True)
+
+
 @dataclass
 class PullResult:
     """What pulling a newer published version did (or would do) to a plan."""
@@ -256,8 +277,6 @@ def plan_pull(*, plan: RolloutPlan, user, apply: bool = False) -> PullResult:
             result.skipped.append(task.title)
             if apply:
                 task.status = TaskStatus.SKIPPED
-                with translation.override(settings.LANGUAGE_CODE):
-                    removed = str(STEP_REMOVED_NOTE).format(date=f"{today.day}.{today.month}.{today.year}")
                 with translation.override(settings.LANGUAGE_CODE):
                     removed = str(STEP_REMOVED_NOTE).format(date=f"{today.day}.{today.month}.{today.year}")
                 task.notes = "\n".join(filter(None, [task.notes, removed]))
@@ -334,7 +353,7 @@ def plan_reschedule_unchecked(
         _schedule(task)
         if (task.planned_start, task.due) != before:
             moved.append(task)
-    _tasks_save(moved, ["planned_start", "due"], user=user)
+    _task_dates_save(moved, user=user)
     return RescheduleResult(moved=len(moved), kept_by_hand=kept)
 
 
@@ -348,6 +367,7 @@ def _finish_if_done(plan: RolloutPlan, *, today: datetime.date, user) -> None:
         plan.finished_on = today
         plan._history_user = user
         plan.save(update_fields=["finished_on"])
+        plan_durations_store(plan=plan)
 
 
 @transaction.atomic
@@ -423,6 +443,7 @@ def task_update(*, task: PlanTask, user, **changes) -> PlanTask:
         task.done_on = task.actual_days = None
         task.plan.finished_on = None
         task.plan.save(update_fields=["finished_on"])
+        plan_durations_forget(plan=task.plan)
     if task.planned_start and task.due and task.planned_start > task.due:
         raise ValidationError({"due": START_AFTER_DUE})
     if task.status == TaskStatus.IN_PROGRESS and task.started_on is None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from processes.filters import ProcessDescriptionFilter
+from processes.guide_sections import guide_sections
 from processes.models import (
     ContentKind,
     ContentModule,
@@ -321,6 +322,7 @@ def process_detail(request, slug):
             "diagram": _phase_diagram(phases),
             "based_on": _public_source(process),
             "copy_counties": [] if is_preview else copy_target_counties(request.user, process),
+            "guide_sections": guide_sections(process=process, phases=phases),
         },
     )
 

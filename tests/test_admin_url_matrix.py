@@ -87,6 +87,8 @@ MODEL_URL_KINDS = {
     "feed": "object",  # a plan's "revoke and make a new calendar address" (POST only)
     "xlsx": "object",  # a plan's XLSX export
     "pull": "object",  # a plan's pull of its guide's newest published version: preview, then POST
+    "print": "object",  # a plan with its owners, to print on A4 landscape
+    "county_timeline": "county_timeline",  # the running plans of one county the editor edits (?county=)
     "check": "route_check",  # the route check of the editor's counties
     "copy_content": "route_copy_content",  # a county's routes of one content copied to another
     "copy_published": "route_copy_published",  # another county's published routes copied into one's own
@@ -736,6 +738,22 @@ def test_copies_come_only_from_published_guides_and_go_only_into_the_editors_cou
     assert {county.pk for county in listed.context["counties"]} == {world.own_county.pk}
     assert copied_draft.status_code == copied_elsewhere.status_code == HTTPStatus.OK
     assert ProcessDescription.objects.count() == before
+
+
+# --- plans: a county's running plans on one timeline ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("model", "name"), patterns_of_kind("county_timeline"))
+def test_the_county_timeline_shows_only_the_editors_county(world, editor_client, model, name):
+    url = reverse(f"admin:{name}")
+
+    own = editor_client.get(url)
+    asked_for_foreign = [editor_client.get(url, {"county": code}) for code in FOREIGN_COUNTIES]
+
+    assert own.status_code == HTTPStatus.OK
+    assert own.context["timeline"].plans, "no running plan at all: the test would pass vacuously"
+    assert {plan.rollout.county_id for plan in own.context["timeline"].plans} == {world.own_county.pk}
+    assert [response.status_code for response in asked_for_foreign] == [HTTPStatus.NOT_FOUND] * 2
 
 
 # --- routes: the check, the copies and publication ---------------------------------------------------

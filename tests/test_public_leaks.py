@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from common.csv_rows import REFERENCE_DATA_DIR, read_rows
-from plans.models import RolloutPlan
+from plans.models import PlanTask, RolloutPlan
 from plans.services import plan_feed_token_renew
 from processes.models import (
     ContentModule,
@@ -185,8 +185,13 @@ PARAMETER_SOURCES = {
     "processes/<slug:slug>/copy/": "guide_slugs",
     # A plan's calendar is public to whoever holds its secret address: a fresh address per demo plan.
     "plans/feed/<str:token>.ics": "plan_feed_tokens",
+    # A plan's public progress and a county's plans on one timeline.
+    "plans/<int:pk>/": "plan_keys",
+    "counties/<str:code>/plans/": "county_codes",
     "modules/<slug:code>/": "module_codes",
 }
+# A task's texts the public reads: copied from the published guide, or the lesson written for the next county.
+PUBLIC_TASK_FIELDS = ["phase_title", "title", "description", "output", "checklist", "lesson"]
 # Query parameters of the open API that need a value, from the demo data.
 API_PARAMETER_SOURCES = {"content": "module_code", "county": "county_code"}
 
@@ -262,6 +267,7 @@ def demo_parameters() -> dict:
         "attachment_keys": sorted(attachment_keys),
         "module_codes": [(code,) for code in ContentModule.objects.values_list("code", flat=True)],
         "plan_feed_tokens": _plan_feed_tokens(),
+        "plan_keys": [(pk,) for pk in RolloutPlan.objects.order_by("pk").values_list("pk", flat=True)],
     }
 
 
@@ -443,3 +449,25 @@ def test_a_marked_revision_appears_nowhere_public_until_it_is_published(client, 
     missing = [value for value in markers if not any(value in text for text in after.values())]
     assert missing == []
     assert all(MARKER_SHAPE.fullmatch(value) for value in markers)
+
+
+# --- the plans' people: owners, their notes and the calendar addresses stay off every public page ------
+
+
+def test_no_public_page_shows_a_plans_owners_notes_or_calendar_address(client, demo_data, django_user_model):
+    owner = django_user_model.objects.create_user(
+        "omistaja", first_name="QZXOWNERFIRSTQZX", last_name="QZXOWNERLASTQZX", is_staff=True
+    )
+    markers = ["QZXOWNERFIRSTQZX", "QZXOWNERLASTQZX"]
+    for task in PlanTask.objects.all():
+        markers += _mark(task, tag=str(task.pk), exclude=PUBLIC_TASK_FIELDS)
+        task.owner = owner
+        task.save()
+    tokens = [token for (token,) in _plan_feed_tokens()]
+    paths = [path for path in public_paths(public_routes(), demo_parameters()) if "/feed/" not in path]
+    assert any(path.startswith("/fi/plans/") for path in paths)
+
+    seen = everything_public(client, paths, [])
+
+    found = {value: [path for path, text in seen.items() if value.upper() in text] for value in markers + tokens}
+    assert {value: where for value, where in found.items() if where} == {}

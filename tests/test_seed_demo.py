@@ -124,3 +124,14 @@ def test_every_demo_guide_says_its_phases_are_an_example(demo_data):
         first_phase = process.phases.order_by("order").first()
         assert "Vaiheet ja askeleet ovat esimerkki" in process.solution
         assert first_phase.goal.startswith("*Vaiheet ja askeleet ovat esimerkki")
+
+
+def test_north_karelias_ended_plans_give_its_guide_experiences_from_three_rollouts(demo_data, client):
+    from plans.models import PlanPhaseDuration
+
+    ended = PlanPhaseDuration.objects.filter(plan__rollout__county__code="14")
+
+    assert ended.values("plan").distinct().count() == 3
+    assert not ended.filter(actual_days=None).exists()
+    page = client.get("/en/processes/omaolo-pohjois-karjala/").content.decode()
+    assert '<h2 id="experiences">Experiences from 3 rollouts</h2>' in page

@@ -3,7 +3,8 @@
 Päijät-Häme's piloting rollout runs a plan: its pilot started 25 working days ago and it goes
 live in 20; the tasks due before today are done except the two latest, which are overdue. North
 Karelia's ended rollouts have finished plans: every task done a little later than planned, with
-its actual duration, and a few lessons. The guides' steps get their anchors and offsets here
+its actual duration, and a few lessons, and their phases' durations stored, so that the
+guide's public page shows its "experiences from 3 rollouts". The guides' steps get their anchors and offsets here
 (`STEP_SCHEDULE`), so that their published versions, and the plans made from them, have dates.
 """
 
@@ -11,6 +12,7 @@ import datetime
 
 from django.utils import timezone
 
+from plans.durations import plan_durations_store
 from plans.models import PlanTask, RolloutPlan, TaskStatus
 from plans.services import plan_make, plan_reschedule_unchecked
 from plans.working_days import add_working_days, working_days_between
@@ -115,6 +117,7 @@ def _finished_plans_seed() -> None:
         )
         finished = max(task.done_on for task in tasks if task.done_on)
         RolloutPlan.objects.filter(pk=plan.pk).update(finished_on=finished)
+        plan_durations_store(plan=plan)
 
 
 def demo_plans_seed(*, owner=None, today: datetime.date | None = None) -> int:
