@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from processes.models import ContentModule, Rollout, RolloutStatus
+from regions.models import Municipality
 from regions.scoping import can_edit_county, can_publish_county
 from routing.checks import Finding, route_check
 from routing.facts import (
@@ -120,7 +121,12 @@ def route_facts(route: Route) -> RouteFacts:
         age_below=route.age_below,
         verified_on=route.verified_on,
         municipalities=tuple(
-            MunicipalityFacts(id=municipality.pk, name=municipality.name, county_id=municipality.county_id)
+            MunicipalityFacts(
+                id=municipality.pk,
+                name=municipality.name,
+                county_id=municipality.county_id,
+                bilingual=municipality.is_bilingual,
+            )
             for municipality in route.municipalities.all()
         ),
         foreign_unit_reason=route.foreign_unit_reason,
@@ -211,6 +217,22 @@ def care_rules() -> list[CareRule]:
     ]
 
 
+def municipality_facts(*, county_ids=None) -> list[MunicipalityFacts]:
+    """The municipalities of the counties (every county when None), each saying whether it is bilingual."""
+    municipalities = (
+        Municipality.objects.all() if county_ids is None else Municipality.objects.filter(county__in=county_ids)
+    )
+    return [
+        MunicipalityFacts(
+            id=municipality.pk,
+            name=municipality.name,
+            county_id=municipality.county_id,
+            bilingual=municipality.is_bilingual,
+        )
+        for municipality in municipalities
+    ]
+
+
 def route_check_run(*, counties=None, today: datetime.date | None = None) -> list[Finding]:
     """The route check of the counties (every county when None) as their routes are stored now."""
     today = today or timezone.localdate()
@@ -229,6 +251,7 @@ def route_check_run(*, counties=None, today: datetime.date | None = None) -> lis
         outcomes=outcome_facts(),
         deployments=deployments(county_ids=county_ids),
         rules=care_rules(),
+        municipalities=municipality_facts(county_ids=county_ids),
     )
 
 
