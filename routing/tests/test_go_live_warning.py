@@ -1,4 +1,4 @@
-"""Before go-live, the route check's findings for the county × content on the rollout's and the go/no-go task's pages."""
+"""Before go-live, the route check's findings for the county × content on the rollout's and go/no-go task's pages."""
 
 import datetime
 from http import HTTPStatus
