@@ -46,6 +46,11 @@ def _check_year(value, parameter: str) -> None:
         raise ParameterError(str(INVALID_PARAMETER).format(parameter=parameter, reason=reason), parameter)
 
 
+def _hhmm(value: str | None) -> str | None:
+    """A snapshot's time ("07:45:00") as the API writes it ("07:45")."""
+    return value[:5] if value else None
+
+
 def _route_out(route) -> RouteOut:
     data = route.data
     return RouteOut(
@@ -54,8 +59,8 @@ def _route_out(route) -> RouteOut:
         outcome=data["outcome"],
         window_kind=data["window_kind"],
         weekdays=sorted(data["weekdays"]),
-        starts_at=data["starts_at"],
-        ends_at=data["ends_at"],
+        starts_at=_hhmm(data["starts_at"]),
+        ends_at=_hhmm(data["ends_at"]),
         window_unit=route.window_unit,
         channel=data["channel"],
         receiving_unit=route.receiving_unit,
@@ -63,7 +68,7 @@ def _route_out(route) -> RouteOut:
         handled_in_unit_hours=data["handled_in_unit_hours"],
         target_kind=data["target_kind"],
         target_value=data["target_value"],
-        target_sent_by=data["target_cutoff"],
+        target_sent_by=_hhmm(data["target_cutoff"]),
         languages=data["languages"],
         age_from=data["age_from"],
         age_below=data["age_below"],
@@ -119,7 +124,7 @@ def routes(
     found = published_routes(county=county_row, on=day, at=moment, module=module, outcome=outcome)
     return {
         "county": county,
-        "at": moment,
+        "at": None if moment is None else timezone.make_aware(moment),
         "date": day,
         "count": len(found),
         "limit": limit,
@@ -143,9 +148,12 @@ def _unit_out(unit, *, county, today: datetime.date) -> UnitOut:
         web_address=data["web_address"],
         open_around_the_clock=data["open_around_the_clock"],
         holidays_as_sundays=data["holidays_as_sundays"],
-        hours=[HoursOut(**hours) for hours in data["hours"]],
+        hours=[
+            HoursOut(weekday=hours["weekday"], opens=_hhmm(hours["opens"]), closes=_hhmm(hours["closes"]))
+            for hours in data["hours"]
+        ],
         exceptions=[
-            ExceptionOut(**exception)
+            ExceptionOut(**{**exception, "opens": _hhmm(exception["opens"]), "closes": _hhmm(exception["closes"])})
             for exception in data["exceptions"]
             if datetime.date.fromisoformat(exception["ends_on"]) >= today
         ],

@@ -1,8 +1,13 @@
 """What `/api/routes` and `/api/units` answer: the published routes and receiving units of a county."""
 
 import datetime
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import Field
+
+# A wall-clock time of day in Finland, "HH:MM" ("00:00" as a closing time is midnight at the end of the day).
+LocalTime = Annotated[str, Field(pattern=r"^[0-2][0-9]:[0-5][0-9]$", description="HH:MM, Finnish time.")]
 
 
 class RouteOut(Schema):
@@ -14,8 +19,8 @@ class RouteOut(Schema):
     # hours (weekdays and hours; `ends_at` before `starts_at` runs past midnight), unit_closed, always
     window_kind: str
     weekdays: list[int]
-    starts_at: datetime.time | None
-    ends_at: datetime.time | None
+    starts_at: LocalTime | None
+    ends_at: LocalTime | None
     # The unit whose closed hours the route covers, named like `receiving_unit`.
     window_unit: str | None
     channel: str
@@ -25,7 +30,7 @@ class RouteOut(Schema):
     handled_in_unit_hours: bool
     target_kind: str
     target_value: int | None
-    target_sent_by: datetime.time | None
+    target_sent_by: LocalTime | None
     languages: list[str]
     age_from: int | None
     age_below: int | None
@@ -41,6 +46,7 @@ class RouteOut(Schema):
 
 class RoutePage(Schema):
     county: str
+    # The moment judged, with Finland's offset; None when a date without a moment was asked.
     at: datetime.datetime | None
     date: datetime.date
     count: int
@@ -51,16 +57,16 @@ class RoutePage(Schema):
 
 class HoursOut(Schema):
     weekday: int  # ISO weekday, 1 = Monday; a public holiday counts as a Sunday unless the unit says otherwise
-    opens: datetime.time
-    closes: datetime.time  # 00:00 is midnight at the end of the day
+    opens: LocalTime
+    closes: LocalTime
 
 
 class ExceptionOut(Schema):
     starts_on: datetime.date
     ends_on: datetime.date
     is_closed: bool
-    opens: datetime.time | None
-    closes: datetime.time | None
+    opens: LocalTime | None
+    closes: LocalTime | None
     reason: str
 
 
