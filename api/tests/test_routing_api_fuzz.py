@@ -1,4 +1,4 @@
-"""schemathesis fuzzes `/api/routes` and `/api/units` against a county with published routes: no 5xx, answers in schema."""
+"""schemathesis fuzzes `/api/routes` and `/api/units` with a county's published routes: no 5xx, answers in schema."""
 
 import datetime
 
