@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from api.api import CODE, COUNTY_CODE, INVALID_PARAMETER, ParameterError, _by_code
-from api.routing_schemas import ExceptionOut, HoursOut, RouteOut, RoutePage, UnitOut, UnitPage
+from api.routing_schemas import RoutePage, UnitPage
 from api.schemas import ErrorOut
 from processes.models import ContentModule
 from regions.models import WellbeingCounty
@@ -51,35 +51,36 @@ def _hhmm(value: str | None) -> str | None:
     return value[:5] if value else None
 
 
-def _route_out(route) -> RouteOut:
+def _route_out(route) -> dict:
+    """The route as `RouteOut`'s fields; ninja validates the answer once, against the schema."""
     data = route.data
-    return RouteOut(
-        id=data["id"],
-        content=route.module_code,
-        outcome=data["outcome"],
-        window_kind=data["window_kind"],
-        weekdays=sorted(data["weekdays"]),
-        starts_at=_hhmm(data["starts_at"]),
-        ends_at=_hhmm(data["ends_at"]),
-        window_unit=route.window_unit,
-        channel=data["channel"],
-        receiving_unit=route.receiving_unit,
-        roles=data["roles"],
-        handled_in_unit_hours=data["handled_in_unit_hours"],
-        target_kind=data["target_kind"],
-        target_value=data["target_value"],
-        target_sent_by=_hhmm(data["target_cutoff"]),
-        languages=data["languages"],
-        age_from=data["age_from"],
-        age_below=data["age_below"],
-        strong_identification=data["strong_identification"],
-        valid_from=data["valid_from"],
-        valid_to=data["valid_to"],
-        verified_on=data["verified_on"],
-        municipalities=list(route.municipalities),
-        service_area=route.service_area,
-        applies=route.applies,
-    )
+    return {
+        "id": data["id"],
+        "content": route.module_code,
+        "outcome": data["outcome"],
+        "window_kind": data["window_kind"],
+        "weekdays": sorted(data["weekdays"]),
+        "starts_at": _hhmm(data["starts_at"]),
+        "ends_at": _hhmm(data["ends_at"]),
+        "window_unit": route.window_unit,
+        "channel": data["channel"],
+        "receiving_unit": route.receiving_unit,
+        "roles": data["roles"],
+        "handled_in_unit_hours": data["handled_in_unit_hours"],
+        "target_kind": data["target_kind"],
+        "target_value": data["target_value"],
+        "target_sent_by": _hhmm(data["target_cutoff"]),
+        "languages": data["languages"],
+        "age_from": data["age_from"],
+        "age_below": data["age_below"],
+        "strong_identification": data["strong_identification"],
+        "valid_from": data["valid_from"],
+        "valid_to": data["valid_to"],
+        "verified_on": data["verified_on"],
+        "municipalities": list(route.municipalities),
+        "service_area": route.service_area,
+        "applies": route.applies,
+    }
 
 
 @router.get(
@@ -133,31 +134,31 @@ def routes(
     }
 
 
-def _unit_out(unit, *, county, today: datetime.date) -> UnitOut:
+def _unit_out(unit, *, county, today: datetime.date) -> dict:
     data = unit.data
-    return UnitOut(
-        key=unit_key(data, county_id=county.pk, county_codes={data["county"]: unit.county_code}),
-        code=data["code"],
-        county=unit.county_code,
-        name_fi=data["name_fi"],
-        name_sv=data["name_sv"],
-        name_en=data["name_en"],
-        unit_type=data["unit_type"],
-        operator=data["operator"],
-        phone=data["phone"],
-        web_address=data["web_address"],
-        open_around_the_clock=data["open_around_the_clock"],
-        holidays_as_sundays=data["holidays_as_sundays"],
-        hours=[
-            HoursOut(weekday=hours["weekday"], opens=_hhmm(hours["opens"]), closes=_hhmm(hours["closes"]))
+    return {
+        "key": unit_key(data, county_id=county.pk, county_codes={data["county"]: unit.county_code}),
+        "code": data["code"],
+        "county": unit.county_code,
+        "name_fi": data["name_fi"],
+        "name_sv": data["name_sv"],
+        "name_en": data["name_en"],
+        "unit_type": data["unit_type"],
+        "operator": data["operator"],
+        "phone": data["phone"],
+        "web_address": data["web_address"],
+        "open_around_the_clock": data["open_around_the_clock"],
+        "holidays_as_sundays": data["holidays_as_sundays"],
+        "hours": [
+            {"weekday": hours["weekday"], "opens": _hhmm(hours["opens"]), "closes": _hhmm(hours["closes"])}
             for hours in data["hours"]
         ],
-        exceptions=[
-            ExceptionOut(**{**exception, "opens": _hhmm(exception["opens"]), "closes": _hhmm(exception["closes"])})
+        "exceptions": [
+            {**exception, "opens": _hhmm(exception["opens"]), "closes": _hhmm(exception["closes"])}
             for exception in data["exceptions"]
             if datetime.date.fromisoformat(exception["ends_on"]) >= today
         ],
-    )
+    }
 
 
 @router.get(

@@ -166,9 +166,9 @@ def main():
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from statistics_pages import measure
 
     from routing.models import Route
-    from statistics_pages import measure
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     settings.ALLOWED_HOSTS = ["testserver"]

@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from pytest_django.asserts import assertContains
 
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory
@@ -61,7 +62,9 @@ def test_a_unit_without_a_service_area_has_no_data(kainuu):
 def test_the_unit_page_shows_the_workload_to_its_countys_editor(station, kainuu_editor, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: TODAY)
 
-    response = kainuu_editor.get(f"/admin/routing/receivingunit/{station.pk}/change/")
+    response = kainuu_editor.get(
+        f"/admin/routing/receivingunit/{station.pk}/change/", headers={"accept-language": "en"}
+    )
 
     assert response.status_code == HTTPStatus.OK
     assertContains(response, '<tr><th scope="row">2026-W51</th><td>120</td><td>40</td><td>3</td></tr>', html=True)
@@ -77,4 +80,5 @@ def test_a_service_area_of_another_county_is_refused(station, lapland):
     with pytest.raises(ValidationError) as refused:
         station.full_clean()
 
-    assert refused.value.message_dict["service_area"] == ["This service area belongs to another county."]
+    with translation.override("en"):
+        assert refused.value.message_dict["service_area"] == ["This service area belongs to another county."]
