@@ -19,7 +19,7 @@ PYTHON_FOR_VENV := $(shell for candidate in $$(command -v python3.13 python3.12 
 	"$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$candidate" && break; \
 	done)
 
-.PHONY: help venv setup run serve nginx benchmark-abuse test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import benchmark-plans restore-check mutation clean chromium
+.PHONY: help venv setup run serve nginx benchmark-abuse test test-fast lint format migrations-check messages benchmark benchmark-pages benchmark-load benchmark-admin-import benchmark-plans benchmark-routing restore-check mutation clean chromium
 
 help:
 	@echo "make run        set up (virtualenv, migrations, data, translations, static) and serve on http://$(HOST):$(PORT)/ with a task worker"
@@ -28,6 +28,7 @@ help:
 	@echo "make lint       ruff check, ruff format --check, missing-migrations check, import layers (lint-imports)"
 	@echo "make restore-check  dump a populated PostgreSQL database (DATABASE_URL's server) with pg_dump -Fc, restore it, compare"
 	@echo "make benchmark  run benchmarks/import_usage.py on the database DATABASE_URL names"
+	@echo "make benchmark-routing  /api/routes, /api/units and the route check on the demo and at national size"
 	@echo "make benchmark-load   the production stack under 10 and 50 concurrent clients (JSON lines)"
 	@echo "make benchmark-pages  statistics and county pages on a demo-sized and a national table (DATABASE_URL's server)"
 	@echo "make benchmark-abuse  the production stack under an export flood, slow clients, a cache flood and an import flood"
@@ -130,6 +131,10 @@ benchmark-pages: venv
 # A rollout plan of 100 tasks (its pages, feed and reschedule) and a county of 20 plans, beside a page with no query.
 benchmark-plans: venv
 	$(PY) benchmarks/plans.py
+
+# Routes at national size: /api/routes, /api/units and the route check, beside a page with no query.
+benchmark-routing: venv
+	$(PY) benchmarks/routing.py
 
 # The production stack on loopback under 10 and 50 concurrent clients for 60 s each.
 benchmark-load: venv

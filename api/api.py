@@ -309,3 +309,9 @@ def _alert_out(alert: UsageAlert) -> AlertOut:
         status=alert.status,
         created=alert.created_at,
     )
+
+
+# The routes and units (routing) live in their own module, which uses the helpers above: added last.
+from api.routing_api import router as routing_router  # noqa: E402
+
+api.add_router("/", routing_router)

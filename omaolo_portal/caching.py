@@ -155,10 +155,14 @@ def _may_use_cache(request) -> bool:
 
 
 def _may_store(request, response) -> bool:
-    """A 200 answer that is the same for every anonymous visitor: no cookie, CSRF token, CSP nonce or session."""
+    """A 200 answer that is the same for every anonymous visitor: no cookie, CSRF token, CSP nonce or session.
+
+    An answer marked `Cache-Control: no-store` (the API's routes that apply "now") is never stored.
+    """
     session = getattr(request, "session", None)
     return (
         response.status_code == 200
+        and "no-store" not in response.get("Cache-Control", "")
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin_notices import ChangePageNoticesMixin
 from common.history_admin import ReadableHistoryAdmin
 from plans.exporting import XLSX_CONTENT_TYPE, plan_workbook
 from plans.models import OPEN_STATUSES, PlanAnchor, PlanTask, RolloutPlan, TaskKind, TaskStatus
@@ -344,7 +345,7 @@ class PlanTaskForm(forms.ModelForm):
 
 
 @admin.register(PlanTask)
-class PlanTaskAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
+class PlanTaskAdmin(ChangePageNoticesMixin, CountyScopedAdminMixin, ReadableHistoryAdmin):
     form = PlanTaskForm
     county_field = "plan__rollout__county"
     list_display = ["title", "plan", "phase_title", "owner_shown", "status", "due", "deadline"]

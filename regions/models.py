@@ -83,6 +83,18 @@ class WellbeingCounty(TranslatedNameModel):
         return reverse("county_detail", kwargs={"code": self.code})
 
 
+class MunicipalityLanguage(models.TextChoices):
+    """A municipality's official languages, as the Government decree on their linguistic status sets them."""
+
+    FINNISH = "fi", _("Finnish")
+    SWEDISH = "sv", _("Swedish")
+    BILINGUAL_FINNISH_MAJORITY = "fi_sv", _("bilingual, Finnish-speaking majority")
+    BILINGUAL_SWEDISH_MAJORITY = "sv_fi", _("bilingual, Swedish-speaking majority")
+
+
+BILINGUAL = (MunicipalityLanguage.BILINGUAL_FINNISH_MAJORITY, MunicipalityLanguage.BILINGUAL_SWEDISH_MAJORITY)
+
+
 class Municipality(TranslatedNameModel):
     """A municipality (kunta) and the county that organises its health and social services."""
 
@@ -92,6 +104,16 @@ class Municipality(TranslatedNameModel):
     county = models.ForeignKey(
         WellbeingCounty, verbose_name=_("county"), on_delete=models.PROTECT, related_name="municipalities"
     )
+    language = models.CharField(
+        _("official languages"),
+        max_length=5,
+        choices=MunicipalityLanguage,
+        default=MunicipalityLanguage.FINNISH,
+        help_text=_(
+            "Set by the Government decree on the linguistic status of municipalities (2023–2032); loaded from "
+            "data/municipality_languages.csv. A bilingual municipality's services are due in Finnish and Swedish."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -99,6 +121,10 @@ class Municipality(TranslatedNameModel):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name_fi"]
+
+    @property
+    def is_bilingual(self) -> bool:
+        return self.language in BILINGUAL
 
 
 class ServiceArea(TranslatedNameModel):

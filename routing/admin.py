@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,7 @@ from routing.services import (
     route_set_copy_from_published,
     route_set_publish,
 )
+from routing.workload import unit_workload
 
 COPY_CHOOSE = _("Choose the county and both contents.")
 COPY_PUBLISHED_CHOOSE = _("Choose a published route set and your county.")
@@ -49,6 +51,8 @@ PUBLISH_CHOOSE = _("Choose the county and the content to publish.")
 COPIED = _("%(count)d routes were copied to %(content)s. Check their dates and verify them.")
 PUBLISHED = _("The routes of %(content)s were published for %(county)s.")
 IMPORT_CHOOSE_FILE = _("Choose a CSV or XLSX file of routes.")
+WORKLOAD_WEEKS = 8
+WORKLOAD_AFTER_SAVE = _("Shown once the unit is saved.")
 IMPORTED = _("Routes imported: created %(created)d, updated %(updated)d, unchanged %(unchanged)d.")
 
 
@@ -85,12 +89,23 @@ class ReceivingUnitAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["code", "name_fi", "name_sv", "name_en", "operator"]
     list_select_related = ["county"]
     inlines = [OpeningHoursInline, OpeningExceptionInline]
+    readonly_fields = ["workload"]
     fieldsets = [
         (None, {"fields": ["county", "code", "unit_type", "operator"]}),
         (_("Names"), {"fields": ["name_fi", "name_sv", "name_en"]}),
         (_("Contact"), {"fields": ["phone", "web_address"]}),
         (_("Hours"), {"fields": ["open_around_the_clock", "holidays_as_sundays"]}),
+        (_("Workload"), {"fields": ["service_area", "workload"]}),
     ]
+
+    @admin.display(description=_("contact requests per open hour"))
+    def workload(self, unit):
+        if unit.pk is None:
+            return WORKLOAD_AFTER_SAVE
+        return render_to_string(
+            "admin/routing/receivingunit/workload.html",
+            {"workload": unit_workload(unit=unit, weeks=WORKLOAD_WEEKS)},
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

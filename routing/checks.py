@@ -24,7 +24,7 @@ from routing.choices import (
     Weekday,
 )
 from routing.coverage import day_gaps
-from routing.facts import CareRule, Deployment, OutcomeFacts, RouteFacts, UnitFacts
+from routing.facts import CareRule, Deployment, MunicipalityFacts, OutcomeFacts, RouteFacts, UnitFacts
 from routing.rules import broken_rules
 
 # "A few hours": the longest handling target an urgent outcome may have.
@@ -63,6 +63,11 @@ AFTER_ROLLOUT_FIX = _("End the route on the day the rollout ended.")
 NOT_VERIFIED = _("Route “%(route)s” has not been verified for 12 months.")
 NEVER_VERIFIED = _("Route “%(route)s” has never been verified.")
 NOT_VERIFIED_FIX = _("Confirm the route with the receiving unit and enter the day it was last verified.")
+NO_SWEDISH_ROUTE = _("%(content)s, %(outcome)s: no route in Swedish serves the bilingual %(municipalities)s.")
+NO_SWEDISH_ROUTE_FIX = _(
+    "Add Swedish to the languages of a route that serves these municipalities, or add a route in Swedish: "
+    "a bilingual municipality's residents are served in Finnish and Swedish."
+)
 
 
 @dataclass(frozen=True)
@@ -104,14 +109,21 @@ def route_check(
     deployments: list[Deployment],
     rules: list[CareRule],
     holidays: frozenset[datetime.date] | None = None,
+    municipalities: list[MunicipalityFacts] = (),
 ) -> list[Finding]:
-    """Every finding about the routes, in the order: gaps by content, then the routes' own findings."""
+    """Every finding about the routes, in the order: gaps by content, languages, then the routes' own findings.
+
+    `municipalities` are those of the counties checked, each saying whether it is bilingual.
+    """
     if holidays is None:
         holidays = holiday_dates(
             start=today - datetime.timedelta(days=1), end=today + datetime.timedelta(days=HOLIDAY_HORIZON_DAYS)
         )
     findings = _gap_findings(
         routes=routes, units=units, today=today, outcomes=outcomes, deployments=deployments, holidays=holidays
+    )
+    findings += _language_findings(
+        routes=routes, today=today, outcomes=outcomes, deployments=deployments, municipalities=municipalities
     )
     deployed = {(deployment.county_id, deployment.module_id): deployment for deployment in deployments}
     for route in routes:
@@ -180,6 +192,59 @@ def _gap_findings(*, routes, units, today, outcomes, deployments, holidays) -> l
                         )
                     )
     return findings
+
+
+def _language_findings(*, routes, today, outcomes, deployments, municipalities) -> list[Finding]:
+    """A bilingual municipality that the routes of an outcome in use serve, none of them in Swedish.
+
+    A route without municipalities serves the whole county; routes that have ended are left out.
+    """
+    bilingual: dict[int, list[MunicipalityFacts]] = {}
+    for municipality in municipalities:
+        if municipality.bilingual:
+            bilingual.setdefault(municipality.county_id, []).append(municipality)
+    by_key: dict[tuple, list[RouteFacts]] = {}
+    for route in routes:
+        if route.valid_to is None or route.valid_to >= today:
+            by_key.setdefault((route.county_id, route.module_id, route.outcome), []).append(route)
+    findings = []
+    for deployment in deployments:
+        county_bilingual = bilingual.get(deployment.county_id, [])
+        if not deployment.in_use or not county_bilingual:
+            continue
+        for outcome in outcomes:
+            if outcome.content_kind != deployment.module_kind or not outcome.needs_route:
+                continue
+            outcome_routes = by_key.get((deployment.county_id, deployment.module_id, outcome.code), [])
+            unserved = [
+                municipality
+                for municipality in county_bilingual
+                if _served(municipality, outcome_routes) and not _served(municipality, outcome_routes, language="sv")
+            ]
+            if unserved:
+                names = {"content": deployment.module_name, "outcome": outcome.name}
+                listed = ", ".join(sorted(municipality.name for municipality in unserved))
+                findings.append(
+                    _finding(
+                        "no_swedish_route",
+                        deployment,
+                        None,
+                        NO_SWEDISH_ROUTE,
+                        NO_SWEDISH_ROUTE_FIX,
+                        names,
+                        municipalities=listed,
+                    )
+                )
+    return findings
+
+
+def _served(municipality: MunicipalityFacts, routes: list[RouteFacts], *, language: str | None = None) -> bool:
+    """Whether one of the routes serves the municipality (in the language, when given)."""
+    return any(
+        (not route.municipalities or any(served.id == municipality.id for served in route.municipalities))
+        and (language is None or language in route.languages)
+        for route in routes
+    )
 
 
 def _finding(

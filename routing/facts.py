@@ -110,6 +110,7 @@ class MunicipalityFacts:
     id: int
     name: str
     county_id: int
+    bilingual: bool = False
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,18 @@ class ReceivingUnit(TranslatedNameModel):
     open_around_the_clock = models.BooleanField(
         _("open around the clock"), default=False, help_text=_("Tick for a service that never closes, such as 112.")
     )
+    service_area = models.ForeignKey(
+        ServiceArea,
+        verbose_name=_("service area in the statistics"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="receiving_units",
+        help_text=_(
+            "The county's service area whose usage statistics are this unit's: its page then shows the weekly "
+            "contact requests beside its opening hours. Leave empty when the statistics name no such area."
+        ),
+    )
     holidays_as_sundays = models.BooleanField(
         _("public holidays as Sundays"),
         default=True,
@@ -169,6 +181,10 @@ class ReceivingUnit(TranslatedNameModel):
 
     history = HistoricalRecords()
     objects = ReceivingUnitQuerySet.as_manager()
+
+    def clean(self):
+        if self.service_area_id and self.service_area.county_id != self.county_id:
+            raise ValidationError({"service_area": SERVICE_AREA_OF_OTHER_COUNTY})
 
     class Meta:
         verbose_name = _("receiving unit")

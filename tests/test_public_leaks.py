@@ -40,6 +40,8 @@ from processes.tests.files import image_bytes, pdf_bytes, upload
 from regions.models import WellbeingCounty
 from regions.permissions import editor_group_ensure
 from regions.tests.factories import WellbeingCountyFactory
+from routing.models import OpeningException, PublishedRouteSet, Route
+from routing.services import route_set_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -471,3 +473,48 @@ def test_no_public_page_shows_a_plans_owners_notes_or_calendar_address(client, d
 
     found = {value: [path for path, text in seen.items() if value.upper() in text] for value in markers + tokens}
     assert {value: where for value, where in found.items() if where} == {}
+
+
+# --- routes and receiving units: the public reads only what a publisher published ------------------
+
+
+def _routing_paths(county) -> list[str]:
+    """Every public page, and the routing API for the county, at a moment and on a day."""
+    day = timezone.localdate().isoformat()
+    return [
+        *public_paths(public_routes(), demo_parameters()),
+        f"/api/routes?county={county.code}&date={day}",
+        f"/api/routes?county={county.code}&at={day}T10:00",
+        f"/api/units?county={county.code}",
+    ]
+
+
+def test_a_marked_route_edit_appears_nowhere_public_until_it_is_published(client, demo_data, django_user_model):
+    published = PublishedRouteSet.objects.order_by("county__code", "module__code").first()
+    routes = list(Route.objects.filter(county=published.county, module=published.module).order_by("pk"))
+    route = routes[0]
+    markers = _mark(route)
+    route.save()
+    unit = route.receiving_unit if route.receiving_unit.county_id else routes[-1].receiving_unit
+    unit_markers = _mark(unit)
+    unit.save()
+    OpeningException.objects.create(
+        unit=unit,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        reason="QZXNEWOPENINGEXCEPTIONREASONQZX",
+    )
+    unit_markers.append("QZXNEWOPENINGEXCEPTIONREASONQZX")
+    paths = _routing_paths(published.county)
+
+    before = everything_public(client, paths, [*markers, *unit_markers])
+
+    leaks = {value: [path for path, text in before.items() if value in text] for value in [*markers, *unit_markers]}
+    assert {value: where for value, where in leaks.items() if where} == {}
+    route_set_publish(
+        county=published.county,
+        module=published.module,
+        user=django_user_model.objects.create_superuser("reittijulkaisija", password="x"),
+    )
+    after = everything_public(client, paths, unit_markers)
+    assert [value for value in unit_markers if not any(value in text for text in after.values())] == []

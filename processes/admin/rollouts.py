@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_notices import ChangePageNoticesMixin
 from common.history_admin import ReadableHistoryAdmin
 from processes.models import Phase, ProcessDescription, PublishedFormIterable, Rollout, Step
 from regions.scoping import CountyScopedAdminMixin, can_edit_county, editable_county_ids
@@ -53,7 +54,7 @@ def published_title_search(*, matches, choices, search_term, user):
 
 
 @admin.register(Rollout)
-class RolloutAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
+class RolloutAdmin(ChangePageNoticesMixin, CountyScopedAdminMixin, ReadableHistoryAdmin):
     list_display = [
         "module",
         "county",

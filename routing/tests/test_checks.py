@@ -260,3 +260,66 @@ def test_an_ended_route_is_history_and_not_checked():
     )
 
     assert check([*CLEAN, ended_slow]) == []
+
+
+# --- a bilingual municipality with no Swedish route --------------------------------------------------
+
+LOVIISA = MunicipalityFacts(id=11, name="Loviisa", county_id=COUNTY, bilingual=True)
+PORVOO = MunicipalityFacts(id=12, name="Porvoo", county_id=COUNTY, bilingual=True)
+ASKOLA = MunicipalityFacts(id=13, name="Askola", county_id=COUNTY)
+
+
+def check_languages(routes, municipalities):
+    return route_check(
+        routes=list(routes),
+        units=UNITS,
+        today=TODAY,
+        outcomes=OUTCOMES,
+        deployments=[IN_USE],
+        rules=RULES,
+        municipalities=list(municipalities),
+    )
+
+
+def test_county_wide_routes_in_finnish_fail_a_county_with_bilingual_municipalities():
+    findings = check_languages(CLEAN, [LOVIISA, PORVOO, ASKOLA])
+
+    assert codes(findings) == ["no_swedish_route", "no_swedish_route"]
+    assert findings[1].message == "Kurkkukipu, Kiireetön: no route in Swedish serves the bilingual Loviisa, Porvoo."
+    assert findings[1].fix.startswith("Add Swedish to the languages of a route that serves these municipalities")
+    assert (findings[1].route_id, findings[1].module_id, findings[1].severity) == (None, MODULE, FindingSeverity.ERROR)
+
+
+def test_routes_in_swedish_pass_the_bilingual_municipalities():
+    swedish = [dataclasses.replace(route, languages=frozenset({"fi", "sv"})) for route in CLEAN]
+
+    assert check_languages(swedish, [LOVIISA, PORVOO, ASKOLA]) == []
+
+
+def test_a_finnish_only_county_needs_no_swedish_route():
+    assert check_languages(CLEAN, [ASKOLA]) == []
+
+
+def test_a_swedish_route_counts_only_for_the_municipalities_it_serves():
+    in_porvoo_swedish = dataclasses.replace(
+        NON_URGENT_QUEUE, id=3, languages=frozenset({"sv"}), municipalities=(PORVOO,)
+    )
+    in_loviisa_finnish = dataclasses.replace(NON_URGENT_QUEUE, id=4, municipalities=(LOVIISA,))
+    urgent_swedish = dataclasses.replace(URGENT_PHONE, languages=frozenset({"fi", "sv"}))
+
+    findings = check_languages([urgent_swedish, in_porvoo_swedish, in_loviisa_finnish], [LOVIISA, PORVOO, ASKOLA])
+
+    assert [finding.message for finding in findings if finding.code == "no_swedish_route"] == [
+        "Kurkkukipu, Kiireetön: no route in Swedish serves the bilingual Loviisa."
+    ]
+
+
+def test_an_ended_swedish_route_no_longer_serves():
+    ended = [
+        dataclasses.replace(route, languages=frozenset({"fi", "sv"}), valid_to=TODAY - datetime.timedelta(days=1))
+        for route in CLEAN
+    ]
+
+    findings = check_languages([*CLEAN, *ended], [LOVIISA])
+
+    assert codes(findings) == ["no_swedish_route", "no_swedish_route"]

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from processes.tests.factories import RolloutFactory
-from regions.tests.factories import WellbeingCountyFactory
+from regions.reference_data import municipality_languages_load
+from regions.tests.factories import MunicipalityFactory, WellbeingCountyFactory
 from routing import checks
 from routing.choices import Channel, Urgency
 from routing.tests.factories import OutcomeFactory, RouteFactory
@@ -115,3 +116,34 @@ def test_an_unknown_county_exits_2(kainuu):
 def test_an_unknown_format_is_refused(kainuu):
     with pytest.raises(CommandError, match="invalid choice: 'xml'"):
         run("--format", "xml")
+
+
+def test_a_bilingual_municipality_loaded_from_the_decree_needs_a_swedish_route(kainuu):
+    county, module = kainuu
+    MunicipalityFactory(code="905", name_fi="Vaasa", county=county)
+    municipality_languages_load()
+    route(county, module, "urgent", channel=Channel.PHONE_LINE, target_kind="none", languages=["fi", "sv"])
+    finnish = route(county, module, "non-urgent")
+
+    with pytest.raises(CommandError):
+        run()
+    finnish.languages = ["fi", "sv"]
+    finnish.save()
+
+    assert run() == ("", "")
+
+
+def test_the_bilingual_check_names_the_municipality(kainuu):
+    county, module = kainuu
+    MunicipalityFactory(code="905", name_fi="Vaasa", county=county)
+    municipality_languages_load()
+    route(county, module, "urgent", channel=Channel.PHONE_LINE, target_kind="none", languages=["fi", "sv"])
+    route(county, module, "non-urgent")
+    out = StringIO()
+
+    with pytest.raises(CommandError), translation.override("en"):
+        call_command("route_check", "--language", "en", stdout=out, stderr=StringIO())
+
+    with translation.override("en"):
+        content = module.name
+    assert out.getvalue().startswith(f"18 {content}, Non-urgent: no route in Swedish serves the bilingual Vaasa. ")
