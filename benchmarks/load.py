@@ -67,7 +67,6 @@ MIX = [
     "/api/alerts?county=12",
 ]
 NO_DATABASE_PAGE = ["/fi/accessibility/"]
-COUNTIES = [f"{code:02d}" for code in range(1, 24) if code != 13]
 
 
 def distinct_filter_paths() -> list[str]:
@@ -78,12 +77,12 @@ def distinct_filter_paths() -> list[str]:
         with open(PROJECT_ROOT / "data" / name, encoding="utf-8", newline="") as handle:
             return [row["code"] for row in csv.DictReader(handle)]
 
-    modules, metrics = codes("omaolo_modules.csv"), codes("metrics.csv")
+    counties, modules, metrics = codes("counties.csv"), codes("omaolo_modules.csv"), codes("metrics.csv")
     paths = []
     for period_type in ("week", "month"):
         for metric in metrics:
             for module in modules:
-                for county in COUNTIES:
+                for county in counties:
                     query = f"county={county}&module={module}&metric={metric}&period_type={period_type}"
                     paths.append(f"/fi/statistics/?{query}")
                     paths.append(
