@@ -192,10 +192,9 @@ def area_rows_replace(*, national_from_id: int, weeks: int, months: int, countie
         )
         inserted += cursor.rowcount
         cursor.execute("DROP TABLE bench_periods")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         if connection.vendor == "postgresql":
             cursor.execute("RESET statement_timeout")
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return inserted
 
 
