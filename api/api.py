@@ -36,7 +36,7 @@ from metrics.comparison import (
     county_adoption,
     county_comparison,
 )
-from metrics.models import Metric, UsageStatistic
+from metrics.models import CountyFigure, Metric, UsageStatistic
 from metrics.periods import period_label, period_parse, period_step_back
 from processes.models import ContentModule
 from regions.models import ServiceArea, WellbeingCounty
@@ -129,21 +129,22 @@ def series(
     periods: int | None = Query(None, ge=1, le=MAX_PERIODS, description="Number of periods."),
 ):
     metric_row = _by_code(Metric, metric, parameter="metric", what="metric")
-    statistics = UsageStatistic.objects.filter(metric=metric_row, period_type=period_type)
+    # The county's figures, or one service area's own statistics.
+    filters = {"metric": metric_row, "period_type": period_type}
     county_row = None
     if county is not None:
-        county_row = _by_code(WellbeingCounty, county, parameter="county", what="county")
-        statistics = statistics.filter(county=county_row)
+        county_row = filters["county"] = _by_code(WellbeingCounty, county, parameter="county", what="county")
     if content is not None:
-        statistics = statistics.filter(module=_by_code(ContentModule, content, parameter="content", what="content"))
+        filters["module"] = _by_code(ContentModule, content, parameter="content", what="content")
+    selection = CountyFigure.objects.filter(**filters)
     if service_area is not None:
         if county_row is None:
             raise ParameterError(str(AREA_NEEDS_COUNTY), "service_area")
         area = _by_code(ServiceArea, service_area, parameter="service_area", what="service area", county=county_row)
-        statistics = statistics.filter(service_area=area)
+        selection = UsageStatistic.objects.filter(**filters, service_area=area)
     first, last = _period_range(end, periods, period_type)
     figures = aggregation.series(
-        statistics.filter(period_start__gte=first, period_start__lte=last),
+        selection.filter(period_start__gte=first, period_start__lte=last),
         metric=metric_row,
         period_type=period_type,
         today=timezone.localdate(),

@@ -8,7 +8,8 @@ SQLite (or without DATABASE_URL) a temporary file. It migrates that database, lo
 the reference data from data/, and generates a realistic file: 22 counties × the
 contents × 5 metrics × consecutive ISO weeks, cut at --rows rows.
 
-Each measurement runs in a fresh child process, so its peak RSS is its own:
+Each measurement runs in a fresh child process, which reports its own peak RSS (VmHWM,
+read inside the child):
   ours_fresh          usage_import() of the file into an empty table
   ours_reimport       the same file again (everything unchanged)
   peer_import_export  a plain django-import-export ModelResource with import_id_fields on
@@ -54,7 +55,17 @@ def django_setup():
 
 
 def peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """This process's own peak resident memory (VmHWM), in MB.
+
+    Not getrusage's ru_maxrss: Linux carries it over an exec from the process that forked,
+    so every child reported the parent's peak (about 128 MB on every row) instead of its own.
+    VmHWM belongs to the address space, which the exec made new.
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # not Linux
 
 
 # --- the database -------------------------------------------------------------------------

@@ -14,6 +14,11 @@ The rules (also in the README, "Totals that are true"):
 
 Every figure comes from one grouped query over the chosen range; the range is fixed first
 (from the latest period, one cheap query) so the database never reads the whole history.
+The pages read the county figures (`metrics.models.CountyFigure`, one row per county,
+content, metric and period, which the database keeps in step with the statistics) rather
+than the statistics, so a page costs the same whether a county reports one row or one per
+service area; the same functions take the statistics themselves and apply the rules there
+(the tests pin both).
 """
 
 import datetime
@@ -24,7 +29,7 @@ from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Sum, Val
 from django.db.models.functions import Cast, Coalesce
 
 from common.translation import translated_value
-from metrics.models import Metric, MetricKind, PeriodType, UsageStatistic
+from metrics.models import CountyFigure, Metric, MetricKind, PeriodType, UsageStatistic
 from metrics.periods import period_label, period_step_back
 
 # The latest periods shown (and exported) when the reader gives no range.
@@ -113,6 +118,33 @@ def aggregates_for(kind: str) -> dict:
     return {"total": Sum("value"), "weight": Count("pk"), "parts": parts}
 
 
+def figure_aggregates(kind: str) -> dict:
+    """`aggregates_for` over county figures, whose rows are already the rows that count."""
+    parts = Sum("part_count")
+    if kind == MetricKind.SCORE:
+        return {"total": Sum("score_total"), "weight": Sum("responses"), "parts": parts}
+    if kind == MetricKind.DISTINCT:
+        # A key's figure is a county row exactly when it has no parts.
+        return {"total": Sum("total", filter=Q(part_count=0)), "weight": Sum("row_count"), "parts": parts}
+    return {"total": Sum("total"), "weight": Sum("row_count"), "parts": parts}
+
+
+def _is_county_figures(selection) -> bool:
+    return selection.model is CountyFigure
+
+
+def totals_of(selection, kind: str):
+    """The rows to group and the grouped columns of one kind, for statistics or for county figures."""
+    if _is_county_figures(selection):
+        return selection, figure_aggregates(kind)
+    return counted(selection), aggregates_for(kind)
+
+
+def county_figures_of(statistic_filter):
+    """The county figures that a filter of the statistics (StatisticsFilter, its fields those of a key) selects."""
+    return statistic_filter.filter_queryset(CountyFigure.objects.all())
+
+
 @dataclass(frozen=True)
 class Figure:
     """One figure as a view shows it: a sum, a per-period count or a weighted mean."""
@@ -172,15 +204,15 @@ def series(
 ) -> list[PeriodFigure]:
     """The figure of each period of the selection, oldest first (one grouped query).
 
-    `statistics` is already narrowed to the metric, period type and range. `within_area`:
-    it is narrowed to one service area, whose own rows are the figure (the county's row
-    of the same key is another series).
+    `statistics` (statistics or county figures) is already narrowed to the metric, period
+    type and range. `within_area`: statistics narrowed to one service area, whose own rows
+    are the figure (the county's row of the same key is another series).
     """
     current = current_period_start(period_type, today)
     if within_area:
         aggregates = aggregates_for(MetricKind.ADDITIVE if metric.kind == MetricKind.DISTINCT else metric.kind)
     else:
-        statistics, aggregates = counted(statistics), aggregates_for(metric.kind)
+        statistics, aggregates = totals_of(statistics, metric.kind)
     rows = statistics.values("period_start").annotate(**aggregates).order_by("period_start")
     return [
         PeriodFigure(
@@ -214,10 +246,11 @@ def by_county(statistics, *, metric: Metric) -> dict[int, Figure]:
 
     A distinct count is not summed over the range: its figure is the mean of the periods.
     """
-    aggregates = aggregates_for(metric.kind)
+    county_rows = Q(part_count=0) if _is_county_figures(statistics) else Q(service_area__isnull=True)
+    statistics, aggregates = totals_of(statistics, metric.kind)
     if metric.kind == MetricKind.DISTINCT:
-        aggregates["periods"] = Count("period_start", distinct=True, filter=Q(service_area__isnull=True))
-    rows = counted(statistics).values("county_id").annotate(**aggregates).order_by()
+        aggregates["periods"] = Count("period_start", distinct=True, filter=county_rows)
+    rows = statistics.values("county_id").annotate(**aggregates).order_by()
     figures = {}
     for row in rows:
         figure = _figure(row, metric.kind)

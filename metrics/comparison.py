@@ -14,7 +14,7 @@ from django.db.models import Min, Q
 
 from metrics import aggregation
 from metrics.aggregation import Figure, PeriodRange, current_period_start
-from metrics.models import Metric, MetricKind, PeriodType, UsageStatistic
+from metrics.models import CountyFigure, Metric, MetricKind, PeriodType
 from processes.models import ContentModule, Rollout, RolloutStatus
 from regions.models import WellbeingCounty
 
@@ -28,7 +28,7 @@ MAX_ADOPTION_WEEKS_AFTER = 52
 
 
 @dataclass(frozen=True)
-class CountyFigure:
+class RankedCounty:
     county: WellbeingCounty
     figure: Figure
 
@@ -45,7 +45,7 @@ class CountyFigure:
 
 @dataclass(frozen=True)
 class CountyRanking:
-    ranked: list[CountyFigure]
+    ranked: list[RankedCounty]
     without_statistics: list[WellbeingCounty]  # the content is in use, but no figure was imported
     not_in_use: list[WellbeingCounty]
 
@@ -83,7 +83,7 @@ def county_ranking(statistics, *, metric: Metric, module, period_range: PeriodRa
     for county in WellbeingCounty.objects.order_by("code"):
         figure = figures.get(county.pk)
         if figure is not None and figure.value is not None:
-            ranked.append(CountyFigure(county, figure))
+            ranked.append(RankedCounty(county, figure))
         elif county.pk in in_use:
             without.append(county)
         else:
@@ -105,7 +105,7 @@ def county_comparison(
     The range is fixed first, as on the statistics page: the bounds given, or the latest
     DEFAULT_PERIODS periods up to the latest figure of the metric and content.
     """
-    statistics = UsageStatistic.objects.filter(metric=metric, period_type=period_type)
+    statistics = CountyFigure.objects.filter(metric=metric, period_type=period_type)
     if module is not None:
         statistics = statistics.filter(module=module)
     if start is not None:
@@ -167,11 +167,9 @@ def adoption_curves(*, metric: Metric, module, weeks_before: int, weeks_after: i
             period_start__gte=start - datetime.timedelta(weeks=weeks_before),
             period_start__lt=start + datetime.timedelta(weeks=weeks_after + 1),
         )
-    statistics = UsageStatistic.objects.filter(metric=metric, module=module, period_type=PeriodType.WEEK).filter(
-        windows
-    )
-    aggregates = aggregation.aggregates_for(metric.kind)
-    rows = aggregation.counted(statistics).values("county_id", "period_start").annotate(**aggregates).order_by()
+    figures = CountyFigure.objects.filter(metric=metric, module=module, period_type=PeriodType.WEEK).filter(windows)
+    figures, aggregates = aggregation.totals_of(figures, metric.kind)
+    rows = figures.values("county_id", "period_start").annotate(**aggregates).order_by()
     counties = WellbeingCounty.objects.in_bulk(first_go_live)
     values: dict[int, dict[int, float | None]] = {county_id: {} for county_id in first_go_live}
     for row in rows:

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.select_widget import PlainSelect
 from metrics.models import Metric, PeriodType, UsageStatistic
 from metrics.periods import period_parse
 from processes.models import ContentModule
@@ -63,18 +64,25 @@ class StatisticsForm(forms.Form):
 
 class StatisticsFilter(django_filters.FilterSet):
     county = django_filters.ModelChoiceFilter(
-        label=_("County"), queryset=WellbeingCounty.objects.all(), to_field_name="code", empty_label=_("All counties")
+        label=_("County"),
+        queryset=WellbeingCounty.objects.all(),
+        to_field_name="code",
+        empty_label=_("All counties"),
+        widget=PlainSelect,
     )
     module = django_filters.ModelChoiceFilter(
         label=_("Omaolo content"),
         queryset=ContentModule.objects.all(),
         to_field_name="code",
         empty_label=_("All contents"),
+        widget=PlainSelect,
     )
     metric = django_filters.ModelChoiceFilter(
-        label=_("Metric"), queryset=Metric.objects.all(), to_field_name="code", empty_label=None
+        label=_("Metric"), queryset=Metric.objects.all(), to_field_name="code", empty_label=None, widget=PlainSelect
     )
-    period_type = django_filters.ChoiceFilter(label=_("Period"), choices=PeriodType.choices, empty_label=None)
+    period_type = django_filters.ChoiceFilter(
+        label=_("Period"), choices=PeriodType.choices, empty_label=None, widget=PlainSelect
+    )
     start = django_filters.CharFilter(label=_("From"), method="filter_start", help_text=PERIOD_HELP)
     end = django_filters.CharFilter(label=_("To"), method="filter_end", help_text=PERIOD_HELP)
 
@@ -116,10 +124,14 @@ class AdoptionForm(forms.Form):
     """The adoption view's choices: a content (required), a metric and how many weeks after go-live."""
 
     module = forms.ModelChoiceField(
-        label=_("Omaolo content"), queryset=ContentModule.objects.all(), to_field_name="code", empty_label=None
+        label=_("Omaolo content"),
+        queryset=ContentModule.objects.all(),
+        to_field_name="code",
+        empty_label=None,
+        widget=PlainSelect,
     )
     metric = forms.ModelChoiceField(
-        label=_("Metric"), queryset=Metric.objects.all(), to_field_name="code", empty_label=None
+        label=_("Metric"), queryset=Metric.objects.all(), to_field_name="code", empty_label=None, widget=PlainSelect
     )
     weeks = forms.IntegerField(label=_("Weeks after go-live"), min_value=1, max_value=52, required=False)
 

@@ -379,3 +379,52 @@ class UsageStatistic(models.Model):
                     )
                 }
             )
+
+
+class CountyFigure(models.Model):
+    """A county's figure of one content, metric and period as the totals rule counts it: kept by the database.
+
+    One row per key of UsageStatistic (county, content, metric, period) that has any row:
+    the county row's figure where it has one, else its service-area parts added up
+    (metrics/aggregation.py reads the pages' totals from here, so a page reads one row a
+    county whatever the number of service areas). Triggers on metrics_usagestatistic
+    (migration 0009) rewrite the rows of every key a statement touches, in that statement's
+    transaction: imports, hand edits, bulk writes and deletes alike. Never written by the
+    portal itself. SQLite loses a table's triggers when a migration rebuilds the table:
+    metrics/tests/test_county_figures.py compares this table with the detail rows on both
+    databases.
+    """
+
+    county = models.ForeignKey(WellbeingCounty, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    module = models.ForeignKey(ContentModule, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    metric = models.ForeignKey(Metric, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    period_type = models.CharField(max_length=5, choices=PeriodType)
+    period_start = models.DateField()
+    # Of the rows that count (the county row, else every part): the sum of the values, the sum
+    # of value × responses (a row without responses weighs 1) and of the weights, the rows.
+    total = FigureField(max_digits=VALUE_DIGITS + VALUE_DECIMALS + 6, decimal_places=VALUE_DECIMALS)
+    score_total = models.FloatField()
+    responses = models.PositiveBigIntegerField()
+    row_count = models.PositiveIntegerField()
+    # Service-area rows among them: 0 where the county row is the figure.
+    part_count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("county figure")
+        verbose_name_plural = _("county figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "module", "metric", "period_type", "period_start"], name="county_figure_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["metric", "period_type", "period_start", "county", "module"], name="county_figure_period_idx"
+            ),
+            models.Index(
+                fields=["metric", "period_type", "county", "period_start", "module"], name="county_figure_county_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.county_id}/{self.module_id}/{self.metric_id} {self.period_start}: {self.total}"

@@ -87,7 +87,7 @@ def statistics(request):
     totals = []
     if period_range is not None:
         totals = aggregation.series(
-            shown,
+            aggregation.in_range(aggregation.county_figures_of(statistic_filter), period_range),
             metric=metric,
             period_type=period_type,
             today=timezone.localdate(),

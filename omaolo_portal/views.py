@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from metrics import aggregation, charts, rollout_effect
 from metrics.filters import DEFAULT_METRIC, GoLiveWeeksForm
-from metrics.models import Metric, PeriodType, UsageStatistic
+from metrics.models import CountyFigure, Metric, PeriodType
 from metrics.periods import period_step_back
 from metrics.rollout_effect import DEFAULT_WEEKS_AROUND_GO_LIVE
 from plans.models import RolloutPlan
@@ -121,7 +121,7 @@ def _public_plans_add(rollouts) -> None:
 
 def _monthly_usage(county, metric):
     """The county's last USAGE_MONTHS_SHOWN months of the metric, totalled by the aggregation rules (two queries)."""
-    statistics = UsageStatistic.objects.for_county(county).filter(metric=metric, period_type=PeriodType.MONTH)
+    statistics = CountyFigure.objects.filter(county=county, metric=metric, period_type=PeriodType.MONTH)
     last = aggregation.latest_period(statistics)
     if last is None:
         return []
