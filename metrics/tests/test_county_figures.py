@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from metrics import aggregation
-from metrics.importing import TRUSTED_OPERATOR, usage_import
+from metrics.importing.importer import TRUSTED_OPERATOR, usage_import
 from metrics.models import CountyFigure, MetricKind, PeriodType, UsageStatistic
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory
 from metrics.tests.import_support import HEADER, csv_text, upload
