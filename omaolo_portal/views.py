@@ -12,6 +12,8 @@ from metrics.periods import period_step_back
 from metrics.rollout_effect import DEFAULT_WEEKS_AROUND_GO_LIVE
 from processes.models import ProcessDescription, Rollout, RolloutStatus, county_rollout_counts
 from regions.models import WellbeingCounty
+from routing.models import PublishedRouteSet
+from routing.published import latest_route_sets
 
 LATEST_PROCESS_COUNT = 5
 # The order of the status columns on the home page: from what is in use to what has ended.
@@ -71,6 +73,12 @@ def county_detail(request, code):
         .latest_published_first()
     )
     rollouts = list(rollouts)
+    route_sets = (
+        latest_route_sets(PublishedRouteSet.objects.filter(county=county))
+        .select_related("module")
+        .defer("snapshot")
+        .order_by("module__name_fi")
+    )
     usage_metric = Metric.objects.filter(code=DEFAULT_METRIC).first()
     weeks_form = GoLiveWeeksForm(request.GET)
     weeks = weeks_form.cleaned_data["weeks"] if weeks_form.is_valid() and weeks_form.cleaned_data["weeks"] else None
@@ -95,6 +103,7 @@ def county_detail(request, code):
             "service_areas": county.service_areas.all(),
             "rollouts": rollouts,
             "processes": processes,
+            "route_sets": route_sets,
             "statistics_url": f"{reverse('metrics:statistics')}?county={county.code}",
             "usage_metric": usage_metric,
             "usage": usage,
