@@ -139,7 +139,9 @@ def route_deck_download(request, code):
         by_code = {published.module.code: published for published in route_sets}
         for module_code in chosen:
             if module_code not in by_code:
-                return HttpResponseBadRequest(str(UNKNOWN_DECK_CONTENT) % {"code": module_code[:60]})
+                return HttpResponseBadRequest(
+                    str(UNKNOWN_DECK_CONTENT) % {"code": module_code[:60]}, content_type="text/plain; charset=utf-8"
+                )
         route_sets = [by_code[module_code] for module_code in chosen]
     if not route_sets:
         raise Http404

@@ -40,6 +40,8 @@ from processes.tests.files import image_bytes, pdf_bytes, upload
 from regions.models import WellbeingCounty
 from regions.permissions import editor_group_ensure
 from regions.tests.factories import WellbeingCountyFactory
+from routing.models import OpeningException, PublishedRouteSet, ReceivingUnit, Route
+from routing.services import route_set_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +188,10 @@ PARAMETER_SOURCES = {
     # A plan's calendar is public to whoever holds its secret address: a fresh address per demo plan.
     "plans/feed/<str:token>.ics": "plan_feed_tokens",
     "modules/<slug:code>/": "module_codes",
+    "routes/counties/<str:code>/": "county_codes",
+    "routes/counties/<str:code>/deck.pptx": "county_codes",
+    "routes/counties/<str:code>/<slug:module>/": "route_set_keys",
+    "routes/contents/<slug:code>/": "module_codes",
 }
 # Query parameters of the open API that need a value, from the demo data.
 API_PARAMETER_SOURCES = {"content": "module_code", "county": "county_code"}
@@ -262,6 +268,10 @@ def demo_parameters() -> dict:
         "attachment_keys": sorted(attachment_keys),
         "module_codes": [(code,) for code in ContentModule.objects.values_list("code", flat=True)],
         "plan_feed_tokens": _plan_feed_tokens(),
+        "route_set_keys": sorted(
+            set(PublishedRouteSet.objects.values_list("county__code", "module__code"))
+            | set(Route.objects.values_list("county__code", "module__code"))
+        ),
     }
 
 
@@ -443,3 +453,47 @@ def test_a_marked_revision_appears_nowhere_public_until_it_is_published(client, 
     missing = [value for value in markers if not any(value in text for text in after.values())]
     assert missing == []
     assert all(MARKER_SHAPE.fullmatch(value) for value in markers)
+
+
+def _mark_routes() -> tuple[list[str], list[str]]:
+    """A marker in every text of the demo's routes, their units and the units' exceptions, after publication.
+
+    Returns the markers the published pages show (the units' names, operator, phone and web
+    address) and the rest (a route's source, the reason for a unit of another county, an
+    exception's reason), which no public page needs.
+    """
+    shown, hidden = [], []
+    for unit in ReceivingUnit.objects.exclude(county=None):
+        shown += _mark(unit)
+        unit.save()
+    for route in Route.objects.all():
+        hidden += _mark(route)
+        route.save()
+    for exception in OpeningException.objects.all():
+        hidden += _mark(exception)
+        exception.save()
+    return list(dict.fromkeys(shown)), list(dict.fromkeys(hidden))
+
+
+def test_an_edited_route_appears_nowhere_public_until_it_is_published(client, demo_data, django_user_model):
+    publisher = django_user_model.objects.create_superuser("julkaisija", password="x")
+    route_sets = set(PublishedRouteSet.objects.values_list("county", "module"))
+    shown, hidden = _mark_routes()
+    assert len(shown) == 6 and len(hidden) >= 2
+    paths = public_paths(public_routes(), demo_parameters()) + api_paths(
+        client, ProcessDescription.objects.get(slug=LEAK_GUIDE)
+    )
+    assert "/sv/routes/counties/21/yska/" in paths and "/en/routes/counties/21/deck.pptx" in paths
+
+    before = everything_public(client, paths, shown + hidden)
+
+    leaks = {value: [path for path, text in before.items() if value in text] for value in shown + hidden}
+    assert {value: where for value, where in leaks.items() if where} == {}
+
+    for county_id, module_id in route_sets:
+        route_set_publish(
+            county=WellbeingCounty.objects.get(pk=county_id), module=ContentModule.objects.get(pk=module_id), user=publisher
+        )
+    after = everything_public(client, paths, shown)
+
+    assert [value for value in shown if not any(value in text for text in after.values())] == []
