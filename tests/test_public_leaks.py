@@ -491,9 +491,8 @@ def test_an_edited_route_appears_nowhere_public_until_it_is_published(client, de
     assert {value: where for value, where in leaks.items() if where} == {}
 
     for county_id, module_id in route_sets:
-        route_set_publish(
-            county=WellbeingCounty.objects.get(pk=county_id), module=ContentModule.objects.get(pk=module_id), user=publisher
-        )
+        county, module = WellbeingCounty.objects.get(pk=county_id), ContentModule.objects.get(pk=module_id)
+        route_set_publish(county=county, module=module, user=publisher)
     after = everything_public(client, paths, shown)
 
     assert [value for value in shown if not any(value in text for text in after.values())] == []

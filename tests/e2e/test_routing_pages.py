@@ -1,4 +1,4 @@
-"""The public routing pages in Chromium: no axe-core violation in fi, sv or en, and a content's sheet prints on one A4 page."""
+"""The routing pages in Chromium: no axe-core violation in fi, sv or en; a content's sheet prints on one A4 page."""
 
 import datetime
 import re
