@@ -77,9 +77,16 @@ class GridCell:
     complete: bool
 
     @property
-    def tone(self) -> int:
-        """One of six background tones for the first route, beside its letter (never the only sign)."""
-        return (ord(self.keys[0][-1]) - ord("A")) % 6 if self.keys else 0
+    def text(self) -> str:
+        return " ".join(self.keys)
+
+    @property
+    def css_class(self) -> str:
+        """The cell's classes: a background tone for its first route beside the letter (never the only sign), a gap."""
+        classes = "coverage-cell"
+        if self.keys:
+            classes += f" tone-{(ord(self.keys[0][-1]) - ord('A')) % 6}"
+        return classes if self.complete else classes + " coverage-gap"
 
 
 @dataclass(frozen=True)
@@ -173,27 +180,21 @@ def _grids(rows: list[RouteRow], published: PublishedRoutes, outcomes, week_star
         routes=[row.route.facts for row in rows], units=published.unit_facts, week_start=week_start, holidays=holidays
     )
     keys = {row.route.id: row.key for row in rows}
+    no_route = [GridCell(hour, (), False) for hour in range(24)]
     grids = []
     for code, name in outcomes:
         cells = coverage.get(code)
         days = []
         for offset in range(7):
             day = week_start + datetime.timedelta(days=offset)
-            hours = cells[offset * 24 : offset * 24 + 24] if cells else []
-            days.append(
-                GridDay(
-                    day=day,
-                    is_holiday=day in holidays,
-                    cells=tuple(
-                        GridCell(
-                            hour, tuple(keys[route_id] for route_id in hours[hour].route_ids), hours[hour].complete
-                        )
-                        if hours
-                        else GridCell(hour, (), False)
-                        for hour in range(24)
-                    ),
-                )
-            )
+            if cells:
+                hours = [
+                    GridCell(cell.hour, tuple(keys[route_id] for route_id in cell.route_ids), cell.complete)
+                    for cell in cells[offset * 24 : offset * 24 + 24]
+                ]
+            else:
+                hours = no_route
+            days.append(GridDay(day=day, is_holiday=day in holidays, cells=tuple(hours)))
         grids.append(OutcomeGrid(code=code, name=name, days=tuple(days)))
     return grids
 

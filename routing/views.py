@@ -65,7 +65,7 @@ def route_set_detail(request, code, module):
     return render(
         request,
         "routing/route_set_detail.html",
-        {"county": county, "module": module, "published": published, "sheet": sheet, "hours": range(24)},
+        {"county": county, "module": module, "published": published, "sheet": sheet},
     )
 
 

@@ -231,3 +231,34 @@ def test_upcoming_changes_are_listed_with_their_dates(client, county, sore_throa
     assertContains(
         response, "From 1.1.2100: Urgent, around the clock, goes to Digital centre (hand-off to chat, route B)."
     )
+
+
+def test_the_grid_names_each_hours_routes_and_marks_a_gap_in_words(client, county, sore_throat):
+    outcomes = symptom_outcomes()
+    centre = digital_centre(county)
+    Route.objects.create(
+        county=county,
+        module=sore_throat,
+        outcome=outcomes["urgent"],
+        weekdays=[1, 2, 3, 4, 5, 6, 7],
+        starts_at=datetime.time(8),
+        ends_at=datetime.time(16),
+        channel="phone_line",
+        receiving_unit=centre,
+        valid_from=datetime.date(2025, 1, 1),
+    )
+    published(county=county, module=sore_throat)
+
+    page = client.get(sheet_url()).content.decode()
+
+    grid = page.split('<table class="coverage-grid">', 1)[1].split("</table>", 1)[0]
+    first_day = grid.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    cells = first_day.split("<td ")[1:]
+    gap = '<span class="gap-mark" aria-hidden="true">✕</span><span class="visually-hidden">ei ohjausta</span></td>'
+    assert len(cells) == 24
+    assert cells[7] == f'class="coverage-cell coverage-gap">{gap}'
+    assert cells[8] == 'class="coverage-cell tone-0">A</td>'
+    assert cells[15] == 'class="coverage-cell tone-0">A</td>'
+    assert cells[16] == f'class="coverage-cell coverage-gap">{gap}'
+    assert '<abbr title="7:00–8:00">07</abbr>' in grid
+    assert "Tulos ”Kiireellinen”: ohjaukset tunneittain – tunteja ilman ohjausta" in grid
