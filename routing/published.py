@@ -2,8 +2,8 @@
 
 The public reads only `PublishedRouteSet` snapshots (`routing.services.route_set_snapshot`
 wrote them), never the routes being edited. `published_routes` turns one snapshot into
-`PublishedRoute` and `PublishedUnit` values, each carrying the `routing.facts` value the
-coverage reads, without a query; `latest_route_sets` finds the latest set of each county ×
+`PublishedRoute` values (the coverage's `RouteFacts` with what only the pages show) and
+`PublishedUnit` values (carrying the `UnitFacts` the coverage reads), without a query; `latest_route_sets` finds the latest set of each county ×
 content in one query.
 """
 
@@ -49,16 +49,11 @@ class PublishedUnit(TranslatedNameMixin):
 
 
 @dataclass(frozen=True)
-class PublishedRoute:
+class PublishedRoute(RouteFacts):
     """One published route: the coverage's facts and what only the pages show."""
 
-    facts: RouteFacts
-    target_cutoff: datetime.time | None
-    strong_identification: bool
-
-    def __getattr__(self, name):
-        # Everything else a page reads (channel, valid_from, ...) is the route's facts.
-        return getattr(self.facts, name)
+    target_cutoff: datetime.time | None = None
+    strong_identification: bool = True
 
 
 @dataclass(frozen=True)
@@ -109,7 +104,7 @@ def _unit(data: dict) -> PublishedUnit:
 
 
 def _route(data: dict, *, county_id: int, module_id: int, urgencies: dict[str, str]) -> PublishedRoute:
-    facts = RouteFacts(
+    return PublishedRoute(
         id=data["id"],
         label="",
         county_id=county_id,
@@ -134,9 +129,6 @@ def _route(data: dict, *, county_id: int, module_id: int, urgencies: dict[str, s
         age_below=data["age_below"],
         verified_on=_date(data["verified_on"]),
         foreign_unit_reason=data["foreign_unit_reason"],
-    )
-    return PublishedRoute(
-        facts=facts,
         target_cutoff=_time(data["target_cutoff"]),
         strong_identification=data["strong_identification"],
     )

@@ -177,7 +177,7 @@ def _swimlane(rows: list[RouteRow], outcomes: list[tuple[str, str]]) -> Swimlane
 def _grids(rows: list[RouteRow], published: PublishedRoutes, outcomes, week_start) -> list[OutcomeGrid]:
     holidays = holiday_dates(start=week_start - datetime.timedelta(days=1), end=week_start + datetime.timedelta(days=6))
     coverage = week_coverage(
-        routes=[row.route.facts for row in rows], units=published.unit_facts, week_start=week_start, holidays=holidays
+        routes=[row.route for row in rows], units=published.unit_facts, week_start=week_start, holidays=holidays
     )
     keys = {row.route.id: row.key for row in rows}
     no_route = [GridCell(hour, (), False) for hour in range(24)]

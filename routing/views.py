@@ -108,7 +108,7 @@ def module_routes(request, code):
         unit_facts = routes.unit_facts
         cells = []
         for outcome in outcomes:
-            outcome_routes = [route.facts for route in routes.routes if route.outcome == outcome.code]
+            outcome_routes = [route for route in routes.routes if route.outcome == outcome.code]
             hours = day_coverage(routes=outcome_routes, units=unit_facts, day=day, holidays=holidays)
             cells.append(
                 {
