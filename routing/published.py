@@ -3,8 +3,8 @@
 The public reads only `PublishedRouteSet` snapshots (`routing.services.route_set_snapshot`
 wrote them), never the routes being edited. `published_routes` turns one snapshot into
 `PublishedRoute` values (the coverage's `RouteFacts` with what only the pages show) and
-`PublishedUnit` values (carrying the `UnitFacts` the coverage reads), without a query; `latest_route_sets` finds the latest set of each county ×
-content in one query.
+`PublishedUnit` values (carrying the `UnitFacts` the coverage reads), without a query;
+`latest_route_sets` finds the latest set of each county × content in one query.
 """
 
 import datetime
