@@ -25,7 +25,7 @@ QUERY_PARAMETERS = {
         "comparison": list(ComparisonFilter.base_filters),
         "adoption": list(AdoptionForm.base_fields),
     },
-    "routing.urls": {},
+    "routing.urls": {"route_deck": ["module"]},
     "plans.public_urls": {},
 }
 

@@ -14,6 +14,8 @@ from plans.models import RolloutPlan
 from plans.progress import with_task_counts
 from processes.models import ProcessDescription, Rollout, RolloutStatus, county_rollout_counts
 from regions.models import WellbeingCounty
+from routing.models import PublishedRouteSet
+from routing.snapshots import latest_route_sets
 
 LATEST_PROCESS_COUNT = 5
 # The order of the status columns on the home page: from what is in use to what has ended.
@@ -74,6 +76,12 @@ def county_detail(request, code):
     )
     rollouts = list(rollouts)
     _public_plans_add(rollouts)
+    route_sets = (
+        latest_route_sets(PublishedRouteSet.objects.filter(county=county))
+        .select_related("module")
+        .defer("snapshot")
+        .order_by("module__name_fi")
+    )
     usage_metric = Metric.objects.filter(code=DEFAULT_METRIC).first()
     weeks_form = GoLiveWeeksForm(request.GET)
     weeks = weeks_form.cleaned_data["weeks"] if weeks_form.is_valid() and weeks_form.cleaned_data["weeks"] else None
@@ -98,6 +106,7 @@ def county_detail(request, code):
             "service_areas": county.service_areas.all(),
             "rollouts": rollouts,
             "processes": processes,
+            "route_sets": route_sets,
             "statistics_url": f"{reverse('metrics:statistics')}?county={county.code}",
             "usage_metric": usage_metric,
             "usage": usage,

@@ -40,7 +40,7 @@ from processes.tests.files import image_bytes, pdf_bytes, upload
 from regions.models import WellbeingCounty
 from regions.permissions import editor_group_ensure
 from regions.tests.factories import WellbeingCountyFactory
-from routing.models import OpeningException, PublishedRouteSet, Route
+from routing.models import OpeningException, PublishedRouteSet, ReceivingUnit, Route
 from routing.services import route_set_publish
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +191,10 @@ PARAMETER_SOURCES = {
     "plans/<int:pk>/": "plan_keys",
     "counties/<str:code>/plans/": "county_codes",
     "modules/<slug:code>/": "module_codes",
+    "routes/counties/<str:code>/": "county_codes",
+    "routes/counties/<str:code>/deck.pptx": "county_codes",
+    "routes/counties/<str:code>/<slug:module>/": "route_set_keys",
+    "routes/contents/<slug:code>/": "module_codes",
 }
 # A task's texts the public reads: copied from the published guide, or the lesson written for the next county.
 PUBLIC_TASK_FIELDS = ["phase_title", "title", "description", "output", "checklist", "lesson"]
@@ -270,6 +274,10 @@ def demo_parameters() -> dict:
         "module_codes": [(code,) for code in ContentModule.objects.values_list("code", flat=True)],
         "plan_feed_tokens": _plan_feed_tokens(),
         "plan_keys": [(pk,) for pk in RolloutPlan.objects.order_by("pk").values_list("pk", flat=True)],
+        "route_set_keys": sorted(
+            set(PublishedRouteSet.objects.values_list("county__code", "module__code"))
+            | set(Route.objects.values_list("county__code", "module__code"))
+        ),
     }
 
 
@@ -518,3 +526,46 @@ def test_a_marked_route_edit_appears_nowhere_public_until_it_is_published(client
     )
     after = everything_public(client, paths, unit_markers)
     assert [value for value in unit_markers if not any(value in text for text in after.values())] == []
+
+
+def _mark_routes() -> tuple[list[str], list[str]]:
+    """A marker in every text of the demo's routes, their units and the units' exceptions, after publication.
+
+    Returns the markers the published pages show (the units' names, operator, phone and web
+    address) and the rest (a route's source, the reason for a unit of another county, an
+    exception's reason), which no public page needs.
+    """
+    shown, hidden = [], []
+    for unit in ReceivingUnit.objects.exclude(county=None):
+        shown += _mark(unit)
+        unit.save()
+    for route in Route.objects.all():
+        hidden += _mark(route)
+        route.save()
+    for exception in OpeningException.objects.all():
+        hidden += _mark(exception)
+        exception.save()
+    return list(dict.fromkeys(shown)), list(dict.fromkeys(hidden))
+
+
+def test_an_edited_route_appears_nowhere_public_until_it_is_published(client, demo_data, django_user_model):
+    publisher = django_user_model.objects.create_superuser("julkaisija", password="x")
+    route_sets = set(PublishedRouteSet.objects.values_list("county", "module"))
+    shown, hidden = _mark_routes()
+    assert len(shown) == 6 and len(hidden) >= 2
+    paths = public_paths(public_routes(), demo_parameters()) + api_paths(
+        client, ProcessDescription.objects.get(slug=LEAK_GUIDE)
+    )
+    assert "/sv/routes/counties/21/yska/" in paths and "/en/routes/counties/21/deck.pptx" in paths
+
+    before = everything_public(client, paths, shown + hidden)
+
+    leaks = {value: [path for path, text in before.items() if value in text] for value in shown + hidden}
+    assert {value: where for value, where in leaks.items() if where} == {}
+
+    for county_id, module_id in route_sets:
+        county, module = WellbeingCounty.objects.get(pk=county_id), ContentModule.objects.get(pk=module_id)
+        route_set_publish(county=county, module=module, user=publisher)
+    after = everything_public(client, paths, shown)
+
+    assert [value for value in shown if not any(value in text for text in after.values())] == []

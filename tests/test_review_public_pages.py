@@ -94,7 +94,7 @@ def test_an_archived_revision_is_gone_from_the_public(client, revised, editor):
         ("/fi/", 2),
         ("/fi/processes/", 4),
         ("/fi/processes/kayttoonotto/", 6),
-        ("/fi/counties/12/", 8),
+        ("/fi/counties/12/", 9),
     ],
 )
 def test_pages_of_a_revised_guide_keep_their_query_bounds(
