@@ -24,7 +24,7 @@ def portal(request, django_db_setup, django_db_blocker):
         ("/fi/", 2),
         ("/fi/processes/", 4),
         ("/fi/processes/kayttoonotto/", 7),
-        ("/fi/counties/12/", 9),
+        ("/fi/counties/12/", 10),
         ("/fi/counties/", 1),
         ("/fi/modules/", 1),
         ("/fi/accessibility/", 0),

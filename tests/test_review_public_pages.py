@@ -93,8 +93,8 @@ def test_an_archived_revision_is_gone_from_the_public(client, revised, editor):
         # The same bounds as tests/test_query_counts.py: the published form costs no extra query.
         ("/fi/", 2),
         ("/fi/processes/", 4),
-        ("/fi/processes/kayttoonotto/", 6),
-        ("/fi/counties/12/", 9),
+        ("/fi/processes/kayttoonotto/", 7),
+        ("/fi/counties/12/", 10),
     ],
 )
 def test_pages_of_a_revised_guide_keep_their_query_bounds(
@@ -129,7 +129,7 @@ def test_the_guide_for_a_logged_in_editor_stays_bounded(client, portal, editor, 
 
     # The anonymous page's 5, then as on the copy page: session, user, permissions, counties, session saved.
     # One more than before attachments: the guide lists its files.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get("/fi/processes/kayttoonotto/")
 
     assert response.status_code == HTTPStatus.OK
@@ -158,7 +158,7 @@ def test_a_copys_guide_and_its_source_keep_the_guides_query_bound(client, portal
 
     for path in (f"/fi/processes/{copy.slug}/", "/fi/processes/kayttoonotto/"):
         # The guide's bound (tests/test_query_counts.py), its attached files included.
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):
             response = client.get(path)
         assert response.status_code == HTTPStatus.OK
     assert "Omaolon käyttöönoton prosessikuvaus" in client.get(f"/fi/processes/{copy.slug}/").content.decode()

@@ -77,7 +77,7 @@ def _history_of(weeks):
         ("/sv/statistics/compare/?period_type=week&metric=users", 8),
         ("/fi/statistics/adoption/?module=kurkkukipu", 9),
         ("/en/statistics/adoption/", 10),
-        ("/fi/counties/12/?weeks=4", 9),
+        ("/fi/counties/12/?weeks=4", 10),
         ("/fi/statistics/export.csv?period_type=week&metric=customer_feedback", 4),
         ("/fi/statistics/export.xlsx?period_type=week&county=12", 5),
     ],
