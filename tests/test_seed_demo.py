@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from metrics.models import UsageStatistic
-from processes.models import Phase, ProcessDescription, Rollout, RolloutStatus, Step
+from processes.models import Phase, ProcessDescription, PublicationStatus, Rollout, RolloutStatus, Step
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +124,14 @@ def test_every_demo_guide_says_its_phases_are_an_example(demo_data):
         first_phase = process.phases.order_by("order").first()
         assert "Vaiheet ja askeleet ovat esimerkki" in process.solution
         assert first_phase.goal.startswith("*Vaiheet ja askeleet ovat esimerkki")
+
+
+def test_the_demo_revision_waits_in_review_while_the_published_guide_stays_public(client, demo_data):
+    guide = ProcessDescription.objects.get(slug="omaolo-kayttoonoton-vaiheet-paijat-hame")
+
+    page = client.get(guide.get_absolute_url()).content.decode()
+
+    assert guide.status == PublicationStatus.IN_REVIEW
+    assert "Esimerkki tarkastettavana olevasta muutoksesta" in guide.tips
+    assert "Esimerkki tarkastettavana olevasta muutoksesta" not in page
+    assert "Kerää ammattilaisten palaute pilotista" not in page
