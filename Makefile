@@ -104,12 +104,16 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # PYTEST_ARGS narrows a run, e.g. CI's PostgreSQL pass leaves the browser tests to the SQLite pass.
+# The suite runs on TEST_WORKERS processes (pytest-xdist; `auto` is one per core), each on its
+# own test database; a test file stays on one process, so its module-wide data is built once.
 PYTEST_ARGS ?=
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile
 test: venv messages chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-fast: venv messages
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not e2e"
 
 lint: venv
 	$(VENV)/bin/ruff check .

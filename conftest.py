@@ -1,6 +1,7 @@
 """Fixtures for every test directory."""
 
 import os
+from collections import Counter
 
 import pytest
 from django.conf import settings
@@ -44,6 +45,12 @@ def pytest_collection_modifyitems(config, items):
     Such data stays until the module ends (tests/conftest.py `rolled_back_after_module`), so a test
     that expects an empty database must run before it is seeded.
     """
+    # schemathesis gives each endpoint's item the test function's node id; pytest-xdist schedules by
+    # node id, so all but one would be dropped. Each gets the id its name already spells out.
+    seen = Counter(item.nodeid for item in items)
+    for item in items:
+        if seen[item.nodeid] > 1:
+            item._id = item.parent.id.child(item.name)
     module_order = {}
     for item in items:
         module_order.setdefault(item.module.__name__ if item.module else "", len(module_order))

@@ -33,3 +33,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
     # Wait for a worker's commit of a national file rather than fail after SQLite's 5 s.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 60  # noqa: F405
+    # A test database is thrown away: no waiting for the disk after each commit (the tests that run
+    # outside a transaction commit every statement).
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF"  # noqa: F405

@@ -13,18 +13,25 @@ from django.utils import timezone
 from metrics.aggregation import current_period_start
 from metrics.models import PeriodType, UsageStatistic
 from omaolo_portal.demo.statistics import demo_window_ends
+from tests.conftest import rolled_back_after_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=[0, 365], ids=["today", "a year ahead"])
-def demo_today(request, db):
-    """The demo seeded as `make run` seeds it, with the clock moved `param` days ahead for the whole test."""
+@pytest.fixture(scope="module", params=[0, 365], ids=["today", "a year ahead"])
+def _demo_seeded_on(request, django_db_setup, django_db_blocker):
+    """The demo seeded once per date for the module, with the clock moved `param` days ahead until its tests end."""
     moved = timezone.now() + datetime.timedelta(days=request.param)
-    with time_machine.travel(moved, tick=False):
+    with time_machine.travel(moved, tick=False), rolled_back_after_module(django_db_blocker):
         call_command("load_reference_data", verbosity=0)
         call_command("seed_demo", "--no-users", verbosity=0)
         yield timezone.localdate()
+
+
+@pytest.fixture
+def demo_today(_demo_seeded_on, db):
+    """The demo seeded as `make run` seeds it, with the clock moved `param` days ahead for the whole test."""
+    return _demo_seeded_on
 
 
 def test_the_figures_end_at_the_last_complete_week_and_month_before_today(demo_today):

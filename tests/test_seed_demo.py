@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from metrics.models import UsageStatistic
-from processes.models import Phase, ProcessDescription, Rollout, RolloutStatus, Step
+from processes.models import Phase, ProcessDescription, PublicationStatus, Rollout, RolloutStatus, Step
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,14 @@ def test_north_karelias_ended_plans_give_its_guide_experiences_from_three_rollou
     assert not ended.filter(actual_days=None).exists()
     page = client.get("/en/processes/omaolo-pohjois-karjala/").content.decode()
     assert '<h2 id="experiences">Experiences from 3 rollouts</h2>' in page
+
+
+def test_the_demo_revision_waits_in_review_while_the_published_guide_stays_public(client, demo_data):
+    guide = ProcessDescription.objects.get(slug="omaolo-kayttoonoton-vaiheet-paijat-hame")
+
+    page = client.get(guide.get_absolute_url()).content.decode()
+
+    assert guide.status == PublicationStatus.IN_REVIEW
+    assert "Esimerkki tarkastettavana olevasta muutoksesta" in guide.tips
+    assert "Esimerkki tarkastettavana olevasta muutoksesta" not in page
+    assert "Kerää ammattilaisten palaute pilotista" not in page
