@@ -17,7 +17,7 @@ from metrics.models import Metric
 from metrics.tests.factories import MetricFactory
 from processes.models import Phase, Step
 from processes.tests.admin_forms import page_form_data
-from processes.tests.factories import PhaseFactory, ProcessDescriptionFactory, StepFactory
+from processes.tests.factories import ContentModuleFactory, PhaseFactory, ProcessDescriptionFactory, StepFactory
 from regions.models import WellbeingCounty
 from regions.permissions import editor_group_ensure
 from regions.scoping import can_edit_county, can_publish_county, editable_county_ids, publishable_county_ids
@@ -75,6 +75,7 @@ def _autocomplete_names(client, app_label, model_name, field_name, term=""):
 
 
 def test_a_routes_unit_may_be_a_partner_countys_but_the_units_own_list_is_the_editors(editor_client, units):
+    ContentModuleFactory(code="kurkkukipu", name_fi="Kurkkukipu")
     # A route may send to a partner hospital of another county (RouteAdmin.also_pickable) ...
     assert _autocomplete_names(editor_client, "routing", "route", "receiving_unit") == [
         "Lahden terveysasema",
@@ -85,6 +86,8 @@ def test_a_routes_unit_may_be_a_partner_countys_but_the_units_own_list_is_the_ed
     ]
     # ... but a unit's own fields, the receiving units' list and its search stay the editor's.
     assert _autocomplete_names(editor_client, "routing", "route", "county") == ["Päijät-Hämeen hyvinvointialue"]
+    # National reference data has no county: every content is offered.
+    assert _autocomplete_names(editor_client, "routing", "route", "module") == ["Kurkkukipu"]
     listed = editor_client.get(reverse("admin:routing_receivingunit_changelist"), {"q": "a"})
     assert [unit.name_fi for unit in listed.context["cl"].result_list] == ["Lahden terveysasema"]
 
