@@ -203,8 +203,30 @@ def test_another_countys_history_list_stays_closed_though_the_rows_past_is_store
     assert editor_client.get(url).status_code == HTTPStatus.FORBIDDEN
 
 
+def test_with_history_model_permissions_the_county_still_decides_who_reads_a_history(
+    settings, client, django_user_model, units, counties
+):
+    settings.SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+    holder = _county_member(
+        django_user_model, counties["paijat_hame"], "view_receivingunit", "view_historicalreceivingunit"
+    )
+    member = _county_member(django_user_model, counties["paijat_hame"], "view_receivingunit")
+
+    client.force_login(holder)
+    own = client.get(reverse("admin:routing_receivingunit_history", args=[units["own"].pk]))
+    partner = client.get(reverse("admin:routing_receivingunit_history", args=[units["partner"].pk]))
+    client.force_login(member)
+    without = client.get(reverse("admin:routing_receivingunit_history", args=[units["own"].pk]))
+
+    assert (own.status_code, partner.status_code, without.status_code) == (
+        HTTPStatus.OK,
+        HTTPStatus.FORBIDDEN,
+        HTTPStatus.FORBIDDEN,
+    )
+
+
 def _county_member(django_user_model, county, *codenames):
-    user = django_user_model.objects.create_user(f"member-{len(codenames)}", password="x", is_staff=True)
+    user = django_user_model.objects.create_user(f"member-{'-'.join(codenames)}", password="x", is_staff=True)
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     county.editors.add(user)
     return user
