@@ -208,7 +208,11 @@ def test_with_history_model_permissions_the_county_still_decides_who_reads_a_his
 ):
     settings.SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
     holder = _county_member(
-        django_user_model, counties["paijat_hame"], "view_receivingunit", "view_historicalreceivingunit"
+        django_user_model,
+        counties["paijat_hame"],
+        "view_receivingunit",
+        "view_historicalreceivingunit",
+        "change_historicalreceivingunit",
     )
     member = _county_member(django_user_model, counties["paijat_hame"], "view_receivingunit")
 
