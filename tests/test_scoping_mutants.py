@@ -17,7 +17,13 @@ from metrics.models import Metric
 from metrics.tests.factories import MetricFactory
 from processes.models import Phase, Step
 from processes.tests.admin_forms import page_form_data
-from processes.tests.factories import ContentModuleFactory, PhaseFactory, ProcessDescriptionFactory, StepFactory
+from processes.tests.factories import (
+    ContentModuleFactory,
+    PhaseFactory,
+    ProcessDescriptionFactory,
+    RolloutFactory,
+    StepFactory,
+)
 from regions.models import WellbeingCounty
 from regions.permissions import editor_group_ensure
 from regions.scoping import can_edit_county, can_publish_county, editable_county_ids, publishable_county_ids
@@ -90,6 +96,17 @@ def test_a_routes_unit_may_be_a_partner_countys_but_the_units_own_list_is_the_ed
     assert _autocomplete_names(editor_client, "routing", "route", "module") == ["Kurkkukipu"]
     listed = editor_client.get(reverse("admin:routing_receivingunit_changelist"), {"q": "a"})
     assert [unit.name_fi for unit in listed.context["cl"].result_list] == ["Lahden terveysasema"]
+
+
+def test_the_rollout_lists_content_filter_offers_every_content_not_only_the_editors(editor_client, counties):
+    # Contents are national reference data: the filter by content is not narrowed to the own rows.
+    RolloutFactory(county=counties["paijat_hame"], module=ContentModuleFactory(name_fi="Kurkkukipu"))
+    ContentModuleFactory(name_fi="Selkäkipu")
+
+    listed = editor_client.get(reverse("admin:processes_rollout_changelist"))
+
+    content_filter = next(spec for spec in listed.context["cl"].filter_specs if spec.field_path == "module")
+    assert sorted(name for _pk, name in content_filter.lookup_choices) == ["Kurkkukipu", "Selkäkipu"]
 
 
 # --- an inline on the editor's own row: added, changed, deleted ----------------------------------------
