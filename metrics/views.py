@@ -162,7 +162,9 @@ def _export_rows(statistic_filter, *, max_rows=None, too_large=EXPORT_TOO_LARGE,
     slot = None
     if count > small_limit and max_rows > small_limit:
         if slot_for_large:
-            slot = work_slot("omaolo-large-export", slots=settings.PUBLIC_LARGE_EXPORTS_AT_ONCE)
+            slot = work_slot(
+                "omaolo-large-export", slots=settings.PUBLIC_LARGE_EXPORTS_AT_ONCE, directory=settings.WORK_SLOTS_DIR
+            )
             if slot is None:
                 raise _ExportsBusy
         count = shown[: max_rows + 1].count()

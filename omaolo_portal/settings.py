@@ -265,6 +265,9 @@ USAGE_IMPORT_STATEMENT_TIMEOUT_MS = env.int("USAGE_IMPORT_STATEMENT_TIMEOUT_MS",
 # Public CSV exports of more rows than an Excel file may hold that one app server streams at
 # once (its gunicorn workers share the slots); another gets 503 with Retry-After.
 PUBLIC_LARGE_EXPORTS_AT_ONCE = env.int("PUBLIC_LARGE_EXPORTS_AT_ONCE", default=1)
+# The folder of those slots' lock files (common/slots.py): the system's temporary folder unless
+# set; every worker of one app server must see the same folder.
+WORK_SLOTS_DIR = env.str("WORK_SLOTS_DIR", default="") or None
 
 # --- Request bodies (omaolo_portal.middleware.RequestBodyLimitMiddleware) --------------
 # Refused with 413 from the Content-Length before any byte is read: an anonymous request

@@ -1,12 +1,16 @@
 """Test settings: the production settings module with explicit, commented deltas."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "True")
 
 from omaolo_portal.settings import *  # noqa: F403
 from omaolo_portal.settings import STORAGES
 
+# Each test process (each parallel worker) takes the export slots in a folder of its own, so that
+# two test runs on one machine never hold each other's slots.
+WORK_SLOTS_DIR = tempfile.mkdtemp(prefix="omaolo-test-slots-")
 # A fast hasher: password hashing is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # One process, no shared cache needed; the app servers and the worker that

@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import tempfile
 from http import HTTPStatus
 
 import openpyxl
@@ -89,7 +88,7 @@ def server_closes(response):
 @pytest.fixture
 def slot_directory(settings, tmp_path, monkeypatch):
     """The export slots in a folder of the test's own, so that no other process holds them."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    settings.WORK_SLOTS_DIR = str(tmp_path)
     return tmp_path
 
 

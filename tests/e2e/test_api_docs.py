@@ -18,6 +18,6 @@ def test_the_api_docs_render_every_endpoint_without_a_csp_violation(live_server,
     page.goto(f"{live_server.url}/api/docs")
     page.wait_for_selector(".opblock", timeout=15000)
 
-    assert page.locator(".opblock").count() == 6
+    assert page.locator(".opblock").count() == 8
     assert refused == []
     assert outside == []
