@@ -14,7 +14,7 @@ from routing.calendar import holiday_dates
 from routing.choices import Channel, UnitType
 from routing.coverage import week_coverage
 from routing.models import weekday_ranges
-from routing.snapshots import PublishedRoute, PublishedRoutes, PublishedUnit
+from routing.published import PublishedRoute, PublishedRoutes, PublishedUnit
 from routing.swimlane import OMAOLO, OUT_OF_HOURS, RESIDENT, UNIT, Swimlane, SwimlaneStep, swimlane_layout
 from routing.wording import (
     channel_text,

@@ -17,8 +17,8 @@ from routing.calendar import holiday_dates, is_working_day
 from routing.coverage import day_coverage
 from routing.deck import DECK_CONTENT_TYPE, route_deck
 from routing.models import Outcome, PublishedRouteSet
+from routing.published import latest_route_sets, published_routes
 from routing.sheet import route_sheet
-from routing.snapshots import latest_route_sets, published_routes
 from routing.wording import channel_text, target_text
 
 UNKNOWN_DECK_CONTENT = gettext_lazy("The county has published no routes for the content “%(code)s”.")
@@ -41,10 +41,7 @@ def county_routes(request, code):
     """A county's contents with published routes, each linked to its sheet, and the deck download."""
     county = get_object_or_404(WellbeingCounty, code=_code(code))
     route_sets = list(
-        latest_route_sets(PublishedRouteSet.objects.filter(county=county))
-        .select_related("module")
-        .defer("snapshot")
-        .order_by("module__name_fi")
+        latest_route_sets(county=county).select_related("module").defer("snapshot").order_by("module__name_fi")
     )
     return render(request, "routing/county_routes.html", {"county": county, "route_sets": route_sets})
 
@@ -95,11 +92,7 @@ def module_routes(request, code):
     """How every county with published routes of the content routes each outcome by day and at night."""
     module = get_object_or_404(ContentModule, code=_code(code))
     outcomes = list(Outcome.objects.filter(content_kind=module.kind).order_by("order", "code"))
-    route_sets = list(
-        latest_route_sets(PublishedRouteSet.objects.filter(module=module))
-        .select_related("county")
-        .order_by("county__code")
-    )
+    route_sets = list(latest_route_sets(module=module).select_related("county").order_by("county__code"))
     day, holidays = _reference_day(timezone.localdate())
     counties = []
     for published in route_sets:
@@ -129,11 +122,7 @@ def module_routes(request, code):
 def route_deck_download(request, code):
     """The county's published routes as a PowerPoint deck: every content, or those chosen with `module=`."""
     county = get_object_or_404(WellbeingCounty, code=_code(code))
-    route_sets = list(
-        latest_route_sets(PublishedRouteSet.objects.filter(county=county))
-        .select_related("module")
-        .order_by("module__name_fi")
-    )
+    route_sets = list(latest_route_sets(county=county).select_related("module").order_by("module__name_fi"))
     chosen = list(dict.fromkeys(request.GET.getlist("module")))
     if chosen:
         by_code = {published.module.code: published for published in route_sets}

@@ -7,9 +7,9 @@ import pytest
 
 from processes.tests.factories import ContentModuleFactory
 from regions.tests.factories import WellbeingCountyFactory
-from routing.models import PublishedRouteSet, ReceivingUnit
+from routing.models import ReceivingUnit
+from routing.published import latest_route_sets, published_routes
 from routing.services import route_facts, routes_for_check, unit_facts
-from routing.snapshots import latest_route_sets, published_routes
 from routing.tests.published_sets import centre_routes, published
 
 pytestmark = pytest.mark.django_db
@@ -52,4 +52,4 @@ def test_only_the_latest_publication_of_each_county_and_content_counts(route_set
     other = published(county=WellbeingCountyFactory(code="21"), module=route_set.module)
 
     assert sorted(latest_route_sets().values_list("pk", flat=True)) == sorted([again.pk, other.pk])
-    assert list(latest_route_sets(PublishedRouteSet.objects.filter(county=route_set.county))) == [again]
+    assert list(latest_route_sets(county=route_set.county)) == [again]
