@@ -10,6 +10,8 @@ the deck read those values; the open API (`/api/routes`, `/api/units`) reads the
 """
 
 import datetime
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, Subquery, Value
@@ -20,6 +22,10 @@ from routing.calendar import holiday_dates
 from routing.choices import Urgency
 from routing.facts import DatedHours, DayHours, RouteFacts, UnitFacts
 from routing.models import PublishedRouteSet
+
+# Parsed snapshots kept in memory: a published snapshot never changes (a publication makes a
+# new row), so its values can be reused until the process ends. Bounded: the oldest go first.
+PARSED_CACHE_SIZE = 256
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -156,9 +162,43 @@ def _parsed(published: PublishedRouteSet, urgencies: dict[str, str]) -> Publishe
     )
 
 
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cache_key(published: PublishedRouteSet, urgencies: dict[str, str]) -> tuple | None:
+    if published.pk is None or published.published_at is None:
+        return None
+    snapshot = published.snapshot
+    # The sizes guard against a primary key reused (tests) with the same moment but another snapshot.
+    return (
+        published.pk,
+        published.published_at,
+        published.county_id,
+        published.module_id,
+        len(snapshot["routes"]),
+        len(snapshot["units"]),
+        tuple(sorted(urgencies.items())),
+    )
+
+
 def published_routes(published: PublishedRouteSet, *, urgencies: dict[str, str] | None = None) -> PublishedRoutes:
     """The snapshot of a published set as values; `urgencies` gives each outcome code's urgency (reference data)."""
-    return _parsed(published, urgencies or {})
+    urgencies = urgencies or {}
+    key = _cache_key(published, urgencies)
+    if key is None:
+        return _parsed(published, urgencies)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    found = _parsed(published, urgencies)
+    with _cache_lock:
+        _cache[key] = found
+        while len(_cache) > PARSED_CACHE_SIZE:
+            _cache.popitem(last=False)
+    return found
 
 
 def latest_route_sets(*, county=None, module=None):
