@@ -22,6 +22,8 @@ from routing.sheet import route_sheet
 from routing.wording import channel_text, target_text
 
 UNKNOWN_DECK_CONTENT = gettext_lazy("The county has published no routes for the content “%(code)s”.")
+BAD_WEEK = gettext_lazy("Give the week as the date of its Monday, e.g. %(example)s.")
+WEEK_TOO_FAR = gettext_lazy("The week must start within a year of today.")
 DAY_HOUR = 12
 NIGHT_HOUR = 3
 
@@ -46,8 +48,32 @@ def county_routes(request, code):
     return render(request, "routing/county_routes.html", {"county": county, "route_sets": route_sets})
 
 
+def _week_start(value: str | None, today: datetime.date) -> datetime.date | None:
+    """The Monday `?week=` names (None without one); ValueError with the reason when it is not one within a year."""
+    if not value:
+        return None
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    try:
+        monday = datetime.date.fromisoformat(value)
+    except ValueError:
+        monday = None
+    if monday is None or len(value) != len("2026-12-14") or monday.weekday() != 0:
+        raise ValueError(str(BAD_WEEK) % {"example": (this_monday + datetime.timedelta(days=7)).isoformat()})
+    if abs((monday - today).days) > 366:
+        raise ValueError(str(WEEK_TOO_FAR))
+    return monday
+
+
 def route_set_detail(request, code, module):
-    """What happens after the assessment of one content in one county, as its publisher last published it."""
+    """What happens after the assessment of one content in one county, as its publisher last published it.
+
+    The coverage grid shows the current week, or the week starting on the Monday `?week=` names.
+    """
+    today = timezone.localdate()
+    try:
+        week_start = _week_start(request.GET.get("week"), today)
+    except ValueError as refusal:
+        return HttpResponseBadRequest(str(refusal), content_type="text/plain; charset=utf-8")
     county = get_object_or_404(WellbeingCounty, code=_code(code))
     module = get_object_or_404(ContentModule, code=_code(module))
     published = PublishedRouteSet.objects.latest_for(county=county, module=module)
@@ -57,7 +83,8 @@ def route_set_detail(request, code, module):
     sheet = route_sheet(
         published=published_routes(published, urgencies=_urgencies(outcomes)),
         outcomes=[(outcome.code, outcome.name, outcome.needs_route) for outcome in outcomes],
-        today=timezone.localdate(),
+        today=today,
+        week_start=week_start,
     )
     return render(
         request,
