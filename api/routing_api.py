@@ -17,7 +17,7 @@ from api.schemas import ErrorOut
 from processes.models import ContentModule
 from regions.models import WellbeingCounty
 from routing.models import Outcome
-from routing.published import published_routes, published_units, unit_key
+from routing.published import county_routes_on, county_units, unit_key
 
 ROUTES_DEFAULT_LIMIT = 200
 ROUTES_MAX_LIMIT = 500
@@ -46,40 +46,40 @@ def _check_year(value, parameter: str) -> None:
         raise ParameterError(str(INVALID_PARAMETER).format(parameter=parameter, reason=reason), parameter)
 
 
-def _hhmm(value: str | None) -> str | None:
-    """A snapshot's time ("07:45:00") as the API writes it ("07:45")."""
-    return value[:5] if value else None
+def _hhmm(value: datetime.time | None) -> str | None:
+    """A time of day as the API writes it ("07:45")."""
+    return value.isoformat(timespec="minutes") if value is not None else None
 
 
-def _route_out(route) -> dict:
+def _route_out(found) -> dict:
     """The route as `RouteOut`'s fields; ninja validates the answer once, against the schema."""
-    data = route.data
+    route = found.route
     return {
-        "id": data["id"],
-        "content": route.module_code,
-        "outcome": data["outcome"],
-        "window_kind": data["window_kind"],
-        "weekdays": sorted(data["weekdays"]),
-        "starts_at": _hhmm(data["starts_at"]),
-        "ends_at": _hhmm(data["ends_at"]),
-        "window_unit": route.window_unit,
-        "channel": data["channel"],
-        "receiving_unit": route.receiving_unit,
-        "roles": data["roles"],
-        "handled_in_unit_hours": data["handled_in_unit_hours"],
-        "target_kind": data["target_kind"],
-        "target_value": data["target_value"],
-        "target_sent_by": _hhmm(data["target_cutoff"]),
-        "languages": data["languages"],
-        "age_from": data["age_from"],
-        "age_below": data["age_below"],
-        "strong_identification": data["strong_identification"],
-        "valid_from": data["valid_from"],
-        "valid_to": data["valid_to"],
-        "verified_on": data["verified_on"],
-        "municipalities": list(route.municipalities),
-        "service_area": route.service_area,
-        "applies": route.applies,
+        "id": route.id,
+        "content": found.module_code,
+        "outcome": route.outcome,
+        "window_kind": route.window_kind,
+        "weekdays": sorted(route.weekdays),
+        "starts_at": _hhmm(route.starts_at),
+        "ends_at": _hhmm(route.ends_at),
+        "window_unit": found.window_unit,
+        "channel": route.channel,
+        "receiving_unit": found.receiving_unit,
+        "roles": sorted(route.roles),
+        "handled_in_unit_hours": route.handled_in_unit_hours,
+        "target_kind": route.target_kind,
+        "target_value": route.target_value,
+        "target_sent_by": _hhmm(route.target_cutoff),
+        "languages": sorted(route.languages),
+        "age_from": route.age_from,
+        "age_below": route.age_below,
+        "strong_identification": route.strong_identification,
+        "valid_from": route.valid_from,
+        "valid_to": route.valid_to,
+        "verified_on": route.verified_on,
+        "municipalities": list(found.municipalities),
+        "service_area": found.service_area,
+        "applies": found.applies,
     }
 
 
@@ -122,7 +122,7 @@ def routes(
     else:
         _check_year(date, "date")
     day = date if moment is None else moment.date()
-    found = published_routes(county=county_row, on=day, at=moment, module=module, outcome=outcome)
+    found = county_routes_on(county=county_row, on=day, at=moment, module=module, outcome=outcome)
     return {
         "county": county,
         "at": None if moment is None else timezone.make_aware(moment),
@@ -134,29 +134,37 @@ def routes(
     }
 
 
-def _unit_out(unit, *, county, today: datetime.date) -> dict:
-    data = unit.data
+def _unit_out(found, *, county, today: datetime.date) -> dict:
+    unit = found.unit
+    facts = unit.facts
     return {
-        "key": unit_key(data, county_id=county.pk, county_codes={data["county"]: unit.county_code}),
-        "code": data["code"],
-        "county": unit.county_code,
-        "name_fi": data["name_fi"],
-        "name_sv": data["name_sv"],
-        "name_en": data["name_en"],
-        "unit_type": data["unit_type"],
-        "operator": data["operator"],
-        "phone": data["phone"],
-        "web_address": data["web_address"],
-        "open_around_the_clock": data["open_around_the_clock"],
-        "holidays_as_sundays": data["holidays_as_sundays"],
+        "key": unit_key(unit, county_id=county.pk, county_codes={unit.county_id: found.county_code}),
+        "code": unit.code,
+        "county": found.county_code,
+        "name_fi": unit.name_fi,
+        "name_sv": unit.name_sv,
+        "name_en": unit.name_en,
+        "unit_type": unit.unit_type,
+        "operator": unit.operator,
+        "phone": unit.phone,
+        "web_address": unit.web_address,
+        "open_around_the_clock": facts.open_around_the_clock,
+        "holidays_as_sundays": facts.holidays_as_sundays,
         "hours": [
-            {"weekday": hours["weekday"], "opens": _hhmm(hours["opens"]), "closes": _hhmm(hours["closes"])}
-            for hours in data["hours"]
+            {"weekday": hours.weekday, "opens": _hhmm(hours.opens), "closes": _hhmm(hours.closes)}
+            for hours in facts.hours
         ],
         "exceptions": [
-            {**exception, "opens": _hhmm(exception["opens"]), "closes": _hhmm(exception["closes"])}
-            for exception in data["exceptions"]
-            if datetime.date.fromisoformat(exception["ends_on"]) >= today
+            {
+                "starts_on": exception.starts_on,
+                "ends_on": exception.ends_on,
+                "is_closed": exception.is_closed,
+                "opens": _hhmm(exception.opens),
+                "closes": _hhmm(exception.closes),
+                "reason": reason,
+            }
+            for exception, reason in zip(facts.exceptions, unit.exception_reasons, strict=True)
+            if exception.ends_on >= today
         ],
     }
 
@@ -179,7 +187,7 @@ def units(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     county_row = _by_code(WellbeingCounty, county, parameter="county", what="county")
-    found = published_units(county=county_row)
+    found = county_units(county=county_row)
     today = timezone.localdate()
     return {
         "county": county,

@@ -15,7 +15,10 @@ to 116117, each county × content published; it measures the same pages again an
 
 One JSON line per page and size (p50 and p95 in ms), one for the route check, then a
 summary with each page's national p95 ÷ demo p95 (target at most 2) and the demo p95s
-(target under 50 ms). The public county × content page is added in `public_pages()`.
+(target under 50 ms). The public pages (`public_pages()`: a county's contents and the county ×
+content page, the page cache off) are measured beside the API, and the county's deck of
+every content it published is built (`deck_timed`: best of 3, and the peak memory of one
+build in a forked child; targets under 5 s and 200 MB).
 """
 
 import argparse
@@ -42,13 +45,81 @@ WINDOWS = (
 )
 
 
-def public_pages() -> dict[str, str]:
-    """The public routing pages to measure: the county × content page goes here once it exists.
+DECK_COUNTY = "09"
 
-    Add it as `"county_content_page": "/fi/<its path for county 09 and a content>"`; the
-    benchmark then measures it on the demo and at the national size like the API.
+
+def public_pages() -> dict[str, str]:
+    """The public routing pages to measure: a county's contents and the county × content page (demo-published)."""
+    return {
+        "county_routes_page": "/fi/routes/counties/09/",
+        "county_content_page": "/fi/routes/counties/09/hyvinvointitarkastus/",
+    }
+
+
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _deck_memory(client, path: str) -> dict:
+    """The deck built once in a forked child: tracemalloc's peak (Python objects) and the growth of the
+    child's resident memory up to its high-water mark (lxml's C memory too; Linux resets it at fork)."""
+    import tracemalloc
+
+    from django.db import connections
+
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(reader)
+        # The parent's connection is left alone; the child opens its own.
+        connections["default"].connection = None
+        start_kb = _status_kb("VmRSS")
+        tracemalloc.start()
+        client.get(path)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        os.write(writer, json.dumps({"rss_kb": _status_kb("VmHWM") - start_kb, "traced": peak}).encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as pipe:
+        found = json.loads(pipe.read() or "{}")
+    os.waitpid(child, 0)
+    return {
+        "deck_peak_rss_growth_mb": round(found.get("rss_kb", 0) / 1024, 1),
+        "deck_peak_traced_mb": round(found.get("traced", 0) / 2**20, 1),
+    }
+
+
+def deck_timed(client, repeat: int = 3) -> dict:
+    """The county's deck of every content it published: wall time (best of `repeat`) and peak memory.
+
+    The memory is measured apart, in a child (`_deck_memory`), so that tracing does not slow the
+    timed builds; the targets are under 5 s and under 200 MB.
     """
-    return {}
+    from routing.models import PublishedRouteSet
+
+    path = f"/fi/routes/counties/{DECK_COUNTY}/deck.pptx"
+    contents = PublishedRouteSet.objects.filter(county__code=DECK_COUNTY).values("module").distinct()
+    best, size = None, 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(path)
+        seconds = time.perf_counter() - started
+        assert response.status_code == 200, (path, response.status_code)
+        size = len(response.content)
+        best = seconds if best is None else min(best, seconds)
+    return {
+        "deck_county": DECK_COUNTY,
+        "deck_contents": contents.count(),
+        "deck_s": round(best, 2),
+        **_deck_memory(client, path),
+        "deck_bytes": size,
+        "target_s": 5,
+        "target_mb": 200,
+    }
 
 
 def pages() -> dict[str, str]:
@@ -191,6 +262,7 @@ def main():
                 results[(size, page)] = result
                 print(json.dumps({**result, "path": measured_pages[page]}), flush=True)
             print(json.dumps({"database": vendor, "size": size, "routes": routes, **route_check_timed()}), flush=True)
+            print(json.dumps({"database": vendor, "size": size, **deck_timed(client)}), flush=True)
         ratios = {
             page: round(results[("national", page)]["p95_ms"] / max(results[("demo", page)]["p95_ms"], 0.1), 2)
             for page in measured_pages

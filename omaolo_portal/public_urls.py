@@ -25,7 +25,7 @@ QUERY_PARAMETERS = {
         "comparison": list(ComparisonFilter.base_filters),
         "adoption": list(AdoptionForm.base_fields),
     },
-    "routing.urls": {"route_deck": ["module"]},
+    "routing.urls": {"route_deck": ["module"], "route_set_detail": ["week"]},
     "plans.public_urls": {},
 }
 

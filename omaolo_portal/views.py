@@ -14,8 +14,7 @@ from plans.models import RolloutPlan
 from plans.progress import with_task_counts
 from processes.models import ProcessDescription, Rollout, RolloutStatus, county_rollout_counts
 from regions.models import WellbeingCounty
-from routing.models import PublishedRouteSet
-from routing.snapshots import latest_route_sets
+from routing.published import latest_route_sets
 
 LATEST_PROCESS_COUNT = 5
 # The order of the status columns on the home page: from what is in use to what has ended.
@@ -76,12 +75,7 @@ def county_detail(request, code):
     )
     rollouts = list(rollouts)
     _public_plans_add(rollouts)
-    route_sets = (
-        latest_route_sets(PublishedRouteSet.objects.filter(county=county))
-        .select_related("module")
-        .defer("snapshot")
-        .order_by("module__name_fi")
-    )
+    route_sets = latest_route_sets(county=county).select_related("module").defer("snapshot").order_by("module__name_fi")
     usage_metric = Metric.objects.filter(code=DEFAULT_METRIC).first()
     weeks_form = GoLiveWeeksForm(request.GET)
     weeks = weeks_form.cleaned_data["weeks"] if weeks_form.is_valid() and weeks_form.cleaned_data["weeks"] else None

@@ -17,8 +17,8 @@ from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.oxml import parse_xml
 from pptx.util import Emu, Inches, Pt
 
+from routing.published import published_routes
 from routing.sheet import band_rows, route_sheet, time_bands
-from routing.snapshots import published_routes
 from routing.swimlane import OMAOLO
 
 DECK_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

@@ -14,7 +14,7 @@ from routing.calendar import holiday_dates
 from routing.choices import Channel, UnitType
 from routing.coverage import week_coverage
 from routing.models import weekday_ranges
-from routing.snapshots import PublishedRoute, PublishedRoutes, PublishedUnit
+from routing.published import PublishedRoute, PublishedRoutes, PublishedUnit
 from routing.swimlane import OMAOLO, OUT_OF_HOURS, RESIDENT, UNIT, Swimlane, SwimlaneStep, swimlane_layout
 from routing.wording import (
     channel_text,
@@ -200,16 +200,21 @@ def _grids(rows: list[RouteRow], published: PublishedRoutes, outcomes, week_star
 
 
 def route_sheet(
-    *, published: PublishedRoutes, outcomes: list[tuple[str, str, bool]], today: datetime.date
+    *,
+    published: PublishedRoutes,
+    outcomes: list[tuple[str, str, bool]],
+    today: datetime.date,
+    week_start: datetime.date | None = None,
 ) -> RouteSheet:
-    """The sheet of one published set for the week of `today`.
+    """The sheet of one published set, its grid for the week from `week_start` (a Monday; today's week by default).
 
     `outcomes` are the content kind's outcomes in order as (code, name, needs a route); an
     outcome is shown when it has a route or needs one. Routes that ended before the week are
     history and left out.
     """
-    week_start = today - datetime.timedelta(days=today.weekday())
-    routes = published.not_ended_on(week_start)
+    if week_start is None:
+        week_start = today - datetime.timedelta(days=today.weekday())
+    routes = published.not_ended_on(min(week_start, today))
     with_routes = {route.outcome for route in routes}
     shown = [(code, name) for code, name, needs_route in outcomes if code in with_routes or needs_route]
     known = {code for code, _name in shown}

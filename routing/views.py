@@ -17,11 +17,13 @@ from routing.calendar import holiday_dates, is_working_day
 from routing.coverage import day_coverage
 from routing.deck import DECK_CONTENT_TYPE, route_deck
 from routing.models import Outcome, PublishedRouteSet
+from routing.published import latest_route_sets, published_routes
 from routing.sheet import route_sheet
-from routing.snapshots import latest_route_sets, published_routes
 from routing.wording import channel_text, target_text
 
 UNKNOWN_DECK_CONTENT = gettext_lazy("The county has published no routes for the content “%(code)s”.")
+BAD_WEEK = gettext_lazy("Give the week as the date of its Monday, e.g. %(example)s.")
+WEEK_TOO_FAR = gettext_lazy("The week must start within a year of today.")
 DAY_HOUR = 12
 NIGHT_HOUR = 3
 
@@ -41,16 +43,37 @@ def county_routes(request, code):
     """A county's contents with published routes, each linked to its sheet, and the deck download."""
     county = get_object_or_404(WellbeingCounty, code=_code(code))
     route_sets = list(
-        latest_route_sets(PublishedRouteSet.objects.filter(county=county))
-        .select_related("module")
-        .defer("snapshot")
-        .order_by("module__name_fi")
+        latest_route_sets(county=county).select_related("module").defer("snapshot").order_by("module__name_fi")
     )
     return render(request, "routing/county_routes.html", {"county": county, "route_sets": route_sets})
 
 
+def _week_start(value: str | None, today: datetime.date) -> datetime.date | None:
+    """The Monday `?week=` names (None without one); ValueError with the reason when it is not one within a year."""
+    if not value:
+        return None
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    try:
+        monday = datetime.date.fromisoformat(value)
+    except ValueError:
+        monday = None
+    if monday is None or len(value) != len("2026-12-14") or monday.weekday() != 0:
+        raise ValueError(str(BAD_WEEK) % {"example": (this_monday + datetime.timedelta(days=7)).isoformat()})
+    if abs((monday - today).days) > 366:
+        raise ValueError(str(WEEK_TOO_FAR))
+    return monday
+
+
 def route_set_detail(request, code, module):
-    """What happens after the assessment of one content in one county, as its publisher last published it."""
+    """What happens after the assessment of one content in one county, as its publisher last published it.
+
+    The coverage grid shows the current week, or the week starting on the Monday `?week=` names.
+    """
+    today = timezone.localdate()
+    try:
+        week_start = _week_start(request.GET.get("week"), today)
+    except ValueError as refusal:
+        return HttpResponseBadRequest(str(refusal), content_type="text/plain; charset=utf-8")
     county = get_object_or_404(WellbeingCounty, code=_code(code))
     module = get_object_or_404(ContentModule, code=_code(module))
     published = PublishedRouteSet.objects.latest_for(county=county, module=module)
@@ -60,7 +83,8 @@ def route_set_detail(request, code, module):
     sheet = route_sheet(
         published=published_routes(published, urgencies=_urgencies(outcomes)),
         outcomes=[(outcome.code, outcome.name, outcome.needs_route) for outcome in outcomes],
-        today=timezone.localdate(),
+        today=today,
+        week_start=week_start,
     )
     return render(
         request,
@@ -95,11 +119,7 @@ def module_routes(request, code):
     """How every county with published routes of the content routes each outcome by day and at night."""
     module = get_object_or_404(ContentModule, code=_code(code))
     outcomes = list(Outcome.objects.filter(content_kind=module.kind).order_by("order", "code"))
-    route_sets = list(
-        latest_route_sets(PublishedRouteSet.objects.filter(module=module))
-        .select_related("county")
-        .order_by("county__code")
-    )
+    route_sets = list(latest_route_sets(module=module).select_related("county").order_by("county__code"))
     day, holidays = _reference_day(timezone.localdate())
     counties = []
     for published in route_sets:
@@ -129,11 +149,7 @@ def module_routes(request, code):
 def route_deck_download(request, code):
     """The county's published routes as a PowerPoint deck: every content, or those chosen with `module=`."""
     county = get_object_or_404(WellbeingCounty, code=_code(code))
-    route_sets = list(
-        latest_route_sets(PublishedRouteSet.objects.filter(county=county))
-        .select_related("module")
-        .order_by("module__name_fi")
-    )
+    route_sets = list(latest_route_sets(county=county).select_related("module").order_by("module__name_fi"))
     chosen = list(dict.fromkeys(request.GET.getlist("module")))
     if chosen:
         by_code = {published.module.code: published for published in route_sets}

@@ -488,9 +488,19 @@ def test_no_public_page_shows_a_plans_owners_notes_or_calendar_address(client, d
 
 def _routing_paths(county) -> list[str]:
     """Every public page, and the routing API for the county, at a moment and on a day."""
-    day = timezone.localdate().isoformat()
+    today = timezone.localdate()
+    day = today.isoformat()
+    next_monday = today + datetime.timedelta(days=7 - today.weekday())
     return [
         *public_paths(public_routes(), demo_parameters()),
+        # The sheets' coverage grid for next week (`?week=`, a Monday within a year).
+        *(
+            f"/fi/routes/counties/{county_code}/{module_code}/?week={next_monday.isoformat()}"
+            for county_code, module_code in sorted(
+                set(PublishedRouteSet.objects.values_list("county__code", "module__code"))
+                | set(Route.objects.values_list("county__code", "module__code"))
+            )
+        ),
         f"/api/routes?county={county.code}&date={day}",
         f"/api/routes?county={county.code}&at={day}T10:00",
         f"/api/units?county={county.code}",

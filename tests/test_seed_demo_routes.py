@@ -24,9 +24,19 @@ def test_the_demo_routes_are_marked_as_examples(demo_data):
     )
     assert set(PublishedRouteSet.objects.values_list("county__code", "module__code")) == {
         ("09", "hyvinvointitarkastus"),
+        ("09", "kurkkukipu"),
         ("21", "yska"),
         ("14", "virtsatietulehdus"),
     }
+
+
+def test_paijat_hames_sore_throat_is_public_and_laplands_ear_ache_draft_is_not(client, demo_data):
+    sore_throat = client.get("/en/routes/counties/09/kurkkukipu/")
+
+    assert sore_throat.status_code == 200
+    assert "Digital health and social services centre (example)" in sore_throat.content.decode()
+    assert client.get("/en/routes/counties/21/korvakipu/").status_code == 404
+    assert Route.objects.filter(county__code="21", module__code="korvakipu").count() == 7
 
 
 def test_north_karelias_route_ended_with_its_rollout(demo_data):

@@ -5,7 +5,7 @@ Päijät-Häme: a county-wide digital centre by day (Mon–Fri 7–21, weekends 
 emergency line in the evening and at weekends, 116117 at night. North Karelia's routes ended
 with its rollout in June 2024. Two findings are left for the route check to show: a health
 check handled in 5 working days (the same-day rule of 1.9.2023) and a route not verified
-since 2023.
+since 2023. Every set is published but Lapland's ear ache, a draft (`PUBLISHED`).
 """
 
 import datetime
@@ -242,7 +242,9 @@ EXCEPTIONS = [
     ("09", "hyvinvointiasema", datetime.date(2026, 12, 24), datetime.date(2026, 12, 31), "Joulun sulku (esimerkki)"),
     ("21", "terveysasema", datetime.date(2026, 12, 24), datetime.date(2026, 12, 27), "Joulun sulku (esimerkki)"),
 ]
-PUBLISHED = [("09", "hyvinvointitarkastus"), ("21", "yska"), ("14", "virtsatietulehdus")]
+# Every set meant to be live is published; Lapland's ear-ache routes stay a draft nobody has
+# published, to show that the public reads only what a publisher published.
+PUBLISHED = [("09", "hyvinvointitarkastus"), ("09", "kurkkukipu"), ("21", "yska"), ("14", "virtsatietulehdus")]
 
 
 def demo_routes_seed() -> int:

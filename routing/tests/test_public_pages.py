@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from processes.tests.factories import ContentModuleFactory
@@ -262,3 +263,50 @@ def test_the_grid_names_each_hours_routes_and_marks_a_gap_in_words(client, count
     assert cells[16] == f'class="coverage-cell coverage-gap">{gap}'
     assert '<abbr title="7:00–8:00">07</abbr>' in grid
     assert "Tulos ”Kiireellinen”: ohjaukset tunneittain – tunteja ilman ohjausta" in grid
+
+
+def _monday(weeks_ahead: int) -> datetime.date:
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=weeks_ahead)
+
+
+def _finnish(day: datetime.date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def test_the_grid_shows_the_week_asked_for(client, sore_throat_set):
+    monday = _monday(1)
+
+    response = client.get(sheet_url(), {"week": monday.isoformat()})
+
+    sunday = monday + datetime.timedelta(days=6)
+    assertContains(response, f"Viikko {_finnish(monday)}–{_finnish(sunday)}")
+    assertNotContains(response, f"Viikko {_finnish(_monday(0))}–")
+
+
+@pytest.mark.parametrize(
+    ("week", "message"),
+    [
+        ("2026-13-01", "Anna viikko sen maanantain päivämääränä"),
+        ("tuesday", "Anna viikko sen maanantain päivämääränä"),
+        ("+1", "Anna viikko sen maanantain päivämääränä"),
+    ],
+)
+def test_a_week_that_is_no_date_is_refused_in_words(client, sore_throat_set, week, message):
+    response = client.get(sheet_url(), {"week": week})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert message in response.content.decode()
+
+
+def test_a_week_not_starting_on_monday_or_over_a_year_away_is_refused(client, sore_throat_set):
+    tuesday = _monday(1) + datetime.timedelta(days=1)
+
+    not_monday = client.get(sheet_url(), {"week": tuesday.isoformat()})
+    too_far = client.get(sheet_url("en"), {"week": _monday(53).isoformat()})
+    last_year = client.get(sheet_url("sv"), {"week": _monday(-52).isoformat()})
+
+    assert not_monday.status_code == too_far.status_code == HTTPStatus.BAD_REQUEST
+    assert f"esim. {_monday(1).isoformat()}" in not_monday.content.decode()
+    assert too_far.content.decode() == "The week must start within a year of today."
+    assert last_year.status_code == HTTPStatus.OK

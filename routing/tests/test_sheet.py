@@ -12,8 +12,8 @@ import pytest
 from django.utils import translation
 
 from routing.models import PublishedRouteSet
+from routing.published import published_routes
 from routing.sheet import band_rows, route_sheet, time_bands
-from routing.snapshots import published_routes
 from routing.swimlane import OUT_OF_HOURS, UNIT
 
 TODAY = datetime.date(2026, 12, 21)

@@ -8,8 +8,8 @@ import pytest
 from processes.tests.factories import ContentModuleFactory
 from regions.tests.factories import WellbeingCountyFactory
 from routing.models import PublishedRouteSet, ReceivingUnit
+from routing.published import latest_route_sets, published_routes
 from routing.services import route_facts, routes_for_check, unit_facts
-from routing.snapshots import latest_route_sets, published_routes
 from routing.tests.published_sets import centre_routes, published
 
 pytestmark = pytest.mark.django_db
@@ -52,4 +52,22 @@ def test_only_the_latest_publication_of_each_county_and_content_counts(route_set
     other = published(county=WellbeingCountyFactory(code="21"), module=route_set.module)
 
     assert sorted(latest_route_sets().values_list("pk", flat=True)) == sorted([again.pk, other.pk])
-    assert list(latest_route_sets(PublishedRouteSet.objects.filter(county=route_set.county))) == [again]
+    assert list(latest_route_sets(county=route_set.county)) == [again]
+
+
+def test_a_set_read_again_comes_from_memory_but_another_publication_under_the_same_key_does_not(route_set):
+    first = published_routes(route_set)
+    again = published_routes(PublishedRouteSet.objects.get(pk=route_set.pk))
+    snapshot = {**route_set.snapshot, "routes": route_set.snapshot["routes"][:1]}
+    # A primary key used again (a test database rolled back) with another moment and snapshot.
+    reused = PublishedRouteSet(
+        pk=route_set.pk,
+        county=route_set.county,
+        module=route_set.module,
+        snapshot=snapshot,
+        published_at=route_set.published_at + datetime.timedelta(seconds=1),
+    )
+
+    assert again is first
+    assert len(published_routes(reused).routes) == 1
+    assert len(published_routes(route_set).routes) == 4
