@@ -1,9 +1,13 @@
 """Rows for export in the import format (totals are metrics/aggregation.py, the decline rule metrics/decline.py)."""
 
-from django.db.models import F
+from decimal import Decimal
+
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
 
 from common.spreadsheet import spreadsheet_safe
 from metrics.importing.contract import COLUMNS, RESPONSES_COLUMN
+from metrics.models import figure_value
 from metrics.periods import period_label
 
 # Rows fetched from the database at a time (a server-side cursor's batch on PostgreSQL).
@@ -21,6 +25,14 @@ class _SafeCells(dict):
     def __missing__(self, cell):
         safe = self[cell] = spreadsheet_safe(cell)
         return safe
+
+
+class _Values(dict):
+    """Each distinct value as the database writes it (`12.00`), read as the portal writes a figure (12), once."""
+
+    def __missing__(self, text):
+        value = self[text] = figure_value(Decimal(text))
+        return value
 
 
 class _PeriodLabels(dict):
@@ -41,24 +53,31 @@ def export_rows(statistics, *, responses: bool = False):
     rows, so each is made safe once; the value and responses are numbers, which a
     spreadsheet never reads as a formula.
     """
-    rows = statistics.order_by(
-        "county__code",
-        "module__code",
-        "metric__code",
-        "period_type",
-        "period_start",
-        F("service_area__code").asc(nulls_first=True),
-    ).values_list(
-        "county__code",
-        "service_area__code",
-        "module__code",
-        "metric__code",
-        "period_type",
-        "period_start",
-        "value",
-        "responses",
+    rows = (
+        statistics.order_by(
+            "county__code",
+            "module__code",
+            "metric__code",
+            "period_type",
+            "period_start",
+            F("service_area__code").asc(nulls_first=True),
+        )
+        .annotate(
+            # As text, so that the few distinct values are read once (_Values), not converted row by row.
+            value_text=Cast("value", TextField())
+        )
+        .values_list(
+            "county__code",
+            "service_area__code",
+            "module__code",
+            "metric__code",
+            "period_type",
+            "period_start",
+            "value_text",
+            "responses",
+        )
     )
-    safe, labels = _SafeCells(), _PeriodLabels()
+    safe, labels, values = _SafeCells(), _PeriodLabels(), _Values()
     safe[None] = ""
     for county, area, module, metric, period_type, period_start, value, answers in rows.iterator(
         chunk_size=EXPORT_FETCH_ROWS
@@ -70,7 +89,7 @@ def export_rows(statistics, *, responses: bool = False):
             safe[metric],
             safe[period_type],
             labels[period_type, period_start],
-            value,
+            values[value],
         ]
         if responses:
             row.append("" if answers is None else answers)
