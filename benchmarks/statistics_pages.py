@@ -39,8 +39,10 @@ import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The script's own folder holds a plans.py, which must not hide the plans app.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != PROJECT_ROOT / "benchmarks"]
 sys.path.insert(0, str(PROJECT_ROOT))
-sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
+sys.path.append(str(PROJECT_ROOT / "benchmarks"))
 
 PAGES = {
     "no_query_page": "/fi/accessibility/",

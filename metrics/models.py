@@ -346,12 +346,33 @@ class UsageStatistic(models.Model):
             # The statistics pages: one metric and period type, all or one county. The
             # other filters and the summed value are key columns too (INCLUDE would work on
             # PostgreSQL only), so the sums are read from the index alone.
+            # The exports read the service area and the responses too, from the index alone:
+            # the rows of a period are spread over the table, and reading them from it was
+            # most of an export's time on a national table.
             models.Index(
-                fields=["metric", "period_type", "period_start", "county", "module", "value"],
+                fields=[
+                    "metric",
+                    "period_type",
+                    "period_start",
+                    "county",
+                    "module",
+                    "value",
+                    "service_area",
+                    "responses",
+                ],
                 name="usage_metric_period_idx",
             ),
             models.Index(
-                fields=["metric", "period_type", "county", "period_start", "module", "value"],
+                fields=[
+                    "metric",
+                    "period_type",
+                    "county",
+                    "period_start",
+                    "module",
+                    "value",
+                    "service_area",
+                    "responses",
+                ],
                 name="usage_metric_county_idx",
             ),
         ]

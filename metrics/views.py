@@ -1,5 +1,6 @@
 import csv
 import io
+import itertools
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -131,13 +132,14 @@ def _csv_chunks(header, rows, *, rows_per_chunk=EXPORT_CHUNK_ROWS):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    for number, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if number % rows_per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, rows_per_chunk)):
+        writer.writerows(chunk)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 class _ExportsBusy(Exception):

@@ -209,3 +209,22 @@ def test_a_write_that_rolls_back_leaves_the_figures_as_they_were(world):
         raise RuntimeError
 
     assert stored_figures() == before
+
+
+def test_parts_imported_in_separate_files_add_up_and_a_later_county_row_replaces_them(world):
+    _import("14,suun-terveys,virtsatietulehdus,customer_feedback,week,2026-W40,3.25,4")
+    _import("14,joensuu,virtsatietulehdus,customer_feedback,week,2026-W40,4.75,")
+
+    key = (world.north_karelia.pk, world.uti.pk, world.feedback.pk, "week", W40)
+    # 3.25 × 4 + 4.75 × 1 = 17.75 over 5 responses, from 2 parts.
+    assert stored_figures()[key] == (8, 17.75, 5, 2, 2)
+    assert_figures_follow_the_statistics(world)
+
+    _import("14,,virtsatietulehdus,customer_feedback,week,2026-W40,4,6")
+    assert stored_figures()[key] == (4, 24.0, 6, 1, 0)
+
+    ServiceAreaFactory(county=world.north_karelia, code="outokumpu", name_fi="Outokumpu")
+    _import("14,outokumpu,virtsatietulehdus,customer_feedback,week,2026-W40,1,9")  # hidden by the county row
+
+    assert stored_figures()[key] == (4, 24.0, 6, 1, 0)
+    assert_figures_follow_the_statistics(world)
