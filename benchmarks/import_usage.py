@@ -93,6 +93,27 @@ def bench_database_url() -> tuple[str, str, dict | None]:
     return f"sqlite:///{directory}/bench.sqlite3", "sqlite", {"directory": directory}
 
 
+def django_on_throwaway_database() -> tuple[str, str, dict | None]:
+    """Django set up on the benchmark's throwaway database (PostgreSQL recreated empty, else SQLite).
+
+    The test settings, with the page cache off so that every request reaches the view, and the
+    test client's host allowed. Returns what `bench_database_url` does.
+    """
+    url, vendor, admin = bench_database_url()
+    if vendor == "postgresql":
+        postgres_recreate(admin)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "omaolo_portal.settings_test"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.ALLOWED_HOSTS = ["testserver"]
+    return url, vendor, admin
+
+
 def postgres_recreate(admin: dict, *, drop_only=False):
     import psycopg
     from psycopg import sql

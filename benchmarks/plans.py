@@ -127,15 +127,7 @@ def main():
 
     base = _import_usage_module()
 
-    url, vendor, admin = base.bench_database_url()
-    if vendor == "postgresql":
-        base.postgres_recreate(admin)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "omaolo_portal.settings_test"
-    import django
-
-    django.setup()
-    from django.conf import settings
+    _url, vendor, admin = base.django_on_throwaway_database()
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -145,8 +137,6 @@ def main():
     from plans.working_days import add_working_days
     from processes.models import StepAnchor
 
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    settings.ALLOWED_HOSTS = ["testserver"]
     try:
         call_command("migrate", verbosity=0)
         superuser, county, plan, token = build(tasks=args.tasks, plans=args.plans)

@@ -225,15 +225,7 @@ def main():
 
     import import_usage as base
 
-    url, vendor, admin = base.bench_database_url()
-    if vendor == "postgresql":
-        base.postgres_recreate(admin)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "omaolo_portal.settings_test"
-    import django
-
-    django.setup()
-    from django.conf import settings
+    url, vendor, admin = base.django_on_throwaway_database()
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -241,8 +233,6 @@ def main():
 
     from routing.models import Route
 
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    settings.ALLOWED_HOSTS = ["testserver"]
     try:
         call_command("migrate", verbosity=0)
         call_command("load_reference_data", verbosity=0)

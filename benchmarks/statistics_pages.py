@@ -32,7 +32,6 @@ in the same run. A page the code does not have (404) is reported as skipped.
 import argparse
 import datetime
 import json
-import os
 import statistics
 import sys
 import time
@@ -276,23 +275,13 @@ def main():
 
     import import_usage as base
 
-    url, vendor, admin = base.bench_database_url()
-    if vendor == "postgresql":
-        base.postgres_recreate(admin)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "omaolo_portal.settings_test"
-    import django
-
-    django.setup()
-    from django.conf import settings
+    url, vendor, admin = base.django_on_throwaway_database()
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from metrics.models import UsageStatistic
 
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    settings.ALLOWED_HOSTS = ["testserver"]
     try:
         call_command("migrate", verbosity=0)
         call_command("load_reference_data", verbosity=0)
