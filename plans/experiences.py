@@ -92,16 +92,6 @@ class Experiences:
         return any(item["lessons"] for item in self.phases)
 
 
-def copies_of(process) -> list[int]:
-    """The ids of every copy of `process` (`based_on`), copies of copies too, in one query over every copy."""
-    copied_from = dict(ProcessDescription.objects.filter(based_on__isnull=False).values_list("pk", "based_on_id"))
-    family, unknown = {process.pk}, set(copied_from)
-    while grown := {pk for pk in unknown if copied_from[pk] in family}:
-        family |= grown
-        unknown -= grown
-    return sorted(family - {process.pk})
-
-
 def _follow(pk, copied_from: dict, own: set):
     """The guide's own phase or step that `pk` is (a copy of, through copies of copies), or None."""
     for _hop in range(len(copied_from) + 1):
@@ -116,14 +106,14 @@ def guide_experiences(*, process, phases) -> Experiences | None:
 
     A copy's phases and steps count as the guide's own that they were copied from
     (`Phase.copied_from`, `Step.copied_from`, through copies of copies); one deleted since, or
-    added by the copy, is left out. Queries, whatever the number of plans: the copies, the stored
-    phase durations (none: no section, two queries in all), the plans with their rollouts, the
-    done tasks, the phases' lessons; and when a copy's plan counts, the copies' phases and steps:
-    five, or seven with copies.
+    added by the copy, is left out. Queries, whatever the number of plans: the stored phase
+    durations of the guide and its copies (none: no section, one query in all), the plans with
+    their rollouts, the done tasks, the phases' lessons; and when a copy's plan counts, the
+    copies' phases and steps: four, or six with copies.
     """
-    copies = copies_of(process)
+    family = ProcessDescription.objects.with_copies_of(process)
     durations = list(
-        PlanPhaseDuration.objects.filter(plan__source_version__process__in=[process.pk, *copies]).values_list(
+        PlanPhaseDuration.objects.filter(plan__source_version__process__in=family.values("pk")).values_list(
             "plan_id", "source_phase_id", "planned_days", "actual_days"
         )
     )
@@ -142,6 +132,7 @@ def guide_experiences(*, process, phases) -> Experiences | None:
     own_steps = {step.pk: step for phase in phases for step in phase.step_list}
     phase_links, step_links = {}, {}
     if of_copies:
+        copies = family.exclude(pk=process.pk).values("pk")
         phase_links = dict(Phase.objects.filter(process__in=copies).values_list("pk", "copied_from_id"))
         step_links = dict(Step.objects.filter(phase__process__in=copies).values_list("pk", "copied_from_id"))
 

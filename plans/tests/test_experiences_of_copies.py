@@ -30,10 +30,10 @@ pytestmark = pytest.mark.django_db
 
 RENAMED_B = "B Siun soten tapaan"
 PHASE_LESSON = "Kehittäjätiimiin kannatti ottaa esihenkilö mukaan heti alussa."
-# The copies, the durations, the plans with their rollouts, the done tasks, the phases' lessons;
-# with a copy's plan counted, the copies' phases and their steps too.
-QUERIES = 5
-QUERIES_WITH_COPIES = 7
+# The durations of the guide's and its copies' plans, the plans with their rollouts, the done tasks,
+# the phases' lessons; with a copy's plan counted, the copies' phases and their steps too.
+QUERIES = 4
+QUERIES_WITH_COPIES = 6
 
 
 def public(copy):
@@ -183,10 +183,10 @@ def test_the_experiences_of_copies_need_a_fixed_number_of_queries(guide, three_p
         assert guide_experiences(process=guide, phases=phases).rollout_count == 3
 
 
-def test_a_guide_without_ended_plans_costs_two_queries(guide, copies, django_assert_num_queries):
+def test_a_guide_without_ended_plans_costs_one_query(guide, copies, django_assert_num_queries):
     phases = published_form(guide.published_version.snapshot).phases
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert guide_experiences(process=guide, phases=phases) is None
 
 
