@@ -5,7 +5,8 @@ form through `task_update` / `task_complete`. The plan's page shows its timeline
 a table (`plans.progress`, with owners; each task links to its form), and offers its XLSX export,
 an A4 landscape print, the pull of a newer published version of the guide, and "revoke and make
 a new calendar address". The county timeline shows the editor's county's running plans.
-A rollout's "make a plan" action is added to the rollouts' admin from here, the app above it.
+A rollout's "make a plan" action is added to the rollouts' admin from here, the app above it, and
+the step's form of the guide gets the step's experiences under its estimate the same way.
 """
 
 import datetime
@@ -24,10 +25,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from common.admin_notices import ChangePageNoticesMixin
 from common.history_admin import ReadableHistoryAdmin
+from plans.experiences import step_experiences
 from plans.exporting import XLSX_CONTENT_TYPE, plan_workbook
 from plans.models import (
     LESSON_MAX_LENGTH,
@@ -54,8 +56,9 @@ from plans.services import (
     task_complete,
     task_update,
 )
+from processes.admin.phases import StepAdmin
 from processes.admin.rollouts import RolloutAdmin
-from processes.models import Rollout, StepAnchor
+from processes.models import Rollout, Step, StepAnchor
 from regions.models import WellbeingCounty
 from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin, can_publish_county, editable_county_ids
 
@@ -74,6 +77,13 @@ DUE_THIS_WEEK = _("due this week")
 NO_DATE = "–"
 COUNTY_TIMELINE_TITLE = _("Running plans of {county}")
 ANCHOR_DATE_LABEL = _("Date: {anchor}")
+STEP_EXPERIENCES = ngettext_lazy(
+    "Experiences from %(count)d rollout: actually %(actual)s working days (median; range %(range)s), "
+    "against the estimate of %(planned)s.",
+    "Experiences from %(count)d rollouts: actually %(actual)s working days (median; range %(range)s), "
+    "against the estimate of %(planned)s.",
+    "count",
+)
 LESSON_SAVED = _("The lesson of the phase “{phase}” was saved.")
 LESSON_LABEL = _("Lesson of the phase “{phase}”")
 
@@ -596,5 +606,37 @@ class RolloutWithPlanAdmin(RolloutAdmin):
         messages.success(request, str(PLAN_MADE).format(rollout=rollout))
 
 
+def step_experiences_help(figures) -> str:
+    """The sentence the step's form adds under its estimate: how long the step really took in the ended plans."""
+    if figures is None or figures.actual_median is None:
+        return ""
+    low, high = figures.actual_range
+    return str(
+        STEP_EXPERIENCES
+        % {
+            "count": figures.count,
+            "actual": figures.actual_median,
+            "range": str(low) if low == high else f"{low}–{high}",
+            "planned": NO_DATE if figures.planned_median is None else figures.planned_median,
+        }
+    )
+
+
+class StepWithExperiencesAdmin(StepAdmin):
+    """The steps' admin with the plans' part: the step's experiences under its estimate, to improve it."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None or "estimated_days" not in form.base_fields:
+            return form
+        if experiences := step_experiences_help(step_experiences(step=obj)):
+            # A form class of this request's own (modelform_factory): changing its field touches no other.
+            field = form.base_fields["estimated_days"]
+            field.help_text = f"{field.help_text} {experiences}"
+        return form
+
+
+admin.site.unregister(Step)
+admin.site.register(Step, StepWithExperiencesAdmin)
 admin.site.unregister(Rollout)
 admin.site.register(Rollout, RolloutWithPlanAdmin)

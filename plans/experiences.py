@@ -190,6 +190,21 @@ def guide_experiences(*, process, phases) -> Experiences | None:
     )
 
 
+def step_experiences(*, step) -> Figures | None:
+    """The figures of one step of a guide (its live rows, as its editor sees them) over the ended plans, or None."""
+    process = step.phase.process
+    phases = list(process.phases.prefetch_related("steps"))
+    for phase in phases:
+        phase.step_list = list(phase.steps.all())
+    experiences = guide_experiences(process=process, phases=phases)
+    if experiences is None:
+        return None
+    return next(
+        (item["figures"] for phase in experiences.phases for item in phase["steps"] if item["step"].pk == step.pk),
+        None,
+    )
+
+
 def section_of_guide(*, process, phases) -> GuideSection | None:
     """The guide page's section "Experiences from N rollouts", when a plan that followed the guide has ended."""
     experiences = guide_experiences(process=process, phases=phases)
