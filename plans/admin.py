@@ -5,10 +5,12 @@ form through `task_update` / `task_complete`. The plan's page shows its timeline
 a table (`plans.progress`, with owners; each task links to its form), and offers its XLSX export,
 an A4 landscape print, the pull of a newer published version of the guide, and "revoke and make
 a new calendar address". The county timeline shows the editor's county's running plans.
-A rollout's "make a plan" action is added to the rollouts' admin from here, the app above it.
+A rollout's "make a plan" action is added to the rollouts' admin from here, the app above it, and
+the step's form of the guide gets the step's experiences under its estimate the same way.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,17 +25,30 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from common.admin_notices import ChangePageNoticesMixin
 from common.history_admin import ReadableHistoryAdmin
+from plans.experiences import step_experiences
 from plans.exporting import XLSX_CONTENT_TYPE, plan_workbook
-from plans.models import OPEN_STATUSES, PlanAnchor, PlanTask, RolloutPlan, TaskKind, TaskStatus
+from plans.models import (
+    LESSON_MAX_LENGTH,
+    OPEN_STATUSES,
+    PlanAnchor,
+    PlanPhaseLesson,
+    PlanTask,
+    RolloutPlan,
+    TaskKind,
+    TaskStatus,
+)
+from plans.phases import plan_phases
 from plans.progress import county_plans, plan_progress, week_of
 from plans.services import (
     DONE_IN_THE_FUTURE,
     GO_LIVE_BEFORE_PILOT,
     GO_NO_GO_NEEDS_PUBLISHER,
+    PHASE_STILL_OPEN,
+    phase_lesson_write,
     plan_create,
     plan_feed_token_renew,
     plan_pull,
@@ -41,8 +56,9 @@ from plans.services import (
     task_complete,
     task_update,
 )
+from processes.admin.phases import StepAdmin
 from processes.admin.rollouts import RolloutAdmin
-from processes.models import Rollout, StepAnchor
+from processes.models import Rollout, Step, StepAnchor
 from regions.models import WellbeingCounty
 from regions.scoping import CountyScopedAdminMixin, CountyScopedInlineMixin, can_publish_county, editable_county_ids
 
@@ -61,6 +77,15 @@ DUE_THIS_WEEK = _("due this week")
 NO_DATE = "–"
 COUNTY_TIMELINE_TITLE = _("Running plans of {county}")
 ANCHOR_DATE_LABEL = _("Date: {anchor}")
+STEP_EXPERIENCES = ngettext_lazy(
+    "Experiences from %(count)d rollout: actually %(actual)s working days (median; range %(range)s), "
+    "against the estimate of %(planned)s.",
+    "Experiences from %(count)d rollouts: actually %(actual)s working days (median; range %(range)s), "
+    "against the estimate of %(planned)s.",
+    "count",
+)
+LESSON_SAVED = _("The lesson of the phase “{phase}” was saved.")
+LESSON_LABEL = _("Lesson of the phase “{phase}”")
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -202,6 +227,7 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
             path("<path:object_id>/xlsx/", self.admin_site.admin_view(self.xlsx_view), name=f"{info}_xlsx"),
             path("<path:object_id>/pull/", self.admin_site.admin_view(self.pull_view), name=f"{info}_pull"),
             path("<path:object_id>/print/", self.admin_site.admin_view(self.print_view), name=f"{info}_print"),
+            path("<path:object_id>/lesson/", self.admin_site.admin_view(self.lesson_view), name=f"{info}_lesson"),
             path("timeline/", self.admin_site.admin_view(self.county_timeline_view), name=f"{info}_county_timeline"),
             *super().get_urls(),
         ]
@@ -222,6 +248,7 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
         # Reached only once the admin has found the plan and checked the user may see it.
         if obj is not None:
             context.update(self._progress_context(obj))
+            context["phase_lessons"] = phase_lesson_forms(obj, [line.task for line in context["progress"].lines])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _progress_context(self, plan) -> dict:
@@ -273,6 +300,48 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
         response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.xlsx"'
         return response
 
+    def lesson_view(self, request, object_id):
+        """Write or change the lesson of one done phase: the form of the plan's page posts here; errors show here."""
+        plan = self._plan_or_404(request, object_id, change=True)
+        try:
+            source_phase_id = int(request.POST.get("phase") or request.GET.get("phase") or "")
+        except ValueError:
+            raise Http404 from None
+        item = next(
+            (
+                item
+                for item in phase_lesson_forms(plan, list(plan.tasks.all()))
+                if item.source_phase_id == source_phase_id
+            ),
+            None,
+        )
+        if item is None:
+            raise Http404
+        if request.method == "POST":
+            item.form = PhaseLessonForm(request.POST, source_phase_id=source_phase_id, phase_title=item.title)
+            if item.form.is_valid():
+                try:
+                    phase_lesson_write(
+                        plan=plan,
+                        source_phase_id=source_phase_id,
+                        lesson=item.form.cleaned_data["lesson"],
+                        user=request.user,
+                    )
+                except ValidationError as error:
+                    item.form.add_error(None, error)
+                else:
+                    messages.success(request, str(LESSON_SAVED).format(phase=item.title))
+                    return redirect(f"{self._change_url(plan)}#phase-lessons")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": plan,
+            "title": str(LESSON_LABEL).format(phase=item.title),
+            "item": item,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/plans/rolloutplan/lesson.html", context)
+
     def pull_view(self, request, object_id):
         plan = self._plan_or_404(request, object_id, change=True)
         apply = request.method == "POST"
@@ -314,6 +383,53 @@ class RolloutPlanAdmin(CountyScopedAdminMixin, ReadableHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # The plan's own fields are read-only; its anchors are saved by save_formset().
         self.ensure_editable(request, obj)
+
+
+class PhaseLessonForm(forms.Form):
+    """The lesson of one phase; `phase_lesson_write` checks the rest (the phase done, the user's county)."""
+
+    lesson = forms.CharField(
+        label=_("lesson learned"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LESSON_MAX_LENGTH,
+        help_text=PlanPhaseLesson._meta.get_field("lesson").help_text,
+    )
+
+    def __init__(self, *args, source_phase_id: int, phase_title: str, **kwargs):
+        kwargs.setdefault("auto_id", f"id_phase_{source_phase_id}_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].label = str(LESSON_LABEL).format(phase=phase_title)
+        # The plan's page is one big form: the textarea belongs to its phase's own form, outside it.
+        self.fields["lesson"].widget.attrs["form"] = self.html_id = f"phase-lesson-{source_phase_id}"
+
+
+@dataclass
+class PhaseLessonItem:
+    """A phase of the plan on its page: done with its lesson's form, or open with the reason it must wait."""
+
+    source_phase_id: int
+    title: str
+    lesson: PlanPhaseLesson | None
+    form: PhaseLessonForm | None
+    still_open: str
+
+
+def phase_lesson_forms(plan: RolloutPlan, tasks) -> list[PhaseLessonItem]:
+    """Each phase of the plan with its lesson (one query): a form when the phase is done, the reason when open."""
+    lessons = {lesson.source_phase_id: lesson for lesson in PlanPhaseLesson.objects.filter(plan=plan)}
+    items = []
+    for phase in plan_phases(tasks, plan.source_version.snapshot):
+        lesson = lessons.get(phase.source_phase_id)
+        form = None
+        if phase.is_done:
+            form = PhaseLessonForm(
+                initial={"lesson": lesson.lesson if lesson else ""},
+                source_phase_id=phase.source_phase_id,
+                phase_title=phase.title,
+            )
+        still_open = "" if phase.is_done else PHASE_STILL_OPEN % {"phase": phase.title, "count": phase.open_count}
+        items.append(PhaseLessonItem(phase.source_phase_id, phase.title, lesson, form, str(still_open)))
+    return items
 
 
 class PlanTaskForm(forms.ModelForm):
@@ -490,5 +606,37 @@ class RolloutWithPlanAdmin(RolloutAdmin):
         messages.success(request, str(PLAN_MADE).format(rollout=rollout))
 
 
+def step_experiences_help(figures) -> str:
+    """The sentence the step's form adds under its estimate: how long the step really took in the ended plans."""
+    if figures is None or figures.actual_median is None:
+        return ""
+    low, high = figures.actual_range
+    return str(
+        STEP_EXPERIENCES
+        % {
+            "count": figures.count,
+            "actual": figures.actual_median,
+            "range": str(low) if low == high else f"{low}–{high}",
+            "planned": NO_DATE if figures.planned_median is None else figures.planned_median,
+        }
+    )
+
+
+class StepWithExperiencesAdmin(StepAdmin):
+    """The steps' admin with the plans' part: the step's experiences under its estimate, to improve it."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None or "estimated_days" not in form.base_fields:
+            return form
+        if experiences := step_experiences_help(step_experiences(step=obj)):
+            # A form class of this request's own (modelform_factory): changing its field touches no other.
+            field = form.base_fields["estimated_days"]
+            field.help_text = f"{field.help_text} {experiences}"
+        return form
+
+
+admin.site.unregister(Step)
+admin.site.register(Step, StepWithExperiencesAdmin)
 admin.site.unregister(Rollout)
 admin.site.register(Rollout, RolloutWithPlanAdmin)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from plans.models import PlanPhaseDuration, RolloutPlan, TaskKind, TaskStatus
+from plans.models import PlanPhaseDuration, RolloutPlan, TaskStatus
+from plans.phases import plan_phases
 from plans.working_days import working_days_between
 from processes.models import RolloutStatus
 
@@ -39,20 +40,9 @@ def phase_durations(tasks, snapshot: dict) -> list[PhaseDuration]:
 
     A phase with no done task has no actual duration; one with no dated task, no planned one.
     """
-    phase_of_step, phases = {}, []
-    for order, phase in enumerate(snapshot.get("phases", []), start=1):
-        phases.append((order, phase))
-        for step in phase.get("steps", []):
-            phase_of_step[step["id"]] = phase["id"]
-    tasks_of_phase = {}
-    for task in tasks:
-        if task.kind != TaskKind.STEP or task.status == TaskStatus.SKIPPED:
-            continue
-        if (phase_id := phase_of_step.get(task.source_step_id)) is not None:
-            tasks_of_phase.setdefault(phase_id, []).append(task)
     durations = []
-    for order, phase in phases:
-        tasks_here = tasks_of_phase.get(phase["id"], [])
+    for phase in plan_phases(tasks, snapshot):
+        tasks_here = [task for task in phase.tasks if task.status != TaskStatus.SKIPPED]
         if not tasks_here:
             continue
         starts = [task.planned_start for task in tasks_here if task.planned_start]
@@ -63,9 +53,9 @@ def phase_durations(tasks, snapshot: dict) -> list[PhaseDuration]:
         last_done = max(task.done_on for task in done) if done else None
         durations.append(
             PhaseDuration(
-                source_phase_id=phase["id"],
-                phase_title=phase.get("title", ""),
-                order=order,
+                source_phase_id=phase.source_phase_id,
+                phase_title=phase.title,
+                order=phase.order,
                 planned_days=_inclusive_days(min(starts, default=None), max(dues, default=None)),
                 actual_days=_inclusive_days(first_start, last_done),
                 started_on=first_start,

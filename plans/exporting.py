@@ -1,12 +1,13 @@
-"""A plan as an XLSX workbook: its tasks with their phases, owners, dates and statuses."""
+"""A plan as an XLSX workbook: its tasks with their phases, owners, dates and statuses; then its phases' lessons."""
 
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from plans.models import RolloutPlan
+from plans.models import PlanPhaseLesson, RolloutPlan
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = [
@@ -24,6 +25,8 @@ COLUMNS = [
     _("lesson learned"),
 ]
 SHEET_TITLE = _("Plan")
+LESSONS_SHEET_TITLE = _("Lessons of the phases")
+LESSON_COLUMNS = [_("phase"), _("lesson learned"), _("written"), _("written by")]
 YES = _("yes")
 
 
@@ -57,6 +60,27 @@ def plan_workbook(plan: RolloutPlan) -> bytes:
         for cell in sheet[column][1:]:
             cell.number_format = date_format
     sheet.freeze_panes = "A2"
+    _lessons_sheet(workbook.create_sheet(str(LESSONS_SHEET_TITLE)), plan, date_format)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _lessons_sheet(sheet, plan: RolloutPlan, date_format: str) -> None:
+    """The phases' lessons, in the order they were first written; a plan without any has the heading row only."""
+    sheet.append([str(column) for column in LESSON_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for lesson in PlanPhaseLesson.objects.filter(plan=plan).select_related("written_by").order_by("pk"):
+        writer = lesson.written_by
+        sheet.append(
+            [
+                lesson.phase_title,
+                lesson.lesson,
+                timezone.localtime(lesson.written_at).date(),
+                (writer.get_full_name() or writer.get_username()) if writer else "",
+            ]
+        )
+    for cell in sheet["C"][1:]:
+        cell.number_format = date_format
+    sheet.freeze_panes = "A2"

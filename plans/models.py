@@ -251,3 +251,52 @@ class PlanPhaseDuration(models.Model):
 
     def __str__(self):
         return self.phase_title
+
+
+LESSON_MAX_LENGTH = 2000
+
+
+class PlanPhaseLesson(models.Model):
+    """What the team learned in one phase of the guide, written once every task of the phase was done or skipped.
+
+    Kept apart from `PlanPhaseDuration`, which is rewritten whenever the plan ends again: a
+    lesson stays when the plan reopens. A plan with lessons cannot be deleted (PROTECT), and
+    every change is in the history.
+    """
+
+    plan = models.ForeignKey(
+        RolloutPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="phase_lessons"
+    )
+    source_phase_id = models.PositiveIntegerField(
+        _("phase of the guide"), editable=False, help_text=_("The phase the lesson is about.")
+    )
+    phase_title = models.CharField(_("phase"), max_length=200, editable=False)
+    lesson = models.TextField(
+        _("lesson learned"),
+        max_length=LESSON_MAX_LENGTH,
+        help_text=_("What the next county following the guide should know about this phase."),
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    written_at = models.DateTimeField(_("written"), editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lesson of a phase")
+        verbose_name_plural = _("lessons of the phases")
+        ordering = ["plan", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "source_phase_id"], name="plan_phase_lesson_unique"),
+            models.CheckConstraint(condition=~Q(lesson=""), name="plan_phase_lesson_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.phase_title

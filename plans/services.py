@@ -22,9 +22,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from plans.durations import plan_durations_forget, plan_durations_store
-from plans.models import PlanAnchor, PlanTask, RolloutPlan, TaskKind, TaskStatus
+from plans.models import LESSON_MAX_LENGTH, PlanAnchor, PlanPhaseLesson, PlanTask, RolloutPlan, TaskKind, TaskStatus
+from plans.phases import plan_phases
 from plans.working_days import add_working_days, next_working_day, working_days_between
 from processes.models import ResponsibleRole, Rollout, StepAnchor
 from processes.publishing import snapshot_changes
@@ -39,6 +41,16 @@ DONE_IN_THE_FUTURE = _("A task cannot be done on a date still to come.")
 START_AFTER_DUE = _("A task cannot start after it is due.")
 UNKNOWN_ANCHOR = _("This plan has no such date.")
 GO_LIVE_BEFORE_PILOT = _("Go-live cannot be before the pilot starts.")
+UNKNOWN_PHASE = _("This plan has no such phase.")
+PHASE_STILL_OPEN = ngettext_lazy(
+    "The phase “%(phase)s” still has %(count)d open task: its lesson can be written once every task "
+    "of the phase is done or skipped.",
+    "The phase “%(phase)s” still has %(count)d open tasks: its lesson can be written once every task "
+    "of the phase is done or skipped.",
+    "count",
+)
+LESSON_EMPTY = _("Write the lesson: it cannot be empty.")
+LESSON_TOO_LONG = _("A lesson is at most %(max)d characters; this one has %(length)d.")
 STEP_REMOVED_NOTE = _("The step was removed from the guide (pulled {date}).")
 
 GO_NO_GO_TITLE = _("Go/no-go decision")
@@ -480,3 +492,46 @@ def plan_of_feed_token(token: str) -> RolloutPlan | None:
         .select_related("rollout__county", "rollout__module")
         .first()
     )
+
+
+@transaction.atomic
+def phase_lesson_write(*, plan: RolloutPlan, source_phase_id: int, lesson: str, user) -> PlanPhaseLesson:
+    """Write or change what the team learned in one phase of the plan, once every task of the phase is done or skipped.
+
+    The lesson stays when the plan reopens (a task set back to open): it is never deleted here.
+    """
+    _check_may_edit(rollout=plan.rollout, user=user)
+    return phase_lesson_write_unchecked(plan=plan, source_phase_id=source_phase_id, lesson=lesson, user=user)
+
+
+@transaction.atomic
+def phase_lesson_write_unchecked(*, plan: RolloutPlan, source_phase_id: int, lesson: str, user=None) -> PlanPhaseLesson:
+    """`phase_lesson_write` without the permission check: for data loading (the demo), which acts as nobody."""
+    plan = RolloutPlan.objects.select_for_update(of=("self",)).select_related("source_version").get(pk=plan.pk)
+    phase = next(
+        (
+            phase
+            for phase in plan_phases(plan.tasks.all(), plan.source_version.snapshot)
+            if phase.source_phase_id == source_phase_id
+        ),
+        None,
+    )
+    if phase is None:
+        raise ValidationError(UNKNOWN_PHASE)
+    if not phase.is_done:
+        raise ValidationError(PHASE_STILL_OPEN % {"phase": phase.title, "count": phase.open_count})
+    lesson = (lesson or "").strip()
+    if not lesson:
+        raise ValidationError({"lesson": LESSON_EMPTY})
+    if len(lesson) > LESSON_MAX_LENGTH:
+        raise ValidationError({"lesson": LESSON_TOO_LONG % {"max": LESSON_MAX_LENGTH, "length": len(lesson)}})
+    written = PlanPhaseLesson.objects.filter(plan=plan, source_phase_id=source_phase_id).first() or PlanPhaseLesson(
+        plan=plan, source_phase_id=source_phase_id
+    )
+    written.phase_title = phase.title
+    written.lesson = lesson
+    written.written_by = user
+    written.written_at = timezone.now()
+    written._history_user = user
+    written.save()
+    return written

@@ -278,10 +278,28 @@ def process_copy(*, source: ProcessDescription, county, user) -> ProcessDescript
     copy.modules.set(ContentModule.objects.filter(pk__in=snapshot["modules"]))
     for link in snapshot["links"]:
         _with_history_user(ProcessLink(process=copy, **{name: link[name] for name in LINK_FIELDS}), user)
+    # Each copied phase and step remembers its source's (the guide's experiences count the copy's plans),
+    # unless the source deleted it since it was published.
+    live_phases = set(Phase.objects.filter(process=public).values_list("pk", flat=True))
+    live_steps = set(Step.objects.filter(phase__process=public).values_list("pk", flat=True))
     for phase_data in snapshot["phases"]:
-        phase = _with_history_user(Phase(process=copy, **{name: phase_data[name] for name in PHASE_FIELDS}), user)
+        phase = _with_history_user(
+            Phase(
+                process=copy,
+                copied_from_id=phase_data["id"] if phase_data["id"] in live_phases else None,
+                **{name: phase_data[name] for name in PHASE_FIELDS},
+            ),
+            user,
+        )
         for step in phase_data["steps"]:
-            _with_history_user(Step(phase=phase, **{name: step[name] for name in STEP_FIELDS}), user)
+            _with_history_user(
+                Step(
+                    phase=phase,
+                    copied_from_id=step["id"] if step["id"] in live_steps else None,
+                    **{name: step[name] for name in STEP_FIELDS},
+                ),
+                user,
+            )
     return copy
 
 

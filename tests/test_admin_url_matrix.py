@@ -88,6 +88,7 @@ MODEL_URL_KINDS = {
     "xlsx": "object",  # a plan's XLSX export
     "pull": "object",  # a plan's pull of its guide's newest published version: preview, then POST
     "print": "object",  # a plan with its owners, to print on A4 landscape
+    "lesson": "object",  # a plan's lesson of one done phase: its form (?phase=) and its POST
     "county_timeline": "county_timeline",  # the running plans of one county the editor edits (?county=)
     "check": "route_check",  # the route check of the editor's counties
     "copy_content": "route_copy_content",  # a county's routes of one content copied to another
@@ -754,6 +755,23 @@ def test_the_county_timeline_shows_only_the_editors_county(world, editor_client,
     assert own.context["timeline"].plans, "no running plan at all: the test would pass vacuously"
     assert {plan.rollout.county_id for plan in own.context["timeline"].plans} == {world.own_county.pk}
     assert [response.status_code for response in asked_for_foreign] == [HTTPStatus.NOT_FOUND] * 2
+
+
+def test_a_lesson_cannot_be_written_on_another_countys_done_phase(world, editor_client):
+    from plans.models import PlanPhaseLesson, RolloutPlan
+    from plans.phases import plan_phases
+
+    plan = RolloutPlan.objects.filter(rollout__county__code="14").order_by("pk").first()
+    done = [phase for phase in plan_phases(plan.tasks.all(), plan.source_version.snapshot) if phase.is_done]
+    assert done, "no done phase: the test would pass vacuously"
+    url = reverse("admin:plans_rolloutplan_lesson", args=[plan.pk])
+    before = list(PlanPhaseLesson.objects.filter(plan=plan).values_list("source_phase_id", "lesson"))
+
+    for phase in done:
+        opened = editor_client.get(url, {"phase": phase.source_phase_id})
+        posted = editor_client.post(url, {"phase": phase.source_phase_id, "lesson": "Kaapattu oppi."})
+        assert (opened.status_code, posted.status_code) == (HTTPStatus.NOT_FOUND, HTTPStatus.NOT_FOUND)
+    assert list(PlanPhaseLesson.objects.filter(plan=plan).values_list("source_phase_id", "lesson")) == before
 
 
 # --- routes: the check, the copies and publication ---------------------------------------------------

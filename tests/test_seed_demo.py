@@ -137,6 +137,20 @@ def test_north_karelias_ended_plans_give_its_guide_experiences_from_three_rollou
     assert '<h2 id="experiences">Experiences from 3 rollouts</h2>' in page
 
 
+def test_north_karelias_ended_plans_have_lessons_of_phases_on_its_guide(demo_data, client):
+    from omaolo_portal.demo.plans import PHASE_LESSONS
+    from plans.models import PlanPhaseLesson
+
+    lessons = PlanPhaseLesson.objects.filter(plan__rollout__county__code="14")
+
+    assert sorted(lessons.values_list("plan__rollout__module__code", "phase_title")) == sorted(PHASE_LESSONS)
+    assert lessons.count() == 6
+    page = client.get("/fi/processes/omaolo-pohjois-karjala/").content.decode()
+    section = page[page.index('id="experiences"') :]
+    assert PHASE_LESSONS[("asiointiaiheet", "Koulutus ja muutosvalmennus")] in section
+    assert section.count("Vaihe kokonaisuutena") == 6
+
+
 def test_the_demo_revision_waits_in_review_while_the_published_guide_stays_public(client, demo_data):
     guide = ProcessDescription.objects.get(slug="omaolo-kayttoonoton-vaiheet-paijat-hame")
 

@@ -3,9 +3,10 @@
 Päijät-Häme's piloting rollout runs a plan: its pilot started 25 working days ago and it goes
 live in 20; the tasks due before today are done except the two latest, which are overdue. North
 Karelia's ended rollouts have finished plans: every task done a little later than planned, with
-its actual duration, and a few lessons, and their phases' durations stored, so that the
-guide's public page shows its "experiences from 3 rollouts". The guides' steps get their anchors and offsets here
-(`STEP_SCHEDULE`), so that their published versions, and the plans made from them, have dates.
+its actual duration, a few lessons on tasks and on phases (`PHASE_LESSONS`), and their phases'
+durations stored, so that the guide's public page shows its "experiences from 3 rollouts". The
+guides' steps get their anchors and offsets here (`STEP_SCHEDULE`), so that their published
+versions, and the plans made from them, have dates.
 """
 
 import datetime
@@ -14,7 +15,8 @@ from django.utils import timezone
 
 from plans.durations import plan_durations_store
 from plans.models import PlanTask, RolloutPlan, TaskStatus
-from plans.services import plan_make, plan_reschedule_unchecked
+from plans.phases import plan_phases
+from plans.services import phase_lesson_write_unchecked, plan_make, plan_reschedule_unchecked
 from plans.working_days import add_working_days, working_days_between
 from processes.models import Rollout, RolloutStatus, StepAnchor
 
@@ -47,6 +49,25 @@ LESSONS = {
     "ammattilaisten kommenteille.",
     "Käynnistä pilotti yhdessä toimipisteessä": "Pilotti kannatti aloittaa toimipisteessä, jossa esihenkilö oli "
     "mukana suunnittelussa.",
+}
+
+# What North Karelia's teams learned in a phase, by the content of the rollout and the phase's title:
+# the portal's own words for what Siun sote's operating model tells from its rollouts of 2018–2024.
+PHASE_LESSONS = {
+    ("virtsatietulehdus", "Nykytila ja sitoutuminen"): "Aloitimme vain muutamasta kunnasta ja toimipisteestä ja "
+    "muutamasta sisällöstä. Se kannatti: esihenkilöiden sitoutuminen ja päivittäinen tuki ammattilaisille "
+    "ratkaisivat enemmän kuin sisältöjen määrä.",
+    ("virtsatietulehdus", "Testaus ja pilotti"): "Pilotin ensimmäisinä viikkoina ammattilaiset tarvitsivat "
+    "pääkäyttäjän tukea joka päivä. Varaa pääkäyttäjien aika ja osaaminen ennen kuin pilotti alkaa.",
+    ("hengitystietulehdus", "Suunnittelu"): "Kävimme prosessin nykytilan läpi kehittäjätiimin kanssa, jossa oli "
+    "mukana myös toimialueen esihenkilö. Näin muutos suunniteltiin sekä asukkaan että ammattilaisen näkökulmasta.",
+    ("hengitystietulehdus", "Viestintä"): "Viestintä tarvitaan kahteen suuntaan: ammattilaisille ensin, mitä "
+    "muutoksella tavoitellaan, ja vasta sitten asukkaille, mitä uusi asiointikanava tarjoaa.",
+    ("asiointiaiheet", "Koulutus ja muutosvalmennus"): "Yksi koulutuskerta ei riittänyt. Kuuntelimme kenttää "
+    "Teams-kanavalla päivittäin ja koulutimme uudelleen, kun samat kysymykset toistuivat.",
+    ("asiointiaiheet", "Seuranta ja vakiinnuttaminen"): "Seurasimme käyttömääriä viikoittain ja kuukausittain. Kun "
+    "sisällön käyttö alkoi hiipua, pääkäyttäjä otti yhteyttä toimialueeseen; tilastoista toimialue näki itse, "
+    "miten sen toiminta eteni.",
 }
 
 
@@ -118,6 +139,13 @@ def _finished_plans_seed() -> None:
         finished = max(task.done_on for task in tasks if task.done_on)
         RolloutPlan.objects.filter(pk=plan.pk).update(finished_on=finished)
         plan_durations_store(plan=plan)
+        _phase_lessons_seed(plan, rollout.module.code, tasks)
+
+
+def _phase_lessons_seed(plan: RolloutPlan, module_code: str, tasks: list[PlanTask]) -> None:
+    for phase in plan_phases(tasks, plan.source_version.snapshot):
+        if lesson := PHASE_LESSONS.get((module_code, phase.title)):
+            phase_lesson_write_unchecked(plan=plan, source_phase_id=phase.source_phase_id, lesson=lesson)
 
 
 def demo_plans_seed(*, owner=None, today: datetime.date | None = None) -> int:

@@ -282,8 +282,9 @@ def test_the_plans_page_needs_as_many_queries_for_100_tasks_as_for_10(editor_cli
     assert len(for_small) == PLAN_PAGE_QUERIES
 
 
-# The plan with its counts, its dates (the form's and the timeline's), its tasks; the session, user and scoping.
-PLAN_PAGE_QUERIES = 15
+# The plan with its counts, its dates (the form's and the timeline's), its tasks, its phases' lessons;
+# the session, user and scoping.
+PLAN_PAGE_QUERIES = 16
 
 
 def test_adding_a_rollout_that_follows_a_published_guide_makes_its_plan(editor_client, guide, own_county):

@@ -3,8 +3,9 @@
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.urls import reverse
@@ -39,6 +40,20 @@ class ProcessDescriptionQuerySet(DescriptionSearchQuerySet):
     def for_county(self, county):
         """Descriptions owned by one county."""
         return self.filter(county=county)
+
+    def with_copies_of(self, process):
+        """`process` and every description copied from it (`based_on`), copies of copies too: one recursive subquery."""
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        key, parent = quote(self.model._meta.pk.column), quote(self.model._meta.get_field("based_on").column)
+        # UNION, not UNION ALL: a description met twice is not followed again.
+        family = RawSQL(  # noqa: S611 - names from the model, the key a parameter
+            f"WITH RECURSIVE family(id) AS (SELECT {key} FROM {table} WHERE {key} = %s "  # noqa: S608
+            f"UNION SELECT child.{key} FROM {table} child JOIN family ON child.{parent} = family.id) "
+            "SELECT id FROM family",
+            [process.pk],
+        )
+        return self.filter(pk__in=family)
 
     def covering(self, module):
         """Descriptions whose published form covers the content (a revision's contents do not count)."""

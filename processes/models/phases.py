@@ -23,6 +23,16 @@ class Phase(VersionedModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Phases are shown in this order."))
     title = models.CharField(_("title"), max_length=200)
     goal = MultilineTextField(_("goal"), blank=True, help_text=_("What the phase achieves. Markdown is allowed."))
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text=_("The phase of the guide this one was copied from, when the guide is a copy."),
+    )
 
     history = HistoricalRecords()
 
@@ -71,6 +81,16 @@ class Step(VersionedModel):
             "Working days from the anchor to the step's due date: negative before it, positive after. "
             "Leave empty when the step has no date of its own."
         ),
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text=_("The step of the guide this one was copied from, when the guide is a copy."),
     )
 
     history = HistoricalRecords()

@@ -305,3 +305,41 @@ def test_concurrent_copies_through_the_copy_button_all_open_their_draft(model_gu
 
     assert [getattr(outcome, "status_code", outcome) for outcome in outcomes] == [HTTPStatus.FOUND] * COPIES
     assert sorted(ProcessDescription.objects.filter(county=own_county).values_list("slug", flat=True)) == EXPECTED_SLUGS
+
+
+def test_the_copys_phases_and_steps_remember_the_ones_they_were_copied_from(model_guide, own_county, people):
+    copy = process_copy(source=model_guide, county=own_county, user=people["editor"])
+
+    assert [(phase.title, phase.copied_from) for phase in copy.phases.order_by("order")] == [
+        (phase.title, phase) for phase in model_guide.phases.order_by("order")
+    ]
+    assert [(step.title, step.copied_from) for step in Step.objects.filter(phase__process=copy).order_by("title")] == [
+        (step.title, step) for step in Step.objects.filter(phase__process=model_guide).order_by("title")
+    ]
+
+
+def test_a_phase_deleted_from_the_source_since_it_was_published_is_copied_unlinked(model_guide, own_county, people):
+    process_revision_start(process=model_guide, user=people["other_publisher"])
+    model_guide.phases.order_by("order").first().delete()
+
+    copy = process_copy(source=model_guide, county=own_county, user=people["publisher"])
+
+    first, second = copy.phases.order_by("order")
+    assert (first.title, first.copied_from, second.copied_from.title) == ("Vaihe 1", None, "Vaihe 2")
+    assert [step.copied_from_id is None for step in Step.objects.filter(phase__process=copy).order_by("title")] == [
+        True,
+        False,
+    ]
+
+
+def test_a_guide_with_its_copies_takes_copies_of_copies_too_and_nothing_else(model_guide, own_county, people):
+    from processes.tests.factories import ProcessDescriptionFactory
+
+    copy = process_copy(source=model_guide, county=own_county, user=people["editor"])
+    copy_of_copy = ProcessDescriptionFactory(county=own_county, based_on=copy)
+    ProcessDescriptionFactory(county=own_county)  # unrelated
+
+    family = ProcessDescription.objects.with_copies_of(model_guide)
+
+    assert set(family) == {model_guide, copy, copy_of_copy}
+    assert set(ProcessDescription.objects.with_copies_of(copy)) == {copy, copy_of_copy}

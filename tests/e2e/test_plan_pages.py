@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import TaskStatus
-from plans.services import plan_create, task_complete, task_update
+from plans.models import PlanPhaseLesson, TaskStatus
+from plans.services import phase_lesson_write, plan_create, task_complete, task_update
 from plans.tests.conftest import publish
 from processes.models import StepAnchor
 from processes.tests.factories import PhaseFactory, ProcessDescriptionFactory, RolloutFactory, StepFactory
@@ -61,7 +61,13 @@ def plans(transactional_db):
             task_complete(task=task, user=superuser, done_on=task.due, lesson="Varaa aikaa kommenteille.")
         else:
             task_update(task=task, user=superuser, status=TaskStatus.SKIPPED)
-    return {"plan": plan, "county": county, "guide": guide, "superuser": superuser}
+    phase_lesson_write(
+        plan=ended_plan,
+        source_phase_id=planning.pk,
+        lesson="Minitiimi kannatti koota ennen kuin prosessia alettiin kuvata.",
+        user=superuser,
+    )
+    return {"plan": plan, "ended_plan": ended_plan, "county": county, "guide": guide, "superuser": superuser}
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +93,8 @@ def log_in(page, live_server, user):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_plan_pages_have_no_serious_or_critical_violations(live_server, page, plans, axe, language):
-    plan, county = plans["plan"], plans["county"]
+    plan, county, ended = plans["plan"], plans["county"], plans["ended_plan"]
+    training_id = ended.source_version.snapshot["phases"][1]["id"]
     public = {
         "plan": f"/{language}/plans/{plan.pk}/",
         "county plans": f"/{language}/counties/{county.code}/plans/",
@@ -106,6 +113,8 @@ def test_the_plan_pages_have_no_serious_or_critical_violations(live_server, page
         "admin plan": reverse("admin:plans_rolloutplan_change", args=[plan.pk]),
         "admin county timeline": reverse("admin:plans_rolloutplan_county_timeline") + f"?county={county.code}",
         "admin print": reverse("admin:plans_rolloutplan_print", args=[plan.pk]),
+        "admin ended plan with its lessons' forms": reverse("admin:plans_rolloutplan_change", args=[ended.pk]),
+        "admin lesson form": reverse("admin:plans_rolloutplan_lesson", args=[ended.pk]) + f"?phase={training_id}",
     }
     for name, path in admin.items():
         page.goto(live_server.url + path)
@@ -120,6 +129,26 @@ def test_the_guide_shows_how_long_its_steps_took(live_server, page, plans):
 
     assert page.locator("#experiences").inner_text() == "Experiences from 1 rollout"
     assert "Varaa aikaa kommenteille." in page.locator("section.experiences").inner_text()
+
+
+def test_a_lesson_is_written_on_the_plans_page_and_shown_under_its_phase_on_the_guide(live_server, page, plans):
+    ended = plans["ended_plan"]
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    log_in(page, live_server, plans["superuser"])
+    page.goto(f"{live_server.url}{reverse('admin:plans_rolloutplan_change', args=[ended.pk])}")
+
+    page.get_by_label("Lesson of the phase “Koulutus”").fill("Koulutus kahdessa osassa toimi paremmin.")
+    page.get_by_role("button", name="Save the lesson").click()
+
+    assert "The lesson of the phase “Koulutus” was saved." in page.locator("ul.messagelist").inner_text()
+    assert PlanPhaseLesson.objects.get(plan=ended, phase_title="Koulutus").lesson == (
+        "Koulutus kahdessa osassa toimi paremmin."
+    )
+    page.goto(f"{live_server.url}/en/processes/{plans['guide'].slug}/")
+    lessons = page.locator("section.experiences").inner_text()
+    assert "The phase as a whole" in lessons
+    assert lessons.index("Minitiimi kannatti") < lessons.index("Koulutus kahdessa osassa")
+    assert "paakayttaja" not in lessons
 
 
 def _page_sizes(pdf: bytes) -> list[tuple[float, float]]:
