@@ -11,11 +11,12 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
+from django.db.models import Max
 from django.urls import reverse
 
 from metrics.models import Metric
 from metrics.tests.factories import MetricFactory
-from processes.models import Phase, Step
+from processes.models import Phase, ProcessDescription, Step
 from processes.tests.admin_forms import page_form_data
 from processes.tests.factories import (
     ContentModuleFactory,
@@ -165,11 +166,15 @@ def test_the_editor_sees_the_inline_of_their_own_unit_and_may_add_to_it(editor_c
 
 @pytest.fixture
 def own_step(counties):
-    # Other rows first, so that the own process's and phase's keys (4) are no county's key (1 to 3).
+    # The own process's and phase's keys are above every county's key, whatever keys earlier tests
+    # of the process took, so that reading either as a county's key finds no county.
+    above_counties = max(county.pk for county in counties.values()) + 1
     ProcessDescriptionFactory.create_batch(3, county=counties["north_karelia"])
-    process = ProcessDescriptionFactory(county=counties["paijat_hame"], title="Päijät-Hämeen malli")
+    process_key = max(above_counties, ProcessDescription.objects.aggregate(last=Max("pk"))["last"] + 1)
+    process = ProcessDescriptionFactory(pk=process_key, county=counties["paijat_hame"], title="Päijät-Hämeen malli")
     PhaseFactory.create_batch(3, process=process)
-    phase = PhaseFactory(process=process, title="Valmistelu")
+    phase_key = max(above_counties, Phase.objects.aggregate(last=Max("pk"))["last"] + 1)
+    phase = PhaseFactory(pk=phase_key, process=process, title="Valmistelu")
     return StepFactory(phase=phase, title="Nimeä vastuuhenkilö")
 
 

@@ -105,6 +105,39 @@ def test_a_county_row_of_one_week_does_not_hide_the_parts_of_the_next(client, wo
     assert page_totals(client, period_type="week", county="14") == [("2026-W40", 100, False), ("2026-W41", 7, True)]
 
 
+# The same key in the rule the detail rows are read by (`counted`: the comparison's `by_county` and
+# the rollout effect); the pages above read the county figures the database keeps.
+
+
+def test_counted_keeps_the_part_of_another_content_beside_a_county_row(world):
+    row(world, 100, module=world.uti)
+    row(world, 7, module=world.sore_throat, area=world.oral_health)
+
+    figures = aggregation.by_county(UsageStatistic.objects.all(), metric=world.started)
+
+    # 100 (the county row of UTI) + 7 (sore throat's only figure, a part)
+    assert figures == {world.north_karelia.pk: Figure(total=107, weight=2, parts=1, kind=MetricKind.ADDITIVE)}
+
+
+def test_counted_keeps_the_part_of_a_metric_beside_another_metrics_county_row(world):
+    row(world, 100, metric=world.completed)
+    row(world, 7, metric=world.started, area=world.oral_health)
+
+    figures = aggregation.by_county(UsageStatistic.objects.filter(metric=world.started), metric=world.started)
+
+    assert figures == {world.north_karelia.pk: Figure(total=7, weight=1, parts=1, kind=MetricKind.ADDITIVE)}
+
+
+def test_counted_keeps_the_part_of_a_week_beside_the_county_row_of_the_month_starting_that_day(world):
+    row(world, 100, period_type=PeriodType.MONTH, start=JUNE_FIRST)
+    row(world, 7, period_type=PeriodType.WEEK, start=JUNE_FIRST, area=world.oral_health)
+
+    weeks = UsageStatistic.objects.filter(period_type=PeriodType.WEEK)
+    figures = aggregation.by_county(weeks, metric=world.started)
+
+    assert figures == {world.north_karelia.pk: Figure(total=7, weight=1, parts=1, kind=MetricKind.ADDITIVE)}
+
+
 # --- by_county: the range's figure of each county -----------------------------------------------------
 
 
