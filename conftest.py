@@ -1,7 +1,9 @@
 """Fixtures for every test directory."""
 
+import json
 import os
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -37,13 +39,26 @@ def _default_language():
 
 
 SHARED_MODULE_DATA = {"demo_data"}
+# Seconds per test file in a recent run (tests/file_durations.py rewrites it). pytest.ini's
+# `--no-loadscope-reorder` makes pytest-xdist hand out the files in collection order (by default it
+# orders them by their number of tests), so the longest go first and the two processes end
+# together; a file missing from the table counts as the longest, since nobody has timed it.
+FILE_DURATIONS = Path(__file__).with_name("tests") / "file_durations.json"
+
+
+def _file_seconds() -> dict[str, float]:
+    try:
+        return json.loads(FILE_DURATIONS.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Within each test module, run the tests that use data seeded once for the module last.
+    """Test modules longest first; within each, the tests that use data seeded once for the module last.
 
     Such data stays until the module ends (tests/conftest.py `rolled_back_after_module`), so a test
-    that expects an empty database must run before it is seeded.
+    that expects an empty database must run before it is seeded. (tests/e2e/conftest.py then moves
+    the browser tests after all others, keeping this order among them.)
     """
     # schemathesis gives each endpoint's item the test function's node id; pytest-xdist schedules by
     # node id, so all but one would be dropped. Each gets the id its name already spells out.
@@ -51,9 +66,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if seen[item.nodeid] > 1:
             item._id = item.parent.id.child(item.name)
+    seconds = _file_seconds()
     module_order = {}
     for item in items:
-        module_order.setdefault(item.module.__name__ if item.module else "", len(module_order))
+        module_order.setdefault(item.module.__name__ if item.module else "", (len(module_order), item))
+    module_order = {
+        module: (-seconds.get(item.nodeid.split("::", 1)[0], float("inf")), first)
+        for module, (first, item) in module_order.items()
+    }
     items.sort(
         key=lambda item: (
             module_order[item.module.__name__ if item.module else ""],
