@@ -183,7 +183,7 @@ def export_csv_chunks(statistics, *, responses: bool = False, rows_per_chunk: in
     safe, labels, values = _safe_cells(), _period_labels(), _values()
     kinds = _Cells(lambda period_type: _csv_cell(safe[period_type]))
     periods = _Cells(lambda period: _csv_cell(labels[period]))
-    figures = _Cells(lambda value: _csv_cell(values[value]))
+    figures = _Cells(lambda text: _csv_cell(values[text]))
     answered = _Cells(lambda answers: "" if answers is None else _csv_cell(answers))
     yield "".join(_csv_cell(column) + "," for column in export_header(responses=responses))[:-1] + "\r\n"
     for chunk in _chunks(rows, rows_per_chunk):
@@ -192,7 +192,7 @@ def export_csv_chunks(statistics, *, responses: bool = False, rows_per_chunk: in
                 [
                     f"{counties[county]},{areas[area]},{modules[module]},{metrics[metric]},"
                     f"{kinds[period_type]},{periods[period_type, period_start]},"
-                    f"{figures[values[value]]},{answered[answers]}\r\n"
+                    f"{figures[value]},{answered[answers]}\r\n"
                     for county, area, module, metric, period_type, period_start, value, answers in chunk
                 ]
             )
@@ -201,7 +201,7 @@ def export_csv_chunks(statistics, *, responses: bool = False, rows_per_chunk: in
                 [
                     f"{counties[county]},{areas[area]},{modules[module]},{metrics[metric]},"
                     f"{kinds[period_type]},{periods[period_type, period_start]},"
-                    f"{figures[values[value]]}\r\n"
+                    f"{figures[value]}\r\n"
                     for county, area, module, metric, period_type, period_start, value, _answers in chunk
                 ]
             )
