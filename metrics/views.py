@@ -1,6 +1,4 @@
-import csv
 import io
-import itertools
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -26,8 +24,6 @@ MAX_EXPORT_ROWS = 100_000
 MAX_XLSX_EXPORT_ROWS = 5_000
 # Proxies and browsers may reuse a download this long; imports change the figures rarely.
 EXPORT_CACHE_SECONDS = 300
-# Rows written to the response at a time: few enough to keep memory flat, many enough to be cheap.
-EXPORT_CHUNK_ROWS = 1000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 EXPORT_TOO_LARGE = _(
@@ -127,27 +123,12 @@ def statistics(request):
     return render(request, "metrics/statistics.html", context)
 
 
-def _csv_chunks(header, rows, *, rows_per_chunk=EXPORT_CHUNK_ROWS):
-    """The CSV text in chunks of many rows: a chunk per row cost more in the response than the rows themselves."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    rows = iter(rows)
-    while chunk := list(itertools.islice(rows, rows_per_chunk)):
-        writer.writerows(chunk)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
-
-
 class _ExportsBusy(Exception):
     """Every slot for a large export is taken."""
 
 
-def _export_rows(statistic_filter, *, max_rows=None, too_large=EXPORT_TOO_LARGE, slot_for_large=False):
-    """The header and rows behind the page, and the slot taken for them; (None, None, None) over `max_rows`.
+def _export_selection(statistic_filter, *, max_rows=None, too_large=EXPORT_TOO_LARGE, slot_for_large=False):
+    """The statistics behind the page, whether they are scores, and the slot taken for them; None over `max_rows`.
 
     With `slot_for_large`, a selection of more rows than an Excel file may hold takes one of
     the app server's PUBLIC_LARGE_EXPORTS_AT_ONCE slots before it is counted whole, or
@@ -176,10 +157,8 @@ def _export_rows(statistic_filter, *, max_rows=None, too_large=EXPORT_TOO_LARGE,
         limit = number_format(max_rows, force_grouping=True)
         csv_limit = number_format(MAX_EXPORT_ROWS, force_grouping=True)
         statistic_filter.form.add_error(None, str(too_large).format(limit=limit, csv_limit=csv_limit))
-        return None, None, None
-    with_responses = statistic_filter.form.cleaned_data["metric"].is_score
-    header = exports.export_header(responses=with_responses)
-    return header, exports.export_rows(shown, responses=with_responses), slot
+        return None
+    return shown, statistic_filter.form.cleaned_data["metric"].is_score, slot
 
 
 class _ReleasedOnClose:
@@ -210,12 +189,13 @@ def statistics_export(request):
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
     try:
-        header, rows, slot = _export_rows(statistic_filter, slot_for_large=True)
+        selection = _export_selection(statistic_filter, slot_for_large=True)
     except _ExportsBusy:
         return _exports_busy(request)
-    if header is None:
+    if selection is None:
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    chunks = _csv_chunks(header, rows)
+    shown, with_responses, slot = selection
+    chunks = exports.export_csv_chunks(shown, responses=with_responses)
     if slot is not None:
         chunks = _ReleasedOnClose(chunks, slot)
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
@@ -234,13 +214,14 @@ def statistics_export_xlsx(request):
     statistic_filter = StatisticsFilter(request.GET, queryset=UsageStatistic.objects.all())
     if not statistic_filter.is_valid():
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST)
-    header, rows, _slot = _export_rows(statistic_filter, max_rows=MAX_XLSX_EXPORT_ROWS, too_large=XLSX_EXPORT_TOO_LARGE)
-    if header is None:
+    selection = _export_selection(statistic_filter, max_rows=MAX_XLSX_EXPORT_ROWS, too_large=XLSX_EXPORT_TOO_LARGE)
+    if selection is None:
         return _statistics_page(request, statistic_filter, status=HTTPStatus.BAD_REQUEST, csv_offer=True)
+    shown, with_responses, _slot = selection
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("usage")
-    sheet.append(header)
-    for row in rows:
+    sheet.append(exports.export_header(responses=with_responses))
+    for row in exports.export_rows(shown, responses=with_responses):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -25,7 +25,7 @@ from processes.resources import ContentModuleResource
 from processes.tests.factories import ContentModuleFactory
 from regions.models import WellbeingCounty
 from regions.resources import WellbeingCountyResource
-from regions.tests.factories import WellbeingCountyFactory
+from regions.tests.factories import ServiceAreaFactory, WellbeingCountyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +246,42 @@ def test_public_export_at_the_row_limit_is_downloaded_and_may_be_cached(client, 
     assert response.status_code == HTTPStatus.OK
     assert len(b"".join(response.streaming_content).decode().splitlines()) == 1 + 16
     assert response["Cache-Control"] == f"public, max-age={metrics_views.EXPORT_CACHE_SECONDS}"
+
+
+def test_public_export_orders_rows_by_the_codes_not_by_the_order_they_were_created(client, django_assert_num_queries):
+    metric = started_metric()
+    late_county, early_county = WellbeingCountyFactory(code="90"), WellbeingCountyFactory(code="12")
+    late_module, early_module = ContentModuleFactory(code="virtsa"), ContentModuleFactory(code="korva")
+    north, south = (
+        ServiceAreaFactory(county=early_county, code="pohjoinen"),
+        ServiceAreaFactory(county=early_county, code="etela"),
+    )
+    first_week, second_week = datetime.date(2024, 1, 1), datetime.date(2024, 1, 8)
+    for county, area, module, period_start, value in [
+        (late_county, None, late_module, first_week, 1),
+        (late_county, None, early_module, first_week, 2),
+        (early_county, None, early_module, second_week, 3),
+        (early_county, north, early_module, first_week, 4),
+        (early_county, south, early_module, first_week, 5),
+        (early_county, None, early_module, first_week, 6),
+        (early_county, None, late_module, first_week, 7),
+    ]:
+        UsageStatisticFactory(
+            county=county, service_area=area, module=module, metric=metric, period_start=period_start, value=value
+        )
+
+    # The filter's metric, the range's end, the count, the four code tables, the rows.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("metrics:statistics_export"), {"period_type": "week", "start": "2024-W01"})
+        content = b"".join(response.streaming_content).decode()
+
+    assert content.splitlines() == [
+        "county,service_area,module,metric,period_type,period,value",
+        "12,,korva,assessments_started,week,2024-W01,6",
+        "12,etela,korva,assessments_started,week,2024-W01,5",
+        "12,pohjoinen,korva,assessments_started,week,2024-W01,4",
+        "12,,korva,assessments_started,week,2024-W02,3",
+        "12,,virtsa,assessments_started,week,2024-W01,7",
+        "90,,korva,assessments_started,week,2024-W01,2",
+        "90,,virtsa,assessments_started,week,2024-W01,1",
+    ]
