@@ -26,6 +26,7 @@ from api.schemas import (
     SeriesOut,
     SeriesPoint,
 )
+from common.reference_rows import reference_row
 from followup.models import UsageAlert
 from metrics import aggregation
 from metrics.comparison import (
@@ -92,6 +93,15 @@ def parameter_refused(request, exc):
 
 def _by_code(model, code, *, parameter, what, **filters):
     found = model.objects.filter(code=code, **filters).first()
+    return _found(found, code, parameter=parameter, what=what)
+
+
+def _reference_by_code(model, code, *, parameter, what):
+    """`_by_code` of a county, content or metric, among the rows read once per data version (common.reference_rows)."""
+    return _found(reference_row(model, "code", code), code, parameter=parameter, what=what)
+
+
+def _found(found, code, *, parameter, what):
     if found is None:
         raise ParameterError(str(UNKNOWN_CODE).format(parameter=parameter, what=what, code=code), parameter)
     return found
@@ -128,14 +138,14 @@ def series(
     end: str | None = Query(None, max_length=12, description="Last period: 2024-W05 or 2024-05."),
     periods: int | None = Query(None, ge=1, le=MAX_PERIODS, description="Number of periods."),
 ):
-    metric_row = _by_code(Metric, metric, parameter="metric", what="metric")
+    metric_row = _reference_by_code(Metric, metric, parameter="metric", what="metric")
     # The county's figures, or one service area's own statistics.
     filters = {"metric": metric_row, "period_type": period_type}
     county_row = None
     if county is not None:
-        county_row = filters["county"] = _by_code(WellbeingCounty, county, parameter="county", what="county")
+        county_row = filters["county"] = _reference_by_code(WellbeingCounty, county, parameter="county", what="county")
     if content is not None:
-        filters["module"] = _by_code(ContentModule, content, parameter="content", what="content")
+        filters["module"] = _reference_by_code(ContentModule, content, parameter="content", what="content")
     selection = CountyFigure.objects.filter(**filters)
     if service_area is not None:
         if county_row is None:
@@ -196,10 +206,10 @@ def comparison(
     end: str | None = Query(None, max_length=12, description="Last period: 2024-W05 or 2024-05."),
     periods: int | None = Query(None, ge=1, le=MAX_PERIODS, description="Number of periods."),
 ):
-    metric_row = _by_code(Metric, metric, parameter="metric", what="metric")
+    metric_row = _reference_by_code(Metric, metric, parameter="metric", what="metric")
     module = None
     if content is not None:
-        module = _by_code(ContentModule, content, parameter="content", what="content")
+        module = _reference_by_code(ContentModule, content, parameter="content", what="content")
     first, last = _period_range(end, periods, period_type)
     compared = county_comparison(metric=metric_row, module=module, period_type=period_type, start=first, end=last)
     return {
@@ -249,8 +259,8 @@ def adoption(
     metric: str = Query("assessments_started", pattern=CODE, description="Metric code."),
     weeks: int | None = Query(None, ge=1, le=MAX_ADOPTION_WEEKS_AFTER, description="Weeks after the go-live week."),
 ):
-    metric_row = _by_code(Metric, metric, parameter="metric", what="metric")
-    module = _by_code(ContentModule, content, parameter="content", what="content")
+    metric_row = _reference_by_code(Metric, metric, parameter="metric", what="metric")
+    module = _reference_by_code(ContentModule, content, parameter="content", what="content")
     adopted = county_adoption(metric=metric_row, module=module, weeks_after=weeks)
     return {
         "metric": metric,
@@ -287,7 +297,7 @@ def alerts(
 ):
     active = UsageAlert.objects.active()
     if county is not None:
-        active = active.filter(county=_by_code(WellbeingCounty, county, parameter="county", what="county"))
+        active = active.filter(county=_reference_by_code(WellbeingCounty, county, parameter="county", what="county"))
     if period_type is not None:
         active = active.filter(period_type=period_type)
     page = active.select_related("county", "service_area", "module", "metric").order_by(

@@ -2,6 +2,8 @@
 
 Usage: .venv/bin/python benchmarks/load.py [--seconds 60] [--clients 10 50] [--weeks 380] [--months 87]
                                           [--cache-url redis://127.0.0.1:6379/8] [--edit-every 10]
+                                          [--mixes public_mix distinct_filters no_database_page]
+                                          [--keep | --database-url postgres://…/omaolo_load_bench]
 
 Builds the national dataset of benchmarks/statistics_pages.py in a throwaway database on
 the server DATABASE_URL names (`<name>_bench`, dropped afterwards; a temporary file on
@@ -19,6 +21,12 @@ query, measured in the same run:
                     has never seen on every request (county × content × metric × period type)
   no_database_page  the no-query page, the limit
   uncached_mix      MIX on a second gunicorn with the page cache off (PUBLIC_PAGE_CACHE_SECONDS=0)
+
+--mixes runs only the mixes named (in the order above; all five by default). Building the
+national table takes minutes (10 on a loaded machine): --keep leaves the throwaway database
+in place and prints its DATABASE_URL, and --database-url runs on such a database as it is,
+without building or dropping it, so that runs before and after a change can follow each
+other closely.
 
 One JSON line per run: requests/s, p50, p95, p99 (ms), errors (any answer but 200, or no
 answer), the client's own CPU time per request and the throughput ÷ the no-query page's;
@@ -244,6 +252,7 @@ def data_version_bumper(cache_url: str | None):
     return bump
 
 
+MIXES = ("public_mix", "public_mix_edits", "distinct_filters", "no_database_page", "uncached_mix")
 # (mix, clients): (p95 under, at least this share of the no-query page's throughput)
 TARGETS = {"public_mix": (100, 0.8), "distinct_filters": (250, 0.3)}
 
@@ -277,13 +286,21 @@ def main():
     parser.add_argument("--months", type=int, default=87)
     parser.add_argument("--cache-url", default=os.environ.get("LOAD_CACHE_URL"))
     parser.add_argument("--edit-every", type=float, default=10, help="seconds between data version bumps")
+    parser.add_argument("--mixes", nargs="+", choices=MIXES, default=list(MIXES), help="the mixes to run")
+    reuse = parser.add_mutually_exclusive_group()
+    reuse.add_argument("--keep", action="store_true", help="keep the throwaway database and print its URL")
+    reuse.add_argument("--database-url", help="run on this database built by an earlier --keep, as it is")
     args = parser.parse_args()
 
     import import_usage as base_benchmark
 
-    url, vendor, admin = base_benchmark.bench_database_url()
-    if vendor == "postgresql":
-        base_benchmark.postgres_recreate(admin)
+    if args.database_url:
+        url, vendor, admin = args.database_url, args.database_url.split(":", 1)[0], None
+        vendor = "postgresql" if vendor.startswith("postgres") else vendor
+    else:
+        url, vendor, admin = base_benchmark.bench_database_url()
+        if vendor == "postgresql":
+            base_benchmark.postgres_recreate(admin)
     static_root = tempfile.mkdtemp(prefix="omaolo_load_static_")
     server = None
     bump = data_version_bumper(args.cache_url)
@@ -294,10 +311,12 @@ def main():
         ("no_database_page", NO_DATABASE_PAGE, True, None),
         ("uncached_mix", MIX, False, None),
     ]
+    runs = [run for run in runs if run[0] in args.mixes]
     lines = []
     server_page_cache = None
     try:
-        dataset_build(url, args.weeks, args.months)
+        if not args.database_url:
+            dataset_build(url, args.weeks, args.months)
         for name, paths, page_cache, bumper in runs:
             if name == "public_mix_edits" and bumper is None:
                 continue  # the data version lives in the shared cache: without --cache-url, no bumps
@@ -317,7 +336,9 @@ def main():
         if server is not None:
             stack_stop(server)
         shutil.rmtree(static_root, ignore_errors=True)
-        if vendor == "postgresql":
+        if args.keep or args.database_url:
+            print(json.dumps({"event": "database_kept", "DATABASE_URL": url}), flush=True)
+        elif vendor == "postgresql":
             base_benchmark.postgres_recreate(admin, drop_only=True)
 
 

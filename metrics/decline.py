@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from common.reference_rows import reference_row
 from metrics.aggregation import current_period_start
 from metrics.models import Metric, UsageStatistic
 from metrics.periods import period_label, period_step_back
@@ -286,7 +287,7 @@ def rule_description(rule: DeclineRule, *, metric_name: str = "") -> str:
 
 def rule_description_named(rule: DeclineRule = DEFAULT_RULE) -> str:
     """The rule in words with its metric's name in the active language (“Aloitetut arviot”), never its code."""
-    metric = Metric.objects.filter(code=rule.metric_code).first()
+    metric = reference_row(Metric, "code", rule.metric_code)
     return rule_description(rule, metric_name=metric.name if metric else "")
 
 
@@ -324,7 +325,7 @@ def decline_report(
         period_type=period_type, today=today, rule=rule, county=county, module=module
     )
     if metric is None or metric.code != rule.metric_code:
-        metric = Metric.objects.filter(code=rule.metric_code).first()
+        metric = reference_row(Metric, "code", rule.metric_code)
     return DeclineReport(
         rule_text=rule_description(rule, metric_name=metric.name if metric else ""),
         windows_text=windows_description(windows),

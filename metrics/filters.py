@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.reference_rows import ReferenceChoiceField, ReferenceChoiceFilter
 from common.select_widget import PlainSelect
 from metrics.models import Metric, PeriodType, UsageStatistic
 from metrics.periods import period_parse
@@ -63,21 +64,21 @@ class StatisticsForm(forms.Form):
 
 
 class StatisticsFilter(django_filters.FilterSet):
-    county = django_filters.ModelChoiceFilter(
+    county = ReferenceChoiceFilter(
         label=_("County"),
         queryset=WellbeingCounty.objects.all(),
         to_field_name="code",
         empty_label=_("All counties"),
         widget=PlainSelect,
     )
-    module = django_filters.ModelChoiceFilter(
+    module = ReferenceChoiceFilter(
         label=_("Omaolo content"),
         queryset=ContentModule.objects.all(),
         to_field_name="code",
         empty_label=_("All contents"),
         widget=PlainSelect,
     )
-    metric = django_filters.ModelChoiceFilter(
+    metric = ReferenceChoiceFilter(
         label=_("Metric"), queryset=Metric.objects.all(), to_field_name="code", empty_label=None, widget=PlainSelect
     )
     period_type = django_filters.ChoiceFilter(
@@ -123,14 +124,14 @@ class ComparisonFilter(StatisticsFilter):
 class AdoptionForm(forms.Form):
     """The adoption view's choices: a content (required), a metric and how many weeks after go-live."""
 
-    module = forms.ModelChoiceField(
+    module = ReferenceChoiceField(
         label=_("Omaolo content"),
         queryset=ContentModule.objects.all(),
         to_field_name="code",
         empty_label=None,
         widget=PlainSelect,
     )
-    metric = forms.ModelChoiceField(
+    metric = ReferenceChoiceField(
         label=_("Metric"), queryset=Metric.objects.all(), to_field_name="code", empty_label=None, widget=PlainSelect
     )
     weeks = forms.IntegerField(label=_("Weeks after go-live"), min_value=1, max_value=52, required=False)

@@ -29,6 +29,8 @@ from django.urls import URLPattern, URLResolver
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
 
+from common.reference_rows import data_version_known
+
 DATA_VERSION_KEY = "omaolo:data-version"
 PAGE_KEY_PREFIX = "omaolo:page"
 VARIANTS_KEY_PREFIX = "omaolo:variants"
@@ -222,9 +224,11 @@ def cached_public_page(view, *, parameters=(), drop_empty_values=True):
         entry = cache.get(key)
         if entry is not None:
             return _restored(entry)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
-            response = response.render()
+        # The counties, contents and metrics a page reads change only with the data version.
+        with data_version_known(request_data_version(request)):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response = response.render()
         if _may_store(request, response) and _one_more_variant(request):
             cache.set(key, _stored(response), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
