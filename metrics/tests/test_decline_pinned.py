@@ -9,9 +9,18 @@ from http import HTTPStatus
 import pytest
 from django.utils import timezone, translation
 
-from metrics.decline import DeclineRule, decline_report, decline_windows, declines
+from metrics.decline import (
+    DeclineRule,
+    decline_findings,
+    decline_report,
+    decline_windows,
+    declines,
+    rule_description,
+    rule_description_named,
+)
 from metrics.models import PeriodType
 from metrics.tests.factories import FIRST_WEEK, TODAY, MetricFactory, UsageStatisticFactory, weekly
+from regions.tests.factories import ServiceAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +160,100 @@ def test_weekly_windows_read_only_weekly_figures(refs):
     )
 
     assert _found() == [("14", None, "virtsatietulehdus", 100, 80)]
+
+
+def test_a_fall_with_one_recent_week_reported_is_a_decline(refs):
+    # Earlier 4 × 25 = 100 (25 a week); recent only 2026-W47 with 15: 15 a week, 40 % down.
+    weekly(
+        county=refs.north_karelia, module=refs.uti, metric=refs.started, values=[25, 25, 25, 25, None, None, None, 15]
+    )
+
+    _windows, found = declines(period_type=PeriodType.WEEK, today=TODAY)
+
+    assert [(d.previous, d.recent, d.previous_periods, d.recent_periods, d.change_percent) for d in found] == [
+        (100, 15, 4, 1, -40)
+    ]
+
+
+def _second_area(refs):
+    # Created after suun-terveys (a higher key), but its code sorts first: "1-" < "XXXX" < "suun-".
+    return ServiceAreaFactory(county=refs.north_karelia, code="1-keski", name_fi="Keski")
+
+
+def test_equal_falls_list_the_whole_county_first_then_its_service_areas_by_code(refs):
+    central = _second_area(refs)
+    for area in (None, refs.oral_health, central):
+        weekly(county=refs.north_karelia, service_area=area, module=refs.uti, metric=refs.started, values=FALLING)
+
+    assert _found() == [
+        ("14", None, "virtsatietulehdus", 100, 80),
+        ("14", "1-keski", "virtsatietulehdus", 100, 80),
+        ("14", "suun-terveys", "virtsatietulehdus", 100, 80),
+    ]
+
+
+def test_series_not_reported_since_the_same_week_list_the_whole_county_first_then_its_areas_by_code(refs):
+    central = _second_area(refs)
+    for area in (None, refs.oral_health, central):
+        weekly(county=refs.north_karelia, service_area=area, module=refs.uti, metric=refs.started, values=[25] * 4)
+
+    _windows, found, silent = decline_findings(period_type=PeriodType.WEEK, today=TODAY)
+
+    assert found == []
+    assert [(s.service_area.code if s.service_area else None, s.last_reported) for s in silent] == [
+        (None, datetime.date(2026, 10, 19)),
+        ("1-keski", datetime.date(2026, 10, 19)),
+        ("suun-terveys", datetime.date(2026, 10, 19)),
+    ]
+
+
+def test_a_decline_carries_the_rules_window(refs):
+    # A window of 3 weeks: earlier 12.10.–1.11. (30 a week), recent 2.11.–22.11. with two weeks
+    # reported (20 a week): 33 % down, 2 of 3 recent weeks reported.
+    weekly(
+        county=refs.north_karelia,
+        module=refs.uti,
+        metric=refs.started,
+        values=[30, 30, 30, 20, 20, None],
+        first=datetime.date(2026, 10, 12),
+    )
+
+    _windows, found = declines(period_type=PeriodType.WEEK, today=TODAY, rule=DeclineRule(window=3))
+
+    assert [(d.previous, d.recent, d.recent_periods, d.window, d.change_percent) for d in found] == [
+        (90, 40, 2, 3, -33)
+    ]
+
+
+def test_the_report_of_one_county_or_one_content_lists_only_its_declines(refs):
+    for county in (refs.north_karelia, refs.pirkanmaa):
+        for module in (refs.uti, refs.sore_throat):
+            weekly(county=county, module=module, metric=refs.started, values=FALLING)
+
+    def listed(**kwargs):
+        report = decline_report(period_type=PeriodType.WEEK, today=TODAY, **kwargs)
+        return [(d.county.code, d.module.code) for d in report.declines]
+
+    assert listed(county=refs.pirkanmaa) == [("08", "kurkkukipu"), ("08", "virtsatietulehdus")]
+    assert listed(module=refs.uti) == [("08", "virtsatietulehdus"), ("14", "virtsatietulehdus")]
+    assert listed(county=refs.north_karelia, module=refs.sore_throat) == [("14", "kurkkukipu")]
+
+
+def test_the_rule_without_a_metric_name_names_the_metric_code():
+    with translation.override("en"):
+        text = rule_description(DeclineRule(window=6, threshold_percent=25, minimum_volume=40))
+
+    assert "its “assessments_started” per period in the last 6 complete periods fell by 25 % or more" in text
+    assert "fewer than 40 in all" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fi", "”Aloitetut arviot”"), ("sv", "”Påbörjade bedömningar”"), ("en", "“Assessments started”")],
+)
+def test_the_rule_names_its_metric_in_the_active_language(refs, language, expected):
+    with translation.override(language):
+        text = rule_description_named()
+
+    assert expected in text
+    assert "assessments_started" not in text
