@@ -1,6 +1,7 @@
 """Hand-computed totals: county rows beside their service areas, distinct counts, weighted means, ISO years."""
 
 import datetime
+import re
 from http import HTTPStatus
 
 import pytest
@@ -84,8 +85,11 @@ def test_distinct_users_over_a_range_are_shown_per_period_with_no_range_total(cl
         ("2026-W42", 55),
     ]
     assert response.context["range_figure"] is None
-    assert "165" not in response.content.decode()
-    assert "so the periods are not added up" in response.content.decode()
+    # 50 + 60 + 55 = 165 is shown nowhere; the metric chooser's options are left out of the check,
+    # as factory_boy names a metric "Metric 165" when enough tests ran before this one.
+    shown = re.sub(r"<option[^>]*>[^<]*</option>", "", response.content.decode())
+    assert "165" not in shown
+    assert "so the periods are not added up" in shown
 
 
 def test_distinct_users_of_service_areas_alone_are_listed_per_area_not_summed(client, metrics):

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from metrics import aggregation
 from metrics.aggregation import Figure, PeriodRange
-from metrics.models import MetricKind, PeriodType, UsageStatistic
+from metrics.models import CountyFigure, MetricKind, PeriodType, UsageStatistic
 from metrics.tests.factories import MetricFactory, UsageStatisticFactory
 from regions.tests.factories import ServiceAreaFactory
 
@@ -373,3 +373,77 @@ def test_in_range_keeps_the_periods_from_the_first_to_the_last_inclusive(world):
     kept = aggregation.in_range(UsageStatistic.objects.all(), PeriodRange(W41, W42))
 
     assert sorted(kept.values_list("period_start", flat=True)) == [W41, W42]
+
+
+def test_by_county_reads_a_distinct_count_from_county_figures_as_from_the_statistics(world):
+    # The same rows as above, read from the county figures the database keeps (as the pages read
+    # them): North Karelia (10 + 10 + 12) / 3 periods = 10.7, its W43 part alone neither added
+    # nor a period; Pirkanmaa (40 + 8) / 2 = 24.0.
+    for start, users in ((W40, 10), (W41, 10), (W42, 12)):
+        row(world, users, metric=world.users, start=start)
+    row(world, 5, metric=world.users, start=W40, area=world.oral_health)
+    row(world, 99, metric=world.users, start=W43, area=world.oral_health)
+    row(world, 40, metric=world.users, start=W40, county=world.pirkanmaa, area=None)
+    row(world, 8, metric=world.users, start=W41, county=world.pirkanmaa, area=None)
+
+    figures = aggregation.by_county(CountyFigure.objects.filter(metric=world.users), metric=world.users)
+
+    north_karelia, pirkanmaa = figures[world.north_karelia.pk], figures[world.pirkanmaa.pk]
+    assert (north_karelia.value, north_karelia.parts_left_out) == (10.7, True)
+    assert (pirkanmaa.value, pirkanmaa.parts_left_out) == (24.0, False)
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("fi", ["Joensuu", "Suun terveydenhuolto"]),
+        ("sv", ["Joensuu sv", "Munhälsovård"]),
+        ("en", ["Joensuu en", "Oral health"]),
+    ],
+)
+def test_distinct_parts_lists_each_areas_figure_by_period_then_area_code_in_the_active_language(world, language, names):
+    world.oral_health.name_sv, world.oral_health.name_en = "Munhälsovård", "Oral health"
+    world.oral_health.save()
+    world.joensuu.name_sv, world.joensuu.name_en = "Joensuu sv", "Joensuu en"
+    world.joensuu.save()
+    # suun-terveys (the older key) is written first; "joensuu" sorts before it by code.
+    for start, oral, joensuu in ((W41, 7, 3), (W40, 60, 40)):
+        row(world, oral, metric=world.users, start=start, area=world.oral_health)
+        row(world, joensuu, metric=world.users, start=start, area=world.joensuu)
+    row(world, 500, metric=world.users, start=W40, county=world.pirkanmaa, area=None)  # a county row: not a part
+
+    with translation.override(language):
+        parts = aggregation.distinct_parts(
+            UsageStatistic.objects.filter(metric=world.users), period_type=PeriodType.WEEK
+        )
+
+    joensuu, oral = names
+    assert [(p.area_code, p.area_name, p.period_start, p.label, p.value) for p in parts] == [
+        ("joensuu", joensuu, W40, "2026-W40", 40),
+        ("suun-terveys", oral, W40, "2026-W40", 60),
+        ("joensuu", joensuu, W41, "2026-W41", 3),
+        ("suun-terveys", oral, W41, "2026-W41", 7),
+    ]
+
+
+def test_a_ranges_figure_adds_up_the_parts_of_its_periods(world):
+    # W40 made of 2 service-area rows (60 + 40), W41 a county row (30) with none: 130 from 2 parts.
+    figures = [
+        aggregation.PeriodFigure(total=100, weight=2, parts=2, kind=MetricKind.ADDITIVE, period_start=W40),
+        aggregation.PeriodFigure(total=30, weight=1, parts=0, kind=MetricKind.ADDITIVE, period_start=W41),
+        aggregation.PeriodFigure(total=None, weight=0, parts=0, kind=MetricKind.ADDITIVE, period_start=W42),
+    ]
+
+    figure = aggregation.range_figure(figures, kind=MetricKind.ADDITIVE)
+
+    assert (figure.value, figure.weight, figure.parts, figure.from_parts) == (130, 3, 2, True)
+
+
+def test_a_score_whose_rows_have_no_responses_has_no_figure_not_zero(world):
+    # An import may give a score 0 responses ("0" in the responses column): 4 × 0 = 0 over a weight
+    # of 0 is no mean at all, never a mean of 0.
+    row(world, Decimal(4), metric=world.feedback, start=W40, responses=0)
+
+    figure = aggregation.by_county(UsageStatistic.objects.all(), metric=world.feedback)[world.north_karelia.pk]
+
+    assert (figure.weight, figure.value) == (0, None)
