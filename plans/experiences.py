@@ -113,9 +113,10 @@ def guide_experiences(*, process, phases) -> Experiences | None:
     """
     family = ProcessDescription.objects.with_copies_of(process)
     durations = list(
-        PlanPhaseDuration.objects.filter(plan__source_version__process__in=family.values("pk")).values_list(
-            "plan_id", "source_phase_id", "planned_days", "actual_days"
-        )
+        # Only plans the public may follow (RolloutPlan...public()): a withdrawn copy takes its plans with it.
+        PlanPhaseDuration.objects.filter(
+            plan__in=RolloutPlan.objects.public().filter(source_version__process__in=family.values("pk"))
+        ).values_list("plan_id", "source_phase_id", "planned_days", "actual_days")
     )
     plan_ids = {plan_id for plan_id, *_rest in durations}
     if not plan_ids:

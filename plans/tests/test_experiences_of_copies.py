@@ -21,7 +21,7 @@ from plans.experiences import guide_experiences
 from plans.services import phase_lesson_write
 from plans.tests.conftest import publish
 from plans.tests.test_experiences import DONE, LESSON, ended_plan
-from processes.models import Phase, PublicationStatus, Step
+from processes.models import Phase, ProcessDescription, PublicationStatus, Step
 from processes.publishing import published_form
 from processes.services import process_copy
 from regions.permissions import editor_group_ensure
@@ -131,6 +131,18 @@ def test_the_plans_of_a_copy_and_of_a_copy_of_it_count_on_the_guides_own_steps(g
         ("", PHASE_LESSON, "12", True),
         ("A", LESSON, "19", True),
     ]
+
+
+def test_the_plans_of_a_copy_withdrawn_since_no_longer_count(guide, copies, three_plans):
+    copy, copy_of_copy = copies
+    ProcessDescription.objects.filter(pk__in=[copy.pk, copy_of_copy.pk]).update(status=PublicationStatus.ARCHIVED)
+
+    experiences = experiences_of(guide)
+
+    # Only the guide's own plan is left: its lessons and figures, none of the withdrawn copies'.
+    assert experiences.rollout_count == 1
+    assert experiences.rollouts_of_copies == []
+    assert [lesson.lesson for lesson in experiences.phases[0]["lessons"]] == []
 
 
 def test_a_step_deleted_from_a_copy_since_is_left_out(guide, copies, three_plans):
